@@ -1,0 +1,161 @@
+"""Self-describing HDF5 files: the one module of ``sim`` that imports h5py.
+
+Everything that ``sim`` writes goes through :func:`write_tree`, which takes a plain
+nested dictionary and writes it to a temporary name beside the target before renaming it
+into place, so that an interrupted or failed write never leaves a half-written file and
+never damages a file that was already there.
+
+Tree convention
+---------------
+A tree is a ``dict`` whose values are
+
+* a NumPy array, number, string or list of strings: written as a dataset;
+* a ``dict``: written as a group (recursively);
+* a ``dict`` holding the key ``"@data"``: a dataset with attributes. Besides ``"@data"`` it
+  may hold ``"@attrs"`` (a dict of attributes) and ``"@dims"`` (a list with one entry per
+  axis: the absolute path of a dataset to attach as that axis' dimension scale, or None).
+
+In a group dict the key ``"@attrs"`` holds the group's attributes. Attribute values may be
+numbers, strings, lists of them, or arrays; ``None`` is stored as the string ``"None"``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import h5py
+import numpy as np
+
+__all__ = ["write_tree", "read_tree"]
+
+_STR = h5py.string_dtype(encoding="utf-8")
+
+
+def _as_array(value: Any) -> np.ndarray:
+    if isinstance(value, str):
+        return np.array(value, dtype=_STR)
+    arr = np.asarray(value)
+    if arr.dtype.kind in ("U", "O"):
+        return np.asarray([str(v) for v in arr.ravel()], dtype=_STR).reshape(arr.shape)
+    return arr
+
+
+def _set_attrs(obj: h5py.HLObject, attrs: dict[str, Any]) -> None:
+    for key, value in attrs.items():
+        if value is None:
+            value = "None"
+        if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
+            obj.attrs.create(key, np.asarray(value, dtype=_STR))
+        elif isinstance(value, (bool, np.bool_)):
+            obj.attrs[key] = np.bool_(value)
+        else:
+            obj.attrs[key] = value
+
+
+def _write_group(group: h5py.Group, tree: dict[str, Any], scales: list) -> None:
+    for key, value in tree.items():
+        if key == "@attrs":
+            _set_attrs(group, value)
+            continue
+        if not isinstance(key, str) or not key or "/" in key:
+            raise ValueError(f"HDF5 tree key {key!r} must be a non-empty string without '/'")
+        if isinstance(value, dict) and "@data" not in value:
+            _write_group(group.create_group(key), value, scales)
+            continue
+        attrs: dict[str, Any] = {}
+        dims = None
+        if isinstance(value, dict):
+            attrs = value.get("@attrs", {})
+            dims = value.get("@dims")
+            value = value["@data"]
+        arr = _as_array(value)
+        kwargs = {}
+        if arr.ndim >= 1 and arr.size >= 1024 and arr.dtype != _STR:
+            kwargs = {"compression": "gzip", "compression_opts": 4, "shuffle": True}
+        dset = group.create_dataset(key, data=arr, **kwargs)
+        _set_attrs(dset, attrs)
+        if dims is not None:
+            if len(dims) != arr.ndim:
+                raise ValueError(f"dataset {dset.name}: {len(dims)} dims given for {arr.ndim} axes")
+            scales.append((dset.name, list(dims)))
+
+
+def write_tree(path: str | os.PathLike, tree: dict[str, Any]) -> Path:
+    """Write ``tree`` to the HDF5 file ``path`` atomically and return the path.
+
+    The file is first written as ``<path>.tmp<pid>`` in the same folder and renamed over
+    ``path`` only when complete; on any error the temporary file is removed and an existing
+    ``path`` is left untouched.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
+    try:
+        with h5py.File(tmp, "w", track_order=True) as f:
+            scales: list = []
+            _write_group(f, tree, scales)
+            for dset_name, dims in scales:
+                dset = f[dset_name]
+                for axis, scale_path in enumerate(dims):
+                    if scale_path is None:
+                        continue
+                    scale = f[scale_path]
+                    if not scale.is_scale:
+                        scale.make_scale(scale_path.rsplit("/", 1)[-1])
+                    dset.dims[axis].attach_scale(scale)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _read_value(dset: h5py.Dataset) -> Any:
+    data = dset[()]
+    if dset.dtype.kind == "O" or h5py.check_string_dtype(dset.dtype) is not None:
+        if isinstance(data, bytes):
+            return data.decode()
+        if isinstance(data, np.ndarray):
+            return np.asarray([d.decode() if isinstance(d, bytes) else d for d in data.ravel()],
+                              dtype=object).reshape(data.shape).astype(str)
+    return data
+
+
+def _read_attrs(obj: h5py.HLObject) -> dict[str, Any]:
+    out = {}
+    for key, value in obj.attrs.items():
+        if key in ("CLASS", "NAME", "REFERENCE_LIST", "DIMENSION_LIST"):
+            continue  # dimension-scale bookkeeping of HDF5 itself
+        if isinstance(value, bytes):
+            value = value.decode()
+        elif isinstance(value, np.ndarray) and value.dtype.kind == "O":
+            value = [v.decode() if isinstance(v, bytes) else v for v in value]
+        out[key] = value
+    return out
+
+
+def read_tree(path: str | os.PathLike, group: str = "/") -> dict[str, Any]:
+    """Read a file (or one group of it) back into the nested-dict form of :func:`write_tree`.
+
+    Datasets come back as arrays (strings as ``str`` arrays); attributes of groups and
+    datasets come back under ``"@attrs"`` (datasets with attributes as ``{"@data", "@attrs"}``).
+    """
+
+    def walk(g: h5py.Group) -> dict[str, Any]:
+        node: dict[str, Any] = {}
+        attrs = _read_attrs(g)
+        if attrs:
+            node["@attrs"] = attrs
+        for key, item in g.items():
+            if isinstance(item, h5py.Group):
+                node[key] = walk(item)
+            else:
+                value = _read_value(item)
+                dattrs = _read_attrs(item)
+                node[key] = {"@data": value, "@attrs": dattrs} if dattrs else value
+        return node
+
+    with h5py.File(path, "r") as f:
+        return walk(f[group])

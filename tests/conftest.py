@@ -1,0 +1,8 @@
+"""Shared pytest configuration."""
+
+import os
+
+# Tests must not depend on the number of threads; pin a small, explicit pool so that runs are
+# comparable, and let individual tests change it when they check thread-count independence.
+os.environ.setdefault("NUMBA_NUM_THREADS", "2")
+os.environ.setdefault("MPLBACKEND", "Agg")
