@@ -1,0 +1,141 @@
+"""``sim-run``: simulate a configured experiment and write HDF5, PNG, CSV and a summary table.
+
+    sim-run                                   # the main job (configs/config.yaml)
+    sim-run experiment=mechanisms model=no_paracrine
+    sim-run regimen='msc(cells=5e7,source=ad,allogeneic=0)@0' patient=human_kl2
+    sim-run -m +sweep=dose_adjuvant +launcher=joblib   # a sweep (see configs/sweep)
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import hydra
+from omegaconf import DictConfig, OmegaConf
+
+from sim.cli.schema import register
+
+log = logging.getLogger("sim-run")
+REPO = Path(__file__).resolve().parents[2]
+CONFIG_DIR = str(REPO / "configs")
+
+register()
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=5)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def package_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in ("sim", "numpy", "scipy", "numba", "h5py", "hydra-core"):
+        try:
+            out[f"version_{name}"] = version(name)
+        except PackageNotFoundError:
+            out[f"version_{name}"] = "not installed"
+    return out
+
+
+def provenance(cfg: DictConfig) -> dict:
+    return {"config": OmegaConf.to_yaml(cfg, resolve=True), "git_commit": git_commit(), "seed": int(cfg.seed),
+            "created_by": "sim-run", **package_versions()}
+
+
+def _patient(cfg: DictConfig):
+    from sim.experiment import patient_with_model
+    from sim.model.patient import Patient
+
+    pc = cfg.patient
+    patient = Patient(pc.species, pc.kl_grade, float(pc.age), float(pc.bmi), float(pc.alignment_load),
+                      float(pc.inflammation))
+    return patient_with_model(patient, dict(cfg.model.mechanisms), dict(cfg.model.parameters))
+
+
+def run_joint(cfg: DictConfig, out_dir: Path) -> Path:
+    """The joint-model path of ``sim-run`` (plain objects from here on)."""
+    from sim.experiment import Experiment, format_table, run_experiment
+    from sim.io.hdf5 import write_tree
+    from sim.io.result_file import result_tree
+    from sim.solver import SolverOptions
+
+    ec = cfg.experiment
+    arms = dict(ec.arms)
+    if cfg.regimen:
+        arms = {"untreated": "none()@0", "regimen": str(cfg.regimen)}
+    exp = Experiment(arms=arms, name=ec.name, question=ec.question, t_end=float(ec.t_end), step=float(ec.step),
+                     run_in=float(ec.run_in), report_days=tuple(float(d) for d in ec.report_days))
+    options = SolverOptions(rtol=cfg.solver.rtol, atol=cfg.solver.atol, max_steps=cfg.solver.max_steps,
+                            method=cfg.solver.method, autonomous=True)
+    prov = provenance(cfg)
+    out = run_experiment(exp, _patient(cfg), options, provenance={"seed": int(cfg.seed)})
+    labels = list(exp.arms)
+    attrs = {**prov, "experiment": exp.name, "question": exp.question}
+    path = write_tree(out_dir / cfg.output.file, result_tree(out.result, labels, out.outcomes, attrs))
+    if cfg.output.png:
+        from sim.plotting.trajectories import plot_run_summary
+
+        fig = plot_run_summary(out.result.times, out.outcomes, labels)
+        fig.suptitle(exp.question or exp.name, fontsize=10)
+        png = out_dir / (Path(cfg.output.file).stem + ".png")
+        tmp = png.with_name(png.name + ".tmp.png")
+        fig.savefig(tmp, dpi=110)
+        os.replace(tmp, png)
+    if cfg.output.csv:
+        csv_path = out_dir / (Path(cfg.output.file).stem + "_summary.csv")
+        tmp = csv_path.with_name(csv_path.name + ".tmp")
+        with open(tmp, "w", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(out.summary[0]))
+            writer.writeheader()
+            writer.writerows(out.summary)
+        os.replace(tmp, csv_path)
+    failed = [r["arm"] for r in out.summary if r["status"] != out.result.messages[0] and r["status"] != "success"]
+    if cfg.output.table:
+        print(f"\n{exp.name}: {exp.question}\n")
+        print(format_table(out.summary))
+        print(f"\nwrote {path}")
+    if failed:
+        log.warning("arms that did not finish: %s", ", ".join(failed))
+    return path
+
+
+@hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
+def _hydra_main(cfg: DictConfig) -> None:
+    out_dir = Path(cfg.output.dir)
+    if not out_dir.is_absolute():
+        out_dir = Path(hydra.core.hydra_config.HydraConfig.get().runtime.output_dir) / out_dir
+    try:
+        if cfg.get("sweep"):
+            from sim.cli.sweep_job import run_sweep_job
+
+            run_sweep_job(cfg)
+        elif cfg.experiment.kind == "lesion":
+            from sim.lesion import run_from_config
+
+            path = run_from_config(OmegaConf.to_container(cfg.experiment.lesion, resolve=True), out_dir)
+            print(f"wrote {path}")
+        elif cfg.experiment.kind == "joint":
+            run_joint(cfg, out_dir)
+        else:
+            raise ValueError(f"experiment.kind: {cfg.experiment.kind!r} is not allowed; allowed: joint, lesion")
+    except ValueError as exc:  # bad input: a clear message and a non-zero exit, no traceback
+        print(f"sim-run: error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def main() -> None:
+    _hydra_main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""Structured-config schema of ``sim-run``: a typo in a key fails at composition time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from hydra.core.config_store import ConfigStore
+
+
+@dataclass
+class MechanismsConf:
+    differentiation: bool = True
+    paracrine: bool = True
+    immunomodulation: bool = True
+    homing: bool = True
+
+
+@dataclass
+class ModelConf:
+    mechanisms: MechanismsConf = field(default_factory=MechanismsConf)
+    parameters: Dict[str, float] = field(default_factory=dict)  # names checked by sim.model
+
+
+@dataclass
+class PatientConf:
+    species: str = "human"
+    kl_grade: int = 3
+    age: float = 60.0
+    bmi: float = 28.0
+    alignment_load: float = 1.0
+    inflammation: float = 1.0
+
+
+@dataclass
+class SolverConf:
+    method: str = "rodas4"
+    rtol: float = 1e-5
+    atol: float = 1e-8
+    max_steps: int = 50_000
+
+
+@dataclass
+class OutputConf:
+    dir: str = "."
+    file: str = "result.h5"
+    png: bool = True
+    table: bool = True
+    csv: bool = True
+
+
+@dataclass
+class ExperimentConf:
+    name: str = "main"
+    question: str = ""
+    arms: Dict[str, str] = field(default_factory=dict)
+    t_end: float = 730.0
+    step: float = 7.0
+    run_in: float = 180.0
+    report_days: List[float] = field(default_factory=lambda: [182.0, 365.0])
+    measures: List[str] = field(default_factory=lambda: ["WOMAC_total", "VAS_pain", "MRI_cartilage_volume"])
+    kind: str = "joint"  # "joint" (this model) or "lesion" (agent-based lesion model)
+    lesion: Dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RunConf:
+    experiment: ExperimentConf = field(default_factory=ExperimentConf)
+    model: ModelConf = field(default_factory=ModelConf)
+    patient: PatientConf = field(default_factory=PatientConf)
+    solver: SolverConf = field(default_factory=SolverConf)
+    output: OutputConf = field(default_factory=OutputConf)
+    regimen: Optional[str] = None  # a single regimen instead of the experiment's arms
+    seed: int = 0
+    sweep: Dict[str, Any] = field(default_factory=dict)
+
+
+def register() -> None:
+    cs = ConfigStore.instance()
+    cs.store(name="base_run", node=RunConf)

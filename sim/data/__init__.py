@@ -1,0 +1,72 @@
+"""Packaged trial and mechanism data, validating loaders and explicit conversions.
+
+The files under ``sim/data/trials`` and ``sim/data/mechanisms`` are byte-for-byte copies of the
+compiled literature data set described in ``sim/data/trials/README.md`` (provenance in
+``sim/data/PROVENANCE.md``; digests in ``manifest.json``). Loaders return tuples of frozen row
+dataclasses with values as reported; every ``path=None`` argument means the packaged file.
+
+>>> from sim.data import load_arms, load_outcomes
+>>> arms = {a.arm_id: a for a in load_arms()}
+>>> arms["LAMO2016_MSC100"].regimen.products
+('msc', 'ha')
+"""
+
+from sim.data.conversions import (
+    PERCENT_0_100,
+    VAS_0_10,
+    VAS_0_100,
+    WOMAC_LIKERT_TOTAL,
+    ci95_to_sd,
+    convert_scale,
+    iqr_to_sd,
+    median_iqr_to_mean,
+    se_to_sd,
+    spread_to_sd,
+)
+from sim.data.loaders import (
+    ArmRow,
+    DataError,
+    DataIssue,
+    OutcomeRow,
+    ParameterRow,
+    ParameterTable,
+    PooledRow,
+    RetentionRow,
+    UnknownParameterError,
+    load_arms,
+    load_outcomes,
+    load_parameters_table,
+    load_pooled,
+    load_retention,
+    packaged_path,
+)
+from sim.data.manifest import verify_manifest
+
+__all__ = [
+    "ArmRow",
+    "DataError",
+    "DataIssue",
+    "OutcomeRow",
+    "PERCENT_0_100",
+    "ParameterRow",
+    "ParameterTable",
+    "PooledRow",
+    "RetentionRow",
+    "UnknownParameterError",
+    "VAS_0_10",
+    "VAS_0_100",
+    "WOMAC_LIKERT_TOTAL",
+    "ci95_to_sd",
+    "convert_scale",
+    "iqr_to_sd",
+    "load_arms",
+    "load_outcomes",
+    "load_parameters_table",
+    "load_pooled",
+    "load_retention",
+    "median_iqr_to_mean",
+    "packaged_path",
+    "se_to_sd",
+    "spread_to_sd",
+    "verify_manifest",
+]

@@ -1,0 +1,32 @@
+"""``python -m sim.data``: check the packaged data against ``manifest.json`` and the schema.
+
+``python -m sim.data --update-manifest`` rewrites the manifest after a reviewed data update.
+"""
+
+import sys
+
+from sim.data.loaders import load_arms, load_outcomes, load_parameters_table, load_pooled, load_retention
+from sim.data.manifest import verify_manifest, write_manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--update-manifest"]:
+        print(f"wrote {write_manifest()}")
+        return 0
+    if argv:
+        print("usage: python -m sim.data [--update-manifest]", file=sys.stderr)
+        return 2
+    bad = verify_manifest()
+    if bad:
+        print(f"changed since manifest.json: {', '.join(bad)}", file=sys.stderr)
+        return 1
+    counts = (len(load_arms()), len(load_outcomes()), len(load_pooled()), len(load_retention()),
+              len(load_parameters_table()))
+    print("packaged data intact and valid: {} arms, {} outcomes, {} pooled, {} retention, "
+          "{} parameters".format(*counts))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

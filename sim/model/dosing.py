@@ -1,0 +1,177 @@
+"""What each product of a regimen does to the knee: dose events become state jumps.
+
+Every administration is an affine jump ``y[i] <- y[i] * mul + add`` of a few states, applied
+between integration segments; products also fix a few per-patient parameters (the potency and
+allogeneic share of the injected cells). Amounts the trial reports do not state (``?``) take the
+typical values of :data:`TYPICAL_AMOUNTS`, which are documented here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.model.states import state_index
+from sim.regimen import DoseEvent, Regimen
+
+#: Typical amounts used where a regimen says ``?`` (documented assumptions).
+TYPICAL_AMOUNTS: dict[tuple[str, str], float] = {
+    ("msc", "cells"): 4.0e7,  # parameters.csv:msc_dose_clinical (typical moderate dose)
+    ("exo", "dose"): 200.0,  # secretome units; assumed: ~ one week of output of 3e7 cells
+    ("ha", "mg"): 30.0,  # assumed: middle of marketed single-injection products (16-60 mg)
+    ("prp", "ml"): 5.0,  # assumed: typical injected PRP volume
+    ("saline", "ml"): 4.0,  # assumed: typical placebo volume
+    ("steroid", "mg"): 40.0,  # triamcinolone 40 mg (parameters.csv:TA_crystalline_SF_week6)
+}
+
+#: Secretory potency relative to culture-expanded bone-marrow MSCs, and the share of injected
+#: nucleated cells that are MSC-like. To be calibrated: sources differ in trials but no
+#: head-to-head potency data exist. BMAC and SVF are counted as nucleated cells in trials.
+SOURCE_POTENCY: dict[str, float] = {
+    "bm": 1.0, "ad": 1.0, "uc": 1.2, "pl": 1.1, "fp": 1.0, "bmac": 1.0, "svf": 1.0, "unknown": 1.0,
+}
+SOURCE_MSC_SHARE: dict[str, float] = {
+    # BMAC: ~34,400 MSCs in ~4.6 million nucleated cells (seed review [15], F10).
+    "bmac": 34400.0 / 4.6e6,
+    # SVF: assumed ~10% adherent stromal progenitors.
+    "svf": 0.1,
+}
+
+#: Corticosteroid anti-inflammatory potency per mg relative to triamcinolone (equivalent-dose
+#: tables: 4 mg triamcinolone ~ 4 mg methylprednisolone ~ 0.75 mg betamethasone).
+STEROID_POTENCY: dict[str, float] = {
+    "triamcinolone": 1.0, "methylprednisolone": 1.0, "betamethasone": 4.0 / 0.75, "unknown": 1.0,
+}
+
+#: Strength of the contextual (placebo) response set by each kind of intervention: an
+#: intra-articular injection or surgery sets it to 1; oral drugs and exercise to 0.5
+#: (IA placebo beats oral placebo: Bannuru 2015, models.md s6).
+PLACEBO_STRENGTH = {"injection": 1.0, "surgery": 1.0, "oral": 0.5}
+
+SURGERY_JUMPS: dict[str, tuple[tuple[str, float, float], ...]] = {
+    # HTO shifts load off the diseased compartment (assumed 30% unloading).
+    "hto": (("load_factor", 0.7, 0.0), ("macrophage_m1", 1.0, 0.03)),
+    # Debridement/lavage removes debris and part of the inflammatory load.
+    "debridement": (("fragments", 0.3, 0.0), ("macrophage_m1", 0.8, 0.0)),
+    # Microfracture opens the marrow: progenitors (assumed 5e6) adhere in the defect.
+    "microfracture": (("msc_adhered", 1.0, 5.0), ("macrophage_m1", 1.0, 0.03)),
+    # Partial meniscectomy removes load sharing (assumed +30% load) and causes surgical synovitis.
+    "meniscectomy": (("load_factor", 1.3, 0.0), ("macrophage_m1", 1.0, 0.05)),
+    "other": (("macrophage_m1", 1.0, 0.03),),
+}
+
+
+@dataclass(frozen=True)
+class Jump:
+    """Affine change of one state at one time: ``y[state] = y[state] * mul + add``."""
+
+    day: float
+    state: str
+    mul: float
+    add: float
+
+
+@dataclass(frozen=True)
+class DosePlan:
+    """The model-level translation of a regimen."""
+
+    jumps: tuple[Jump, ...]
+    parameters: dict
+    unknown_amounts: tuple[str, ...]  # "product.key" filled with typical values
+
+    def event_arrays(self, max_jumps: int | None = None):
+        """Group jumps by day into solver events.
+
+        Returns ``ev_t[E]``, ``ev_idx[E, J]``, ``ev_mul[E, J]``, ``ev_add[E, J]``; jumps of the same
+        day are applied in regimen order; unused slots hold index -1.
+        """
+        days = sorted({j.day for j in self.jumps})
+        groups = [[j for j in self.jumps if j.day == d] for d in days]
+        width = max([len(g) for g in groups], default=1)
+        width = max(width, max_jumps or 1)
+        n = len(days)
+        ev_t = np.array(days, dtype=np.float64)
+        ev_idx = np.full((n, width), -1, dtype=np.int64)
+        ev_mul = np.ones((n, width))
+        ev_add = np.zeros((n, width))
+        for e, group in enumerate(groups):
+            for k, jump in enumerate(group):
+                ev_idx[e, k] = state_index(jump.state)
+                ev_mul[e, k] = jump.mul
+                ev_add[e, k] = jump.add
+        return ev_t, ev_idx, ev_mul, ev_add
+
+
+def _amount(event: DoseEvent, key: str, unknown: list) -> float:
+    value = event.args[key]
+    if value is None:
+        unknown.append(f"{event.product}.{key}")
+        return TYPICAL_AMOUNTS[(event.product, key)]
+    value = float(value)
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"regimen: {event.product}.{key} = {value!r} must be a finite, non-negative amount")
+    return value
+
+
+def _placebo(day: float, kind: str) -> list[Jump]:
+    strength = PLACEBO_STRENGTH[kind]
+    return [Jump(day, "placebo_drive", 0.0, strength)]
+
+
+def plan_regimen(regimen: Regimen | str) -> DosePlan:
+    """Translate a regimen into state jumps and per-patient parameter settings."""
+    if isinstance(regimen, str):
+        regimen = Regimen.parse(regimen)
+    jumps: list[Jump] = []
+    unknown: list[str] = []
+    cells_total = potency_weighted = allogeneic_cells = 0.0
+    for ev in regimen.events:
+        d = float(ev.day)
+        a = ev.args
+        if ev.product == "msc":
+            cells = _amount(ev, "cells", unknown)
+            msc = cells * SOURCE_MSC_SHARE.get(a["source"], 1.0) / 1e6
+            jumps += [Jump(d, "msc_free", 1.0, msc)] + _placebo(d, "injection")
+            cells_total += msc
+            potency_weighted += msc * SOURCE_POTENCY[a["source"]]
+            allogeneic_cells += msc * float(a["allogeneic"])
+        elif ev.product == "exo":
+            jumps += [Jump(d, "secretome", 1.0, _amount(ev, "dose", unknown))] + _placebo(d, "injection")
+        elif ev.product == "ha":
+            state = "ha_crosslinked" if a["form"] == "crosslinked" else "ha_linear"
+            jumps += [Jump(d, state, 1.0, _amount(ev, "mg", unknown))] + _placebo(d, "injection")
+        elif ev.product == "prp":
+            jumps.append(Jump(d, "prp_reservoir", 1.0, _amount(ev, "ml", unknown)))
+            if a["leukocyte"] == "rich":  # leukocyte-rich PRP brings a short inflammatory flare (assumed)
+                jumps.append(Jump(d, "macrophage_m1", 1.0, 0.02))
+            jumps += _placebo(d, "injection")
+        elif ev.product == "saline":
+            _amount(ev, "ml", unknown)  # volume does not change the biology; validated only
+            jumps += _placebo(d, "injection")
+        elif ev.product == "steroid":
+            mg = _amount(ev, "mg", unknown) * STEROID_POTENCY[a["drug"]]
+            jumps += [Jump(d, "steroid_depot", 1.0, mg)] + _placebo(d, "injection")
+        elif ev.product == "surgery":
+            jumps += [Jump(d, s, m, ad) for s, m, ad in SURGERY_JUMPS[a["kind"]]] + _placebo(d, "surgery")
+        elif ev.product == "nsaid":
+            jumps += [Jump(d, "antiinflammatory", 0.0, 0.5)] + _placebo(d, "oral")
+        elif ev.product == "exercise":
+            jumps += [Jump(d, "anabolic", 0.0, 0.3)] + _placebo(d, "oral")
+        elif ev.product in ("antiinflam", "anabolic"):
+            state = "antiinflammatory" if ev.product == "antiinflam" else "anabolic"
+            strength = float(a["strength"])
+            jumps += [Jump(d, state, 0.0, strength), Jump(d + float(a["days"]), state, 0.0, 0.0)]
+        elif ev.product == "scaffold":
+            jumps.append(Jump(d, "scaffold", 1.0, float(a["strength"])))
+        elif ev.product == "none":
+            continue
+        else:  # the grammar and this table must list the same products
+            raise ValueError(f"regimen: product {ev.product!r} has no pharmacology in sim.model.dosing")
+    jumps.sort(key=lambda j: j.day)  # stable: same-day jumps keep regimen order
+    parameters = {}
+    if cells_total > 0:
+        parameters["rel_msc_potency"] = potency_weighted / cells_total
+        parameters["rel_msc_allogeneic"] = allogeneic_cells / cells_total
+    return DosePlan(tuple(jumps), parameters, tuple(unknown))

@@ -1,0 +1,86 @@
+"""Species presets: joint size, clearance, tissue time scales and how the disease is induced.
+
+Human knees progress slowly by Kellgren-Lawrence grade (the patient's KL grade sets the
+initial cartilage). Animal studies induce OA surgically or chemically before the first
+injection; the induction is a set of state jumps (an event) applied at ``induction_day``.
+Biological times scale with body mass to the power 1/4 (allometry, Lindstedt & Calder 1981);
+joint-fluid volumes of animals are assumed orders of magnitude where no row of
+``parameters.csv`` gives them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Affine jumps (state, multiply, add) of each induction model. Magnitudes are assumed, chosen so
+# that a month later the knee shows OARSI-grade damage typical of the model.
+INDUCTIONS: dict[str, tuple[tuple[str, float, float], ...]] = {
+    "none": (),
+    # Medial meniscectomy: loss of load sharing plus surgical synovitis.
+    "meniscectomy": (("load_factor", 1.4, 0.0), ("macrophage_m1", 1.0, 0.15), ("collagen", 0.97, 0.0)),
+    # Anterior cruciate ligament transection: instability raises load less, synovitis similar.
+    "aclt": (("load_factor", 1.3, 0.0), ("macrophage_m1", 1.0, 0.15)),
+    # Mono-iodoacetate: chondrocyte death and synovitis without mechanical change.
+    "mia": (("chondrocytes", 0.5, 0.0), ("macrophage_m1", 1.0, 0.2), ("aggrecan", 0.8, 0.0)),
+    # Collagenase: direct matrix digestion.
+    "collagenase": (("collagen", 0.9, 0.0), ("aggrecan", 0.7, 0.0), ("macrophage_m1", 1.0, 0.1)),
+}
+
+
+@dataclass(frozen=True)
+class Species:
+    """Species-level settings applied on top of the parameter defaults."""
+
+    name: str
+    body_mass_kg: float
+    effusion_healthy_ml: float
+    induction: str
+    induction_day: float
+    source: str
+
+    @property
+    def rel_turnover(self) -> float:
+        """Speed of biological processes relative to a 70-kg human (mass^-1/4)."""
+        return (self.body_mass_kg / 70.0) ** -0.25
+
+    def parameter_overrides(self) -> dict[str, float]:
+        """Parameter values this species changes (volumes, clearances, time scales)."""
+        from sim.model.parameters import PARAMETERS
+
+        default = {q.name: q.default for q in PARAMETERS}
+        scale_volume = self.effusion_healthy_ml / default["effusion_healthy"]
+        # Clearance rate constants (clearance/volume) speed up like other biological rates.
+        return {
+            "rel_turnover": self.rel_turnover,
+            "effusion_healthy": self.effusion_healthy_ml,
+            "clearance_protein": default["clearance_protein"] * scale_volume * self.rel_turnover,
+            "clearance_small_molecule": default["clearance_small_molecule"] * scale_volume * self.rel_turnover,
+        }
+
+
+SPECIES: dict[str, Species] = {
+    "human": Species("human", 70.0, 6.7, "none", 0.0,
+                     "parameters.csv:sf_volume_control_knee; natural progression by KL grade"),
+    "sheep": Species("sheep", 60.0, 3.0, "meniscectomy", -28.0,
+                     "assumed: ovine stifle fluid of a few mL; meniscectomy model (F1, PONTOH2024)"),
+    "rabbit": Species("rabbit", 3.0, 0.3, "aclt", -28.0,
+                      "assumed: rabbit knee fluid ~0.3 mL; ACLT model (F4)"),
+    "rat": Species("rat", 0.3, 0.03, "meniscectomy", -28.0,
+                   "assumed: rat knee fluid ~30 uL; meniscectomy model (retention.csv LI2016)"),
+}
+
+
+def get_species(name: str) -> Species:
+    """Look up a species preset; unknown names raise and list the valid ones."""
+    try:
+        return SPECIES[name]
+    except KeyError:
+        raise ValueError(f"species: unknown species {name!r}; allowed: {', '.join(SPECIES)}") from None
+
+
+def induction_jumps(kind: str) -> tuple[tuple[str, float, float], ...]:
+    """State jumps of an OA induction model; unknown kinds raise and list the valid ones."""
+    try:
+        return INDUCTIONS[kind]
+    except KeyError:
+        raise ValueError(f"induction: unknown induction {kind!r}; allowed: {', '.join(INDUCTIONS)}") from None
