@@ -69,7 +69,8 @@ def patient_with_model(patient: Patient, mechanisms: dict | None = None, paramet
 
 
 def run_experiment(exp: Experiment, patient: Patient = Patient(), options: SolverOptions | None = None,
-                   provenance: dict | None = None) -> ExperimentOutput:
+                   provenance: dict | None = None,
+                   measures=("WOMAC_total", "VAS_pain", "MRI_cartilage_volume")) -> ExperimentOutput:
     """Simulate every arm of ``exp`` in ``patient`` and summarise the key outcomes."""
     labels = list(exp.arms)
     extra = tuple(float(d) for d in exp.report_days)
@@ -78,25 +79,33 @@ def run_experiment(exp: Experiment, patient: Patient = Patient(), options: Solve
     result = simulate([patient] * len(labels), [exp.arms[k] for k in labels], times=times,
                       run_in=exp.run_in, options=options or DEFAULT_OPTIONS, provenance=provenance)
     outcomes = observe_all(result)
-    return ExperimentOutput(exp, result, outcomes, summarize(result, outcomes, labels, exp))
+    return ExperimentOutput(exp, result, outcomes, summarize(result, outcomes, labels, exp, measures))
 
 
-def summarize(result: Result, outcomes: dict, labels, exp: Experiment) -> list[dict]:
-    """Per arm: change from day 0 of WOMAC total, VAS pain and cartilage volume (%)."""
+def summarize(result: Result, outcomes: dict, labels, exp: Experiment,
+              measures=("WOMAC_total", "VAS_pain", "MRI_cartilage_volume")) -> list[dict]:
+    """Per arm: change from day 0 of each measure at the report days (volumes in %)."""
+    from sim.observe import MEASURES
+
+    for name in measures:
+        if name not in MEASURES:
+            raise ValueError(f"experiment.measures: unknown measure {name!r}; allowed: {', '.join(MEASURES)}")
     i0 = result.at(0.0)
     end = float(result.times[-1])
     rows = []
     for a, label in enumerate(labels):
         row = {"arm": label, "regimen": result.regimens[a], "status": result.messages[a]}
-        for day in exp.report_days:
-            k = result.at(day)
-            month = round(day / 30.44)
-            row[f"dWOMAC_{month}m"] = outcomes["WOMAC_total"][a, k] - outcomes["WOMAC_total"][a, i0]
-            row[f"dVAS_{month}m"] = outcomes["VAS_pain"][a, k] - outcomes["VAS_pain"][a, i0]
-        for day in sorted(set(list(exp.report_days) + [end])):
-            k = result.at(day)
-            v0 = outcomes["MRI_cartilage_volume"][a, i0]
-            row[f"dCartilage%_{round(day / 30.44)}m"] = 100.0 * (outcomes["MRI_cartilage_volume"][a, k] / v0 - 1.0)
+        for name in measures:
+            relative = name in ("MRI_cartilage_volume", "cartilage_thickness")
+            days = sorted(set(exp.report_days) | {end}) if relative else exp.report_days
+            v0 = outcomes[name][a, i0]
+            for day in days:
+                v = outcomes[name][a, result.at(day)]
+                month = round(day / 30.44)
+                if relative:
+                    row[f"d{name}%_{month}m"] = 100.0 * (v / v0 - 1.0)
+                else:
+                    row[f"d{name}_{month}m"] = v - v0
         rows.append(row)
     return rows
 

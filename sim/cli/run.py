@@ -70,15 +70,17 @@ def run_joint(cfg: DictConfig, out_dir: Path) -> Path:
     from sim.solver import SolverOptions
 
     ec = cfg.experiment
-    arms = dict(ec.arms)
+    arms, name, question = dict(ec.arms), ec.name, ec.question
     if cfg.regimen:
         arms = {"untreated": "none()@0", "regimen": str(cfg.regimen)}
-    exp = Experiment(arms=arms, name=ec.name, question=ec.question, t_end=float(ec.t_end), step=float(ec.step),
+        name, question = "regimen", f"{cfg.regimen} vs untreated"
+    exp = Experiment(arms=arms, name=name, question=question, t_end=float(ec.t_end), step=float(ec.step),
                      run_in=float(ec.run_in), report_days=tuple(float(d) for d in ec.report_days))
     options = SolverOptions(rtol=cfg.solver.rtol, atol=cfg.solver.atol, max_steps=cfg.solver.max_steps,
                             method=cfg.solver.method, autonomous=True)
     prov = provenance(cfg)
-    out = run_experiment(exp, _patient(cfg), options, provenance={"seed": int(cfg.seed)})
+    out = run_experiment(exp, _patient(cfg), options, provenance={"seed": int(cfg.seed)},
+                         measures=tuple(ec.measures))
     labels = list(exp.arms)
     attrs = {**prov, "experiment": exp.name, "question": exp.question}
     path = write_tree(out_dir / cfg.output.file, result_tree(out.result, labels, out.outcomes, attrs))
@@ -99,13 +101,14 @@ def run_joint(cfg: DictConfig, out_dir: Path) -> Path:
             writer.writeheader()
             writer.writerows(out.summary)
         os.replace(tmp, csv_path)
-    failed = [r["arm"] for r in out.summary if r["status"] != out.result.messages[0] and r["status"] != "success"]
+    failed = [label for label, code in zip(labels, out.result.status) if code != 0]
     if cfg.output.table:
         print(f"\n{exp.name}: {exp.question}\n")
         print(format_table(out.summary))
         print(f"\nwrote {path}")
     if failed:
-        log.warning("arms that did not finish: %s", ", ".join(failed))
+        print("sim-run: warning: the solver did not finish these arms (NaN after the failure): "
+              + ", ".join(f"{a} ({m})" for a, m in zip(labels, out.result.messages) if a in failed), file=sys.stderr)
     return path
 
 
@@ -122,7 +125,7 @@ def _hydra_main(cfg: DictConfig) -> None:
         elif cfg.experiment.kind == "lesion":
             from sim.lesion import run_from_config
 
-            path = run_from_config(OmegaConf.to_container(cfg.experiment.lesion, resolve=True), out_dir)
+            path = run_from_config({"lesion": OmegaConf.to_container(cfg.lesion, resolve=True)}, out_dir)
             print(f"wrote {path}")
         elif cfg.experiment.kind == "joint":
             run_joint(cfg, out_dir)

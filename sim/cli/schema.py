@@ -60,7 +60,6 @@ class ExperimentConf:
     report_days: List[float] = field(default_factory=lambda: [182.0, 365.0])
     measures: List[str] = field(default_factory=lambda: ["WOMAC_total", "VAS_pain", "MRI_cartilage_volume"])
     kind: str = "joint"  # "joint" (this model) or "lesion" (agent-based lesion model)
-    lesion: Dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -73,6 +72,7 @@ class RunConf:
     regimen: Optional[str] = None  # a single regimen instead of the experiment's arms
     seed: int = 0
     sweep: Dict[str, Any] = field(default_factory=dict)
+    lesion: Dict[str, Any] = field(default_factory=dict)  # the lesion model's config (configs/lesion)
 
 
 def register() -> None:

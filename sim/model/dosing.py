@@ -51,15 +51,17 @@ STEROID_POTENCY: dict[str, float] = {
 PLACEBO_STRENGTH = {"injection": 1.0, "surgery": 1.0, "oral": 0.5}
 
 SURGERY_JUMPS: dict[str, tuple[tuple[str, float, float], ...]] = {
+    # Surgical trauma enters as a surge of debris/DAMPs (fragments, x healthy level), which recruits
+    # M1 macrophages within the synovium's free capacity; magnitudes assumed.
     # HTO shifts load off the diseased compartment (assumed 30% unloading).
-    "hto": (("load_factor", 0.7, 0.0), ("macrophage_m1", 1.0, 0.03)),
+    "hto": (("load_factor", 0.7, 0.0), ("fragments", 1.0, 1.0)),
     # Debridement/lavage removes debris and part of the inflammatory load.
     "debridement": (("fragments", 0.3, 0.0), ("macrophage_m1", 0.8, 0.0)),
     # Microfracture opens the marrow: progenitors (assumed 5e6) adhere in the defect.
-    "microfracture": (("msc_adhered", 1.0, 5.0), ("macrophage_m1", 1.0, 0.03)),
+    "microfracture": (("msc_adhered", 1.0, 5.0), ("fragments", 1.0, 1.0)),
     # Partial meniscectomy removes load sharing (assumed +30% load) and causes surgical synovitis.
-    "meniscectomy": (("load_factor", 1.3, 0.0), ("macrophage_m1", 1.0, 0.05)),
-    "other": (("macrophage_m1", 1.0, 0.03),),
+    "meniscectomy": (("load_factor", 1.3, 0.0), ("fragments", 1.0, 2.0)),
+    "other": (("fragments", 1.0, 1.0),),
 }
 
 
@@ -144,8 +146,8 @@ def plan_regimen(regimen: Regimen | str) -> DosePlan:
             jumps += [Jump(d, state, 1.0, _amount(ev, "mg", unknown))] + _placebo(d, "injection")
         elif ev.product == "prp":
             jumps.append(Jump(d, "prp_reservoir", 1.0, _amount(ev, "ml", unknown)))
-            if a["leukocyte"] == "rich":  # leukocyte-rich PRP brings a short inflammatory flare (assumed)
-                jumps.append(Jump(d, "macrophage_m1", 1.0, 0.02))
+            if a["leukocyte"] == "rich":  # leukocytes bring a short inflammatory flare (assumed)
+                jumps.append(Jump(d, "fragments", 1.0, 0.5))
             jumps += _placebo(d, "injection")
         elif ev.product == "saline":
             _amount(ev, "ml", unknown)  # volume does not change the biology; validated only

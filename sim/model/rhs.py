@@ -214,8 +214,9 @@ def rhs(t, y, p, dydt):
     dydt[Y_CHONDROCYTES] = rt * (renew_n * n_ch - death_n * n_ch - p[P_K_CHONDROCYTE_DEATH] * (n_ch - 1.0))
 
     # Fragments and CTX-II: released by degradation, normalised to a healthy knee.
-    healthy_a = p[P_K_AGGRECAN_ADAMTS] + p[P_K_AGGRECAN_MMP3] + p[P_K_AGGRECAN_LOAD]
-    healthy_c = (p[P_K_COLLAGEN_MMP13] + p[P_K_COLLAGEN_LOAD]) * (1.0 - p[P_AGGRECAN_PROTECTION])
+    # Floors keep the normalisation finite when a user switches a degradation pathway off.
+    healthy_a = max(p[P_K_AGGRECAN_ADAMTS] + p[P_K_AGGRECAN_MMP3] + p[P_K_AGGRECAN_LOAD], 1e-12)
+    healthy_c = max((p[P_K_COLLAGEN_MMP13] + p[P_K_COLLAGEN_LOAD]) * (1.0 - p[P_AGGRECAN_PROTECTION]), 1e-12)
     # Fibrillated, thinned cartilage also sheds wear debris in proportion to lost volume and load.
     frag_source = 0.5 * loss_a / healthy_a + 0.5 * (loss_c + k_col * rep) / healthy_c \
         + p[P_FRAGMENTS_PER_DAMAGE] * _pos(1.0 - col - rep) * load
@@ -231,7 +232,9 @@ def rhs(t, y, p, dydt):
     loss_free = p[P_K_MSC_LOSS_FREE] * crowd * immune
     death_free = p[P_P_MSC_FREE_DEATH] * loss_free * m_free
     death_adh = p[P_K_MSC_DEATH_ADHERED] * crowd * immune * m_adh
-    differentiation = p[P_MECH_DIFFERENTIATION] * p[P_K_MSC_DIFFERENTIATION] * (
+    # The switch gates what differentiated cells build (repair tissue, below), not the fate
+    # flux itself, so that switching it off does not leave more cells secreting.
+    differentiation = p[P_K_MSC_DIFFERENTIATION] * (
         1.0 + p[P_DIFFERENTIATION_PER_TGFB] * tgf_signal + p[P_DIFFERENTIATION_PER_SCAFFOLD] * scaffold
         + p[P_DIFFERENTIATION_PER_ANABOLIC] * anabolic) * _sat(m_adh, p[P_K_MSC_DENSITY]) * m_adh
     proliferation = p[P_K_MSC_PROLIFERATION] * m_adh * _pos(1.0 - m_adh / p[P_K_MSC_NICHE])

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 INDUCTIONS: dict[str, tuple[tuple[str, float, float], ...]] = {
     "none": (),
     # Medial meniscectomy: loss of load sharing plus surgical synovitis.
-    "meniscectomy": (("load_factor", 1.4, 0.0), ("macrophage_m1", 1.0, 0.15), ("collagen", 0.97, 0.0)),
+    "meniscectomy": (("load_factor", 1.4, 0.0), ("fragments", 1.0, 4.0), ("collagen", 0.97, 0.0)),
     # Anterior cruciate ligament transection: instability raises load less, synovitis similar.
-    "aclt": (("load_factor", 1.3, 0.0), ("macrophage_m1", 1.0, 0.15)),
+    "aclt": (("load_factor", 1.3, 0.0), ("fragments", 1.0, 4.0)),
     # Mono-iodoacetate: chondrocyte death and synovitis without mechanical change.
-    "mia": (("chondrocytes", 0.5, 0.0), ("macrophage_m1", 1.0, 0.2), ("aggrecan", 0.8, 0.0)),
+    "mia": (("chondrocytes", 0.5, 0.0), ("fragments", 1.0, 5.0), ("aggrecan", 0.8, 0.0)),
     # Collagenase: direct matrix digestion.
-    "collagenase": (("collagen", 0.9, 0.0), ("aggrecan", 0.7, 0.0), ("macrophage_m1", 1.0, 0.1)),
+    "collagenase": (("collagen", 0.9, 0.0), ("aggrecan", 0.7, 0.0), ("fragments", 1.0, 3.0)),
 }
 
 

@@ -4,12 +4,7 @@ Written out rather than calling LAPACK because the integrator runs inside ``pran
 each patient owns small (n ~ 40) matrices: SciPy cannot be called there and the overhead of
 ``np.linalg`` per step would dominate.
 
-Storage: the routines take the matrix **transposed** (``at[j, i] = A[i, j]``, i.e. ``A`` in
-column-major order). Then the pivot search, the elimination updates and both triangular solves
-are ``axpy`` operations over contiguous memory, which LLVM vectorises without ``fastmath``
-(no floating-point reassociation is involved). Measured for n = 40: a row-major column-oriented
-solve took 0.9 us, this one a fraction of that; the solves (one per Rosenbrock stage) had been
-the largest cost of a step. Exact zeros are skipped, which makes the sparse Jacobians of
+Row-major storage; exact zeros are skipped, which makes the sparse Jacobians of
 compartment models cheaper without any sparse data structure. Every operation depends only on
 the matrix, so results do not depend on threads or chunking.
 """
@@ -31,31 +26,29 @@ PIVOT_THRESHOLD = 0.1
 
 
 @njit(cache=True)
-def lu_factor(at, piv, cols):
-    """Factorise ``A = P^T L U`` in place, with ``A`` given transposed.
+def lu_factor(a, piv, cols):
+    """Factorise ``a`` in place as ``P a = L U`` (unit-diagonal ``L`` below, ``U`` on and above).
 
     Parameters
     ----------
-    at : float64[n, n], C-contiguous
-        ``A`` transposed; overwritten by the factors, transposed: ``at[j, i]`` holds ``L[i, j]``
-        for ``i > j`` (unit diagonal implied) and ``U[i, j]`` for ``i <= j``.
+    a : float64[n, n], C-contiguous
+        Matrix, overwritten by its factors.
     piv : int64[n]
-        Output: row ``k`` of ``A`` was swapped with row ``piv[k]`` at elimination step ``k``.
+        Output: row ``k`` was swapped with row ``piv[k]`` at elimination step ``k``.
     cols : int64[n]
-        Work array.
+        Work array (column indices of the non-zeros of the current pivot row).
 
     Returns
     -------
     int
         0 on success, 1 if a pivot column is entirely zero or not finite.
     """
-    n = at.shape[0]
+    n = a.shape[0]
     for k in range(n):
-        pk = at[k]  # column k of A, contiguous
         p = k
-        amax = abs(pk[k])
+        amax = abs(a[k, k])
         for i in range(k + 1, n):
-            v = abs(pk[i])
+            v = abs(a[i, k])
             if v > amax:
                 amax = v
                 p = i
@@ -63,68 +56,71 @@ def lu_factor(at, piv, cols):
         if amax == 0.0 or amax != amax or amax == np.inf:
             piv[k] = k
             return 1
-        if abs(pk[k]) >= PIVOT_THRESHOLD * amax:
+        if abs(a[k, k]) >= PIVOT_THRESHOLD * amax:
             p = k
         piv[k] = p
         if p != k:
             for j in range(n):
-                tmp = at[j, k]
-                at[j, k] = at[j, p]
-                at[j, p] = tmp
-        inv = 1.0 / pk[k]
+                tmp = a[k, j]
+                a[k, j] = a[p, j]
+                a[p, j] = tmp
+        ak = a[k]
         nnz = 0
-        for i in range(k + 1, n):
-            if pk[i] != 0.0:
-                pk[i] *= inv
-                cols[nnz] = i
+        for j in range(k + 1, n):
+            if ak[j] != 0.0:
+                cols[nnz] = j
                 nnz += 1
         if nnz == 0:
+            for i in range(k + 1, n):
+                a[i, k] /= ak[k]
             continue
+        inv = 1.0 / ak[k]
         sparse = 3 * nnz < n - k - 1
-        for j in range(k + 1, n):
-            aj = at[j]
-            akj = aj[k]
-            if akj != 0.0:
+        for i in range(k + 1, n):
+            ai = a[i]
+            lik = ai[k]
+            if lik != 0.0:
+                lik *= inv
+                ai[k] = lik
                 if sparse:
                     for q in range(nnz):
-                        i = cols[q]
-                        aj[i] -= akj * pk[i]
+                        j = cols[q]
+                        ai[j] -= lik * ak[j]
                 else:
-                    for i in range(k + 1, n):
-                        aj[i] -= akj * pk[i]
+                    for j in range(k + 1, n):
+                        ai[j] -= lik * ak[j]
     return 0
 
 
 @njit(cache=True)
-def lu_solve(lut, piv, b):
-    """Solve ``A x = b`` in place given the transposed factors from :func:`lu_factor`.
+def lu_solve(lu, piv, b):
+    """Solve ``A x = b`` in place given the factors from :func:`lu_factor`.
 
     Parameters
     ----------
-    lut : float64[n, n]
-        Factors from :func:`lu_factor` (transposed storage).
+    lu : float64[n, n]
+        Factors from :func:`lu_factor`.
     piv : int64[n]
         Pivot indices from :func:`lu_factor`.
     b : float64[n]
         Right-hand side, overwritten by the solution ``x``.
     """
-    n = lut.shape[0]
+    n = lu.shape[0]
     for k in range(n):
         p = piv[k]
         if p != k:
             tmp = b[k]
             b[k] = b[p]
             b[p] = tmp
+    # Column-oriented substitution: a zero entry of b skips a whole column of L or U.
     for j in range(n):
         bj = b[j]
         if bj != 0.0:
-            lj = lut[j]
             for i in range(j + 1, n):
-                b[i] -= lj[i] * bj
+                b[i] -= lu[i, j] * bj
     for j in range(n - 1, -1, -1):
-        uj = lut[j]
-        bj = b[j] / uj[j]
+        bj = b[j] / lu[j, j]
         b[j] = bj
         if bj != 0.0:
             for i in range(j):
-                b[i] -= uj[i] * bj
+                b[i] -= lu[i, j] * bj

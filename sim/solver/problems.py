@@ -4,7 +4,7 @@ None of these is biology: they exercise the integrator on known hard cases. Each
 pair of module-level ``@njit(cache=True)`` functions ``rhs(t, y, p, f)`` and ``jac(t, y, p, J)``.
 
 * Robertson chemical kinetics (Hairer & Wanner 1996, Sect. IV.1), p = (0.04, 3e7, 1e4).
-* Van der Pol oscillator, unscaled, p = (mu,), stiff for mu = 1000.
+* Van der Pol oscillator ``y'' = mu (1 - y^2) y' - y``, p = (mu,), stiff for mu = 1000.
 * Prothero-Robinson ``y' = -lam (y - cos t) - sin t``: exact ``cos t + (y0 - 1) exp(-lam t)``,
   non-autonomous (exercises the df/dt term), p = (lam,).
 * Linear ``y' = A y`` with ``A`` given row-major in ``p`` (n*n entries): exact via expm.
@@ -49,14 +49,14 @@ def robertson_jac(t, y, p, J):
 @njit(cache=True)
 def vdp_rhs(t, y, p, f):
     f[0] = y[1]
-    f[1] = p[0] * ((1.0 - y[0] * y[0]) * y[1] - y[0])
+    f[1] = p[0] * (1.0 - y[0] * y[0]) * y[1] - y[0]
 
 
 @njit(cache=True)
 def vdp_jac(t, y, p, J):
     J[0, 0] = 0.0
     J[0, 1] = 1.0
-    J[1, 0] = p[0] * (-2.0 * y[0] * y[1] - 1.0)
+    J[1, 0] = -2.0 * p[0] * y[0] * y[1] - 1.0
     J[1, 1] = p[0] * (1.0 - y[0] * y[0])
 
 

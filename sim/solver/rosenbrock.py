@@ -211,11 +211,10 @@ def _integrate_segment(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td, 
         for q in range(s * s):
             ch[q] = tc[q // s, q % s] * inv_h
         inv_hg = 1.0 / (h * gamma)
-        # W is stored transposed (see sim.solver.linalg): W[j, i] = (I/(h gamma) - J)[i, j].
-        for j in range(n):
-            for i in range(n):
-                W[j, i] = -J[i, j]
-            W[j, j] += inv_hg
+        for i in range(n):
+            for j in range(n):
+                W[i, j] = -J[i, j]
+            W[i, i] += inv_hg
         stats[N_LU] += 1
         if lu_factor(W, piv, cols) != 0:
             if not _all_finite(J):

@@ -1,0 +1,24 @@
+"""Agent-based model of a focal cartilage lesion treated with intra-articular MSCs.
+
+Model: :class:`LesionParams` (parameter table), :class:`LesionGeometry` (lattice).
+Regimen side: :class:`LesionDrivers` (joint-fluid levels, MSC influx, scaffold over time).
+Simulation: :class:`LesionSimulation` / :func:`simulate`; coupling: :func:`run_coupled`.
+Result: :class:`LesionResult` (HDF5 via :meth:`LesionResult.save`).
+"""
+
+from sim.lesion.config import ConfigError, run_from_config
+from sim.lesion.coupling import CouplingSummary, drivers_from_joint, run_coupled
+from sim.lesion.drivers import DriverError, LesionDrivers
+from sim.lesion.fields import FieldSolver, StabilityError
+from sim.lesion.geometry import GeometryError, LesionGeometry
+from sim.lesion.parameters import (CELL_KINDS, FIELD_NAMES, PARAMETERS, LesionParameterError,
+                                   LesionParams)
+from sim.lesion.result import LesionResult
+from sim.lesion.simulation import SERIES_NAMES, LesionSimulation, simulate
+
+__all__ = ["CELL_KINDS", "FIELD_NAMES", "PARAMETERS", "SERIES_NAMES", "ConfigError",
+           "CouplingSummary", "DriverError", "drivers_from_joint", "run_coupled",
+           "run_from_config",
+           "FieldSolver", "GeometryError", "LesionDrivers", "LesionGeometry",
+           "LesionParameterError", "LesionParams", "LesionResult", "LesionSimulation",
+           "StabilityError", "simulate"]

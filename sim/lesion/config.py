@@ -1,0 +1,107 @@
+"""Plain-dict configuration of a lesion run (what the Hydra app passes in).
+
+Expected layout (either the whole config or its ``lesion`` block)::
+
+    lesion:
+      geometry: {preset: clinical}            # or explicit LesionGeometry fields
+      params: {D_msc: 8.64e-4, ...}           # overrides of the parameter table
+      drivers: {kind: injections, doses: [4.0e7], times: [0.0], k_reach: 1.0e-3,
+                il1: 1.0, anti: 1.0, tgfb: 1.0, scaffold: 0.0}   # or kind: constant
+      run: {days: 365, dt_hours: 1.0, n_substeps: null, seed: 0, record_every_hours: 24,
+            snapshot_days: [0, 365], initial_msc_per_mm3: 0.0, microfracture: false}
+      output: lesion.h5
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+from sim.lesion.drivers import LesionDrivers
+from sim.lesion.geometry import GeometryError, LesionGeometry
+from sim.lesion.parameters import LesionParams
+from sim.lesion.simulation import simulate
+
+__all__ = ["run_from_config", "build_from_config", "ConfigError"]
+
+_RUN_KEYS = {"days", "dt_hours", "n_substeps", "seed", "record_every_hours", "snapshot_days",
+             "initial_msc_per_mm3", "microfracture", "marrow_per_mm3"}
+_DRIVER_KINDS = ("constant", "injections")
+
+
+class ConfigError(ValueError):
+    """A lesion config block is malformed."""
+
+
+def _plain(cfg: Any) -> Any:
+    try:  # accept OmegaConf containers without importing Hydra here
+        from omegaconf import DictConfig, ListConfig, OmegaConf
+
+        if isinstance(cfg, (DictConfig, ListConfig)):
+            return OmegaConf.to_container(cfg, resolve=True)
+    except ImportError:  # pragma: no cover
+        pass
+    return cfg
+
+
+def _check_keys(block: Mapping, allowed: set[str], where: str) -> None:
+    unknown = set(block) - allowed
+    if unknown:
+        raise ConfigError(f"unknown key(s) {sorted(unknown)} in lesion.{where}; "
+                          f"allowed: {sorted(allowed)}")
+
+
+def build_from_config(cfg: Mapping) -> dict[str, Any]:
+    """Turn a config dict into ``simulate`` arguments (geometry, params, drivers, options)."""
+    cfg = _plain(cfg)
+    if not isinstance(cfg, Mapping):
+        raise ConfigError(f"lesion config must be a mapping, got {type(cfg).__name__}")
+    block = cfg.get("lesion", cfg)
+    _check_keys(block, {"geometry", "params", "drivers", "run", "output"}, "<root>")
+    geo = dict(block.get("geometry") or {})
+    preset = geo.pop("preset", None)
+    if preset is not None:
+        if preset not in ("small", "clinical"):
+            raise ConfigError(f"lesion.geometry.preset must be 'small' or 'clinical', "
+                              f"got {preset!r}")
+        base = getattr(LesionGeometry, preset)().to_dict()
+        geo = {**base, **geo}
+    try:
+        geometry = LesionGeometry(**geo)
+    except TypeError as exc:
+        raise GeometryError(f"lesion.geometry: {exc}") from None
+    params = LesionParams(dict(block.get("params") or {}))
+    drv = dict(block.get("drivers") or {"kind": "constant"})
+    kind = drv.pop("kind", "constant")
+    run = dict(block.get("run") or {})
+    _check_keys(run, _RUN_KEYS, "run")
+    days = float(run.pop("days", 30.0))
+    if kind == "constant":
+        _check_keys(drv, {"il1", "anti", "tgfb", "msc_influx", "scaffold"}, "drivers")
+        drivers = LesionDrivers.constant(**drv)
+    elif kind == "injections":
+        _check_keys(drv, {"doses", "times", "k_loss", "k_reach", "il1", "anti", "tgfb",
+                          "scaffold"}, "drivers")
+        drivers = LesionDrivers.from_injections(days, drv.pop("doses", [0.0]), **drv)
+    else:
+        raise ConfigError(f"lesion.drivers.kind must be one of {_DRIVER_KINDS}, got {kind!r}")
+    return {"geometry": geometry, "params": params, "drivers": drivers, "days": days,
+            "options": run, "output": block.get("output", "lesion.h5")}
+
+
+def run_from_config(cfg: Mapping, out_dir: str | os.PathLike) -> Path:
+    """Run the lesion model described by ``cfg`` and write its HDF5 result into ``out_dir``.
+
+    Returns
+    -------
+    Path
+        The written file (``out_dir / cfg.lesion.output``).
+    """
+    b = build_from_config(cfg)
+    opts = dict(b["options"])
+    record = float(opts.pop("record_every_hours", 24.0))
+    snaps = tuple(opts.pop("snapshot_days", (0.0, b["days"])))
+    res = simulate(b["geometry"], b["params"], b["drivers"], days=b["days"],
+                   record_every_hours=record, snapshot_days=snaps, **opts)
+    return res.save(Path(out_dir) / b["output"])

@@ -1,0 +1,137 @@
+"""Coupling between the joint-scale model and the lesion model.
+
+Direction joint -> lesion: joint-fluid cytokine levels and the free-MSC influx reaching the
+defect, as plain arrays over time (:class:`LesionDrivers`, or :func:`drivers_from_joint` from
+named joint-state series). Direction lesion -> joint: defect fill and repair-tissue quality
+over time (:class:`CouplingSummary`), which feed the joint model's repair-tissue state.
+
+One virtual-patient parameter vector drives both models: lesion parameters are read from
+keys ``lesion.<name>`` (other keys belong to the joint model and are ignored here).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+
+from sim.lesion.drivers import DriverError, LesionDrivers
+from sim.lesion.geometry import LesionGeometry
+from sim.lesion.parameters import LesionParams
+from sim.lesion.simulation import simulate
+
+__all__ = ["LesionDrivers", "CouplingSummary", "run_coupled", "drivers_from_joint",
+           "lesion_params_from_patient", "DEFAULT_JOINT_KEYS"]
+
+#: Which joint-model state series feed which driver, and the healthy reference that
+#: normalises it to 1 (the joint model's mediators are normalised to healthy = 1 already).
+DEFAULT_JOINT_KEYS = {"il1": ("I", 1.0), "anti": ("Ra", 1.0), "tgfb": ("B", 1.0),
+                      "msc_free": ("Mf", 1.0)}
+
+
+@dataclass(frozen=True)
+class CouplingSummary:
+    """What the lesion returns to the joint model.
+
+    Attributes
+    ----------
+    t : float64 (T,)
+        Days.
+    defect_fill : float64 (T,)
+        Matrix in the defect as a fraction of native matrix (0..1).
+    repair_quality : float64 (T,)
+        Hyaline share of the repair matrix (0 fibrous .. 1 hyaline).
+    n_msc, n_chondrocyte, n_marrow : float64 (T,)
+        Cells of each kind in the simulated slice.
+    """
+
+    t: np.ndarray
+    defect_fill: np.ndarray
+    repair_quality: np.ndarray
+    n_msc: np.ndarray
+    n_chondrocyte: np.ndarray
+    n_marrow: np.ndarray
+
+    def repair_state(self) -> dict[str, np.ndarray]:
+        """Series for the joint model's repair tissue: ``R_q = fill`` and ``q = quality``."""
+        return {"t": self.t, "R_q": self.defect_fill, "q": self.repair_quality}
+
+
+def lesion_params_from_patient(patient: Mapping[str, float] | LesionParams | None) -> LesionParams:
+    """Lesion parameters from a virtual-patient vector (keys ``lesion.<name>``).
+
+    A :class:`LesionParams` or a mapping of bare lesion names is accepted as well.
+    """
+    if patient is None:
+        return LesionParams()
+    if isinstance(patient, LesionParams):
+        return patient
+    prefixed = {k[len("lesion."):]: v for k, v in patient.items() if k.startswith("lesion.")}
+    if prefixed:
+        return LesionParams(prefixed)
+    return LesionParams(dict(patient))
+
+
+def drivers_from_joint(t, states: Mapping[str, np.ndarray], *, k_reach: float = 1e-3,
+                       scaffold=0.0, keys: Mapping[str, tuple[str, float]] | None = None
+                       ) -> LesionDrivers:
+    """Build lesion drivers from named joint-model state series.
+
+    Parameters
+    ----------
+    t : array (T,)
+        Joint-model output times, days.
+    states : mapping of str to array (T,)
+        Named state series of the joint model result.
+    k_reach : float
+        Share of the free MSC pool reaching the defect surface per day, 1/day (assumed; the
+        joint model's adhesion flux ``k_adh * Lambda * Mf`` may be passed instead by mapping
+        ``msc_free`` to that series with ``k_reach=1``).
+    scaffold : float or array (T,)
+        Scaffold strength in [0, 1].
+    keys : mapping, optional
+        Driver -> (state name, healthy reference); defaults to :data:`DEFAULT_JOINT_KEYS`.
+    """
+    keys = dict(DEFAULT_JOINT_KEYS if keys is None else keys)
+    out = {}
+    for driver, (name, ref) in keys.items():
+        if name not in states:
+            raise DriverError(f"joint state {name!r} (for driver {driver!r}) not found; "
+                              f"available: {', '.join(states)}")
+        out[driver] = np.asarray(states[name], dtype=np.float64) / ref
+    return LesionDrivers(t=t, il1=out["il1"], anti=out["anti"], tgfb=out["tgfb"],
+                         msc_influx=k_reach * out["msc_free"], scaffold=scaffold)
+
+
+def run_coupled(drivers: LesionDrivers, params=None, *, geometry: LesionGeometry | None = None,
+                days: float | None = None, dt_hours: float = 1.0, seed: int = 0,
+                record_every_hours: float = 24.0, **options) -> CouplingSummary:
+    """Run the lesion under joint-model drivers and return the summary for the joint model.
+
+    Parameters
+    ----------
+    drivers : LesionDrivers
+        Joint-fluid levels and MSC influx over time.
+    params : LesionParams, mapping or virtual-patient vector, optional
+        See :func:`lesion_params_from_patient`.
+    geometry : LesionGeometry, optional
+        Defaults to :meth:`LesionGeometry.clinical`.
+    days : float, optional
+        Duration; defaults to the last driver time.
+    options
+        Further :class:`~sim.lesion.simulation.LesionSimulation` options.
+    """
+    if not isinstance(drivers, LesionDrivers):
+        raise TypeError("drivers must be a LesionDrivers")
+    days = float(drivers.t[-1]) if days is None else float(days)
+    if days <= 0:
+        raise DriverError("coupled run needs days > 0 (or drivers spanning a positive time)")
+    res = simulate(geometry if geometry is not None else LesionGeometry.clinical(),
+                   lesion_params_from_patient(params), drivers, days=days,
+                   record_every_hours=record_every_hours, dt_hours=dt_hours, seed=seed,
+                   **options)
+    s = res.series
+    return CouplingSummary(t=res.times, defect_fill=s["defect_fill"],
+                           repair_quality=s["repair_quality"], n_msc=s["n_msc"],
+                           n_chondrocyte=s["n_chondrocyte"], n_marrow=s["n_marrow"])

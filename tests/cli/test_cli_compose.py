@@ -1,0 +1,74 @@
+"""Every config option composes and turns into valid plain objects (no simulation)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hydra import compose, initialize_config_dir
+
+from sim.cli import run as cli
+from sim.experiment import Experiment
+from sim.model.dosing import plan_regimen
+from sim.regimen import Regimen
+from sim.solver import SolverOptions
+
+CONFIGS = Path(cli.CONFIG_DIR)
+GROUPS = ("model", "patient", "solver", "output", "treatment", "experiment")
+
+
+def _selectable(path: Path) -> bool:
+    """Experiments chosen with ``experiment=<name>`` are global-package files; others (the lesion
+    experiments, composed with ``+experiment@_global_=<name>``) belong to their own package."""
+    return path.parent.name != "experiment" or "@package _global_" in path.read_text().split("\n", 1)[0]
+
+
+OPTIONS = [(g, p.stem) for g in GROUPS for p in sorted((CONFIGS / g).glob("*.yaml")) if _selectable(p)]
+
+
+def _compose(overrides: list[str]):
+    with initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3"):
+        return compose(config_name="config", overrides=overrides)
+
+
+def test_every_group_has_options():
+    assert {g for g, _ in OPTIONS} == set(GROUPS)
+
+
+@pytest.mark.parametrize("group, option", OPTIONS, ids=[f"{g}={o}" for g, o in OPTIONS])
+def test_option_composes_to_valid_objects(group, option):
+    cfg = _compose([f"{group}={option}"])
+    if cfg.experiment.kind != "joint":
+        pytest.skip(f"experiment kind {cfg.experiment.kind!r} is built by its own package")
+    patient = cli._patient(cfg)  # validates species, KL grade, covariates, mechanisms, parameters
+    ec = cfg.experiment
+    arms = dict(ec.arms) if not cfg.regimen else {"untreated": "none()@0", "regimen": str(cfg.regimen)}
+    exp = Experiment(arms=arms, name=ec.name, question=ec.question, t_end=float(ec.t_end),
+                     step=float(ec.step), run_in=float(ec.run_in),
+                     report_days=tuple(float(d) for d in ec.report_days))
+    for label, text in exp.arms.items():
+        plan = plan_regimen(Regimen.parse(text))
+        assert not plan.unknown_amounts, f"arm {label}: amounts left to typical values {plan.unknown_amounts}"
+    SolverOptions(rtol=cfg.solver.rtol, atol=cfg.solver.atol, max_steps=cfg.solver.max_steps,
+                  method=cfg.solver.method, autonomous=True)
+    assert patient.parameter_values()  # bounds checked
+
+
+@pytest.mark.parametrize("mechanism", ["differentiation", "paracrine", "immunomodulation", "homing"])
+def test_model_configs_switch_one_mechanism_off(mechanism):
+    values = cli._patient(_compose([f"model=no_{mechanism}"])).parameter_values()
+    switches = {k: v for k, v in values.items() if k.startswith("mech_")}
+    assert switches.pop(f"mech_{mechanism}") == 0.0
+    assert set(switches.values()) == {1.0}
+
+
+@pytest.mark.parametrize("option, species, kl", [("human_kl2", "human", 2), ("human_kl3", "human", 3),
+                                                 ("human_kl4", "human", 4), ("rat", "rat", 0)])
+def test_patient_configs(option, species, kl):
+    patient = cli._patient(_compose([f"patient={option}"]))
+    assert (patient.species, patient.kl_grade) == (species, kl)
+
+
+def test_parameter_override_reaches_the_patient():
+    patient = cli._patient(_compose(["+model.parameters.k_recruit=0.0123"]))
+    assert patient.parameter_values()["k_recruit"] == 0.0123
