@@ -1,0 +1,267 @@
+"""Aggregation of chunk files into one indexed table, and its loader for notebooks.
+
+``<store>/aggregate.h5`` holds every grid point of the sweep, in grid order, whether done,
+failed or still missing, so that the table always reshapes to the grid::
+
+    /axes/<key>                    values of each axis (grid order, last axis fastest)
+    /table/grid_index              int64 (n,)
+    /table/hash                    str (n,)   content hash of the resolved point ("" if missing)
+    /table/status                  int8 (n,)  0 ok, 1 failed, 2 missing
+    /table/error                   str (n,)   error text of failed points
+    /table/index/<key>             int64 (n,) position of the point's value on each axis
+    /table/coords/<key>            (n,)       the value itself
+    /table/outcomes/<name>         float64 (n, ...)  NaN where not ok
+    /provenance/chunk_files, /provenance/chunk_attrs   where each chunk came from (JSON)
+
+Root attributes carry the schema version, the definition (JSON), the base configuration
+(JSON), counts, and ``table_digest``: a SHA-256 over ``/axes`` and ``/table`` that two
+aggregates share exactly when their tables are bit-for-bit equal (provenance differs by
+host and time and is left out). Everything is readable with h5py alone; axis values that
+are not plain numbers or strings are stored as JSON text (attribute ``encoding = "json"``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.io import read_tree, write_tree
+from sim.sweep.definition import canonical_json
+from sim.sweep.store import (STATUS_FAILED, STATUS_MISSING, STATUS_OK, StoreMismatchError,
+                             list_chunk_files, read_chunk, read_manifest)
+
+__all__ = ["aggregate", "load_sweep", "SweepTable", "table_digest"]
+
+
+def _axis_array(values: list[Any]) -> tuple[np.ndarray, str]:
+    """Values of one axis as a typed array, and the encoding used ('' or 'json')."""
+    if all(isinstance(v, bool) for v in values):
+        return np.asarray(values, dtype=bool), ""
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return np.asarray(values, dtype=np.int64), ""
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return np.asarray(values, dtype=np.float64), ""
+    if all(isinstance(v, str) for v in values):
+        return np.asarray(values, dtype=str), ""
+    return np.asarray([canonical_json(v) for v in values], dtype=str), "json"
+
+
+def _digest(arrays: Mapping[str, np.ndarray]) -> str:
+    h = hashlib.sha256()
+    for name in sorted(arrays):
+        a = np.asarray(arrays[name])
+        h.update(f"{name}|{a.shape}|".encode())
+        if a.dtype.kind in ("U", "S", "O"):
+            h.update(b"str|" + "\x00".join(str(x) for x in a.ravel()).encode())
+        else:
+            h.update(a.dtype.str.encode() + b"|" + np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()
+
+
+def _flatten(tree: Mapping[str, Any], prefix: str) -> dict[str, np.ndarray]:
+    out = {}
+    for k, v in tree.items():
+        if k == "@attrs":
+            continue
+        if isinstance(v, dict) and "@data" not in v:
+            out.update(_flatten(v, f"{prefix}/{k}"))
+        else:
+            out[f"{prefix}/{k}"] = v["@data"] if isinstance(v, dict) else v
+    return out
+
+
+def aggregate(store: str | os.PathLike, out: str | os.PathLike | None = None) -> Path:
+    """Gather all chunk files of ``store`` into ``<store>/aggregate.h5`` (atomically).
+
+    Points are de-duplicated by grid index and content hash (an ok row wins over a failed
+    one; two different hashes for one grid point is an error), checked against the store's
+    definition hash and schema version, and ordered by grid index.
+
+    Returns
+    -------
+    Path of the aggregate file.
+
+    Raises
+    ------
+    StoreMismatchError
+        If a chunk file belongs to another schema version or definition, or is corrupt.
+    """
+    store = Path(store)
+    attrs = read_manifest(store)
+    definition = json.loads(attrs["definition"])
+    keys = [k for k, _ in definition["axes"]]
+    values = [v for _, v in definition["axes"]]
+    shape = tuple(len(v) for v in values)
+    n = int(attrs["n_points"])
+    cs = int(attrs["chunk_size"])
+    dh = attrs["definition_hash"]
+    hashes = np.full(n, "", dtype=object)
+    status = np.full(n, STATUS_MISSING, dtype=np.int8)
+    error = np.full(n, "", dtype=object)
+    outcomes: dict[str, np.ndarray] = {}
+    files, chunk_attrs = [], []
+    for c, path in list_chunk_files(store).items():
+        rows = read_chunk(path, dh)
+        gi = rows.grid_index
+        if gi.size and (gi.min() < c * cs or gi.max() >= min(n, (c + 1) * cs)
+                        or np.unique(gi).size != gi.size):
+            raise StoreMismatchError(f"{path}: grid indices outside chunk {c} or repeated; "
+                                     "the file is corrupt: delete it and re-run the sweep")
+        for k, v in rows.outcomes.items():
+            if k not in outcomes:
+                outcomes[k] = np.full((n,) + v.shape[1:], np.nan)
+            elif outcomes[k].shape[1:] != v.shape[1:]:
+                raise StoreMismatchError(f"{path}: outcome {k!r} has per-point shape "
+                                         f"{v.shape[1:]}, other chunks {outcomes[k].shape[1:]}")
+        for r in range(len(rows)):
+            i = int(gi[r])
+            if status[i] != STATUS_MISSING:
+                if hashes[i] != rows.hash[r]:
+                    raise StoreMismatchError(f"{path}: point {i} has two different hashes")
+                if not (status[i] == STATUS_FAILED and rows.status[r] == STATUS_OK):
+                    continue  # keep the first ok row of a duplicated point
+            hashes[i], status[i], error[i] = rows.hash[r], rows.status[r], rows.error[r]
+            for k, v in outcomes.items():
+                v[i] = rows.outcomes[k][r] if k in rows.outcomes else np.nan
+        files.append(path.name)
+        meta = {k: (v.tolist() if isinstance(v, (np.ndarray, np.generic)) else v)
+                for k, v in rows.attrs.items()}
+        chunk_attrs.append(canonical_json(meta))
+    index = np.unravel_index(np.arange(n), shape) if n else [np.zeros(0, int)] * len(keys)
+    axes_tree, coords, index_tree = {}, {}, {}
+    for k, vals, idx in zip(keys, values, index):
+        arr, enc = _axis_array(vals)
+        axes_tree[k] = {"@data": arr, "@attrs": {"encoding": enc}} if enc else arr
+        coords[k] = arr[idx]
+        index_tree[k] = idx.astype(np.int64)
+    table = {"grid_index": np.arange(n, dtype=np.int64), "hash": hashes.astype(str),
+             "status": status, "error": error.astype(str), "index": index_tree,
+             "coords": coords, "outcomes": outcomes}
+    digest = _digest({**_flatten({"axes": axes_tree}, ""), **_flatten({"table": table}, "")})
+    tree = {
+        "@attrs": {
+            "schema_version": int(attrs["schema_version"]), "definition_hash": dh,
+            "name": attrs.get("name", ""), "definition": attrs["definition"],
+            "base_config": attrs.get("base_config", "{}"), "n_points": n,
+            "shape": np.asarray(shape, dtype=np.int64), "axis_keys": keys,
+            "n_ok": int(np.sum(status == STATUS_OK)),
+            "n_failed": int(np.sum(status == STATUS_FAILED)),
+            "n_missing": int(np.sum(status == STATUS_MISSING)),
+            "status_codes": "0 ok, 1 failed, 2 missing", "table_digest": digest},
+        "axes": axes_tree, "table": table,
+        "provenance": {"chunk_files": np.asarray(files, dtype=str),
+                       "chunk_attrs": np.asarray(chunk_attrs, dtype=str)},
+    }
+    return write_tree(Path(out) if out is not None else store / "aggregate.h5", tree)
+
+
+def table_digest(path: str | os.PathLike) -> str:
+    """SHA-256 of the ``/axes`` and ``/table`` contents of an aggregate file, recomputed."""
+    tree = read_tree(_aggregate_file(path))
+    return _digest({**_flatten({"axes": tree["axes"]}, ""), **_flatten({"table": tree["table"]}, "")})
+
+
+def _aggregate_file(path: str | os.PathLike) -> Path:
+    path = Path(path)
+    return path / "aggregate.h5" if path.is_dir() else path
+
+
+@dataclass(frozen=True)
+class SweepTable:
+    """An aggregated sweep as labelled arrays (one row per grid point, grid order).
+
+    Attributes
+    ----------
+    name : str
+    axes : dict of str to ndarray
+        Values of each axis, keyed by dotted config key, in sweep order.
+    coords : dict of str to ndarray, shape (n,)
+        Each point's value on each axis.
+    index : dict of str to ndarray of int64, shape (n,)
+        Each point's position on each axis.
+    outcomes : dict of str to ndarray of float64, shape (n, ...)
+        NaN where the point failed or is missing.
+    status : ndarray of int8, shape (n,)
+        0 ok, 1 failed, 2 missing.
+    error : ndarray of str, shape (n,)
+    hash : ndarray of str, shape (n,)
+    attrs : dict
+        Root attributes (definition, base configuration, counts, digest).
+    """
+
+    name: str
+    axes: dict[str, np.ndarray]
+    coords: dict[str, np.ndarray]
+    index: dict[str, np.ndarray]
+    outcomes: dict[str, np.ndarray]
+    status: np.ndarray
+    error: np.ndarray
+    hash: np.ndarray
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Grid shape: one entry per axis, in sweep order."""
+        return tuple(len(v) for v in self.axes.values())
+
+    @property
+    def ok(self) -> np.ndarray:
+        """Boolean mask of points evaluated without error."""
+        return self.status == 0
+
+    def grid(self, outcome: str) -> np.ndarray:
+        """Outcome ``outcome`` reshaped to ``shape + per-point shape`` (axes in sweep order)."""
+        if outcome not in self.outcomes:
+            raise KeyError(f"no outcome {outcome!r}; outcomes: {', '.join(self.outcomes)}")
+        v = self.outcomes[outcome]
+        return v.reshape(self.shape + v.shape[1:])
+
+    def mask(self, selection: Mapping[str, Any]) -> np.ndarray:
+        """Rows whose coordinates equal ``selection`` (``{axis key: value}``)."""
+        m = np.ones(self.status.shape, dtype=bool)
+        for key, value in selection.items():
+            if key not in self.coords:
+                raise KeyError(f"no axis {key!r}; axes: {', '.join(self.axes)}")
+            m &= self.coords[key] == value
+        return m
+
+
+def load_sweep(path: str | os.PathLike) -> SweepTable:
+    """Load an aggregate (file, or store folder holding ``aggregate.h5``) as a :class:`SweepTable`."""
+    path = _aggregate_file(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found; run `sim-aggregate STORE` first")
+    tree = read_tree(path)
+    attrs = tree.get("@attrs", {})
+    if "table" not in tree or "axes" not in tree:
+        raise StoreMismatchError(f"{path} is not a sweep aggregate (no /table or /axes)")
+    from sim.sweep.store import _check_schema
+    _check_schema(attrs, path)
+    keys = list(attrs["axis_keys"])
+
+    def data(v: Any) -> Any:
+        return v["@data"] if isinstance(v, dict) and "@data" in v else v
+
+    axes = {}
+    for k in keys:
+        node = tree["axes"][k]
+        arr = np.asarray(data(node))
+        if isinstance(node, dict) and node.get("@attrs", {}).get("encoding") == "json":
+            decoded = np.empty(arr.shape, dtype=object)
+            decoded[:] = [json.loads(s) for s in arr.ravel()]
+            arr = decoded
+        axes[k] = arr
+    t = tree["table"]
+    index = {k: np.asarray(t["index"][k], np.int64) for k in keys}
+    coords = {k: axes[k][index[k]] for k in keys}
+    outcomes = {k: np.asarray(v) for k, v in t.get("outcomes", {}).items() if k != "@attrs"}
+    return SweepTable(str(attrs.get("name", "")), axes, coords, index, outcomes,
+                      np.asarray(t["status"], np.int8), np.asarray(t["error"], str),
+                      np.asarray(t["hash"], str), attrs)
