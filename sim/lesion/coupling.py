@@ -22,12 +22,28 @@ from sim.lesion.parameters import LesionParams
 from sim.lesion.simulation import simulate
 
 __all__ = ["LesionDrivers", "CouplingSummary", "run_coupled", "drivers_from_joint",
-           "lesion_params_from_patient", "DEFAULT_JOINT_KEYS"]
+           "lesion_params_from_patient", "DEFAULT_JOINT_KEYS", "drivers_from_result"]
 
-#: Which joint-model state series feed which driver, and the healthy reference that
-#: normalises it to 1 (the joint model's mediators are normalised to healthy = 1 already).
-DEFAULT_JOINT_KEYS = {"il1": ("I", 1.0), "anti": ("Ra", 1.0), "tgfb": ("B", 1.0),
-                      "msc_free": ("Mf", 1.0)}
+#: Which joint-model state series (names of ``sim.model.states``) feed which driver, and the
+#: reference that divides it: mediators are already multiples of the healthy level; free MSCs are
+#: counted in millions in the joint model and in cells here.
+DEFAULT_JOINT_KEYS = {"il1": ("il1b", 1.0), "anti": ("il1ra", 1.0), "tgfb": ("tgfb", 1.0),
+                      "msc_free": ("msc_free", 1e-6)}
+
+
+def drivers_from_result(result, patient: int = 0, *, k_reach: float = 1e-3, scaffold=None) -> LesionDrivers:
+    """Lesion drivers from one patient of a joint-model :class:`sim.Result` (days >= 0).
+
+    The scaffold driver follows the joint model's ``scaffold`` state (saturating, as in its rhs)
+    unless given.
+    """
+    keep = np.asarray(result.times) >= 0.0
+    states = {name: np.asarray(result.state(name))[patient, keep] for name in
+              ("il1b", "il1ra", "tgfb", "msc_free", "scaffold")}
+    if scaffold is None:
+        s = np.clip(states["scaffold"], 0.0, None)
+        scaffold = s / (1.0 + s)
+    return drivers_from_joint(np.asarray(result.times)[keep], states, k_reach=k_reach, scaffold=scaffold)
 
 
 @dataclass(frozen=True)

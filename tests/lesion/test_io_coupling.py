@@ -40,23 +40,23 @@ def test_run_from_config_writes_file(tmp_path):
 
 
 def test_experiment_config_composes_with_hydra(tmp_path):
-    hydra = pytest.importorskip("hydra")
+    pytest.importorskip("hydra")
     from hydra import compose, initialize_config_dir
+    from omegaconf import OmegaConf
 
-    conf = tmp_path / "conf"
-    shutil.copytree(ROOT / "configs" / "lesion", conf / "lesion")
-    (conf / "experiment").mkdir()
+    from sim.cli.schema import register
+
     for f in (ROOT / "experiments").glob("lesion_*.yaml"):
-        shutil.copy(f, conf / "experiment" / f.name)
-        assert f.read_text().startswith("# Question:")
-    (conf / "config.yaml").write_text("defaults:\n  - _self_\n")
-    with initialize_config_dir(config_dir=str(conf), version_base="1.3"):
-        cfg = compose("config", overrides=["+experiment@_global_=lesion_defect_fill",
+        lines = f.read_text().splitlines()
+        assert lines[0] == "# @package _global_" and lines[1].startswith("# Question:")
+    register()
+    with initialize_config_dir(config_dir=str(ROOT / "configs"), version_base="1.3"):
+        cfg = compose("config", overrides=["experiment=lesion_defect_fill",
                                            "lesion.geometry.preset=small",
                                            "lesion.params.chi_sdf=0.0", "lesion.run.days=0.5",
                                            "lesion.run.snapshot_days=[0.5]"])
-    assert cfg.lesion.geometry.preset == "small"
-    path = run_from_config(cfg, tmp_path / "out")
+    assert cfg.experiment.kind == "lesion" and cfg.lesion.geometry.preset == "small"
+    path = run_from_config({"lesion": OmegaConf.to_container(cfg.lesion, resolve=True)}, tmp_path / "out")
     assert path.exists()
 
 
@@ -70,9 +70,10 @@ def test_params_config_matches_table():
 
 def test_coupled_run_from_joint_series():
     t = np.linspace(0, 3, 7)
-    states = {"I": np.full(7, 2.0), "Ra": np.ones(7), "B": np.ones(7),
-              "Mf": 4e7 * np.exp(-0.0632 * t), "N": np.ones(7)}
+    states = {"il1b": np.full(7, 2.0), "il1ra": np.ones(7), "tgfb": np.ones(7),
+              "msc_free": 40.0 * np.exp(-0.0632 * t), "chondrocytes": np.ones(7)}
     drivers = drivers_from_joint(t, states, k_reach=1e-3)
+    assert drivers.msc_influx[0] == pytest.approx(1e-3 * 4e7)  # millions of cells -> cells
     patient = {"lesion.chi_sdf": 2.0, "joint.k_other": 5.0}
     out = run_coupled(drivers, patient, geometry=LesionGeometry(**{k: v for k, v in TINY.items()
                                                                    if k != "preset"}))
@@ -80,5 +81,19 @@ def test_coupled_run_from_joint_series():
     rs = out.repair_state()
     assert np.all((rs["R_q"] >= 0) & (rs["R_q"] <= 1)) and np.all((rs["q"] >= 0) & (rs["q"] <= 1))
     assert out.n_msc[-1] > 0
-    with pytest.raises(ValueError, match="'B'"):
-        drivers_from_joint(t, {"I": t, "Ra": t, "Mf": t})
+    with pytest.raises(ValueError, match="'tgfb'"):
+        drivers_from_joint(t, {"il1b": t, "il1ra": t, "msc_free": t})
+
+
+def test_drivers_from_a_joint_model_result():
+    import sim
+    from sim.lesion.coupling import drivers_from_result
+
+    res = sim.simulate(sim.Patient(kl_grade=3), "msc(cells=4e7,source=bm,allogeneic=0)@0;scaffold(strength=1)@0",
+                       times=[0.0, 1.0, 2.0, 3.0])
+    drivers = drivers_from_result(res, k_reach=1e-3)
+    assert drivers.msc_influx[0] == pytest.approx(1e-3 * 4e7, rel=1e-9)
+    assert np.all(drivers.il1 > 1.0)  # a KL-3 knee is inflamed
+    assert 0.0 < drivers.scaffold[0] <= 1.0
+    out = run_coupled(drivers, geometry=LesionGeometry(**{k: v for k, v in TINY.items() if k != "preset"}))
+    assert out.n_msc[-1] > 0
