@@ -14,7 +14,21 @@
 set -euo pipefail
 : "${SLURM_CI_DIR:?set SLURM_CI_DIR to an empty scratch directory}"
 B=$SLURM_CI_DIR
+CTLD_PORT=${SLURM_CI_CTLD_PORT:-6817}
+SLURMD_PORT=${SLURM_CI_SLURMD_PORT:-6818}
 export DEBIAN_FRONTEND=noninteractive
+HERE=$(cd "$(dirname "$0")" && pwd)
+# A failed bring-up stops whatever it had started (by pid files), so nothing is left behind.
+trap 'bash "$HERE/slurm-down.sh"' ERR
+
+# Another cluster on this machine (a concurrent CI run) would hold the ports: fail early.
+for port in "$CTLD_PORT" "$SLURMD_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "slurm-up: port $port is in use (another SLURM on this machine?); set" \
+         "SLURM_CI_CTLD_PORT / SLURM_CI_SLURMD_PORT to free ports" >&2
+    exit 1
+  fi
+done
 
 # 1. packages (installed only when missing)
 pkgs="slurmctld slurmd slurm-client munge"
@@ -52,8 +66,8 @@ SlurmctldPidFile=$B/run/slurmctld.pid
 SlurmdPidFile=$B/run/slurmd.pid
 SlurmctldLogFile=$B/log/slurmctld.log
 SlurmdLogFile=$B/log/slurmd.log
-SlurmctldPort=${SLURM_CI_CTLD_PORT:-6817}
-SlurmdPort=${SLURM_CI_SLURMD_PORT:-6818}
+SlurmctldPort=$CTLD_PORT
+SlurmdPort=$SLURMD_PORT
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 AccountingStorageType=accounting_storage/none
@@ -119,4 +133,9 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 sinfo
-[ "$state" = "idle" ] || { echo "slurm-up: node not idle: '$state'" >&2; tail -n 30 "$B"/log/*.log >&2; exit 1; }
+if [ "$state" != "idle" ]; then
+  echo "slurm-up: node not idle: '$state'" >&2
+  tail -n 30 "$B"/log/*.log >&2
+  bash "$HERE/slurm-down.sh"
+  exit 1
+fi

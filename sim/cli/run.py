@@ -118,7 +118,9 @@ def _hydra_main(cfg: DictConfig) -> None:
     if not out_dir.is_absolute():
         out_dir = Path(hydra.core.hydra_config.HydraConfig.get().runtime.output_dir) / out_dir
     try:
-        if cfg.get("sweep"):
+        from sim.sweep.hydra_job import is_sweep
+
+        if is_sweep(cfg):
             from sim.cli.sweep_job import run_sweep_job
 
             run_sweep_job(cfg)
