@@ -1,0 +1,46 @@
+"""Figures of aggregated sweeps: heatmaps over two axes and dose-response curves."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _new_axes(ax, size=(5, 3.5)):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def plot_heatmap(values, x_labels, y_labels, *, ax=None, xlabel="", ylabel="", cbar_label="",
+                 cmap="viridis_r", annotate=True):
+    """Heatmap of ``values[len(y_labels), len(x_labels)]`` (e.g. dose x adjuvant)."""
+    ax = _new_axes(ax)
+    values = np.asarray(values, dtype=float)
+    im = ax.imshow(values, cmap=cmap, aspect="auto", origin="lower")
+    ax.set_xticks(range(len(x_labels)), [str(v) for v in x_labels])
+    ax.set_yticks(range(len(y_labels)), [str(v) for v in y_labels])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    cb = ax.figure.colorbar(im, ax=ax)
+    cb.set_label(cbar_label)
+    if annotate:
+        for i in range(values.shape[0]):
+            for j in range(values.shape[1]):
+                ax.text(j, i, f"{values[i, j]:.1f}", ha="center", va="center", fontsize=8, color="w")
+    return ax
+
+
+def plot_dose_response(doses, curves: dict, *, ax=None, xlabel="MSC dose (cells)", ylabel="", logx=True):
+    """One curve per label: ``curves[label]`` has one value per dose."""
+    ax = _new_axes(ax)
+    for label, y in curves.items():
+        ax.plot(doses, y, marker="o", label=str(label))
+    if logx:
+        ax.set_xscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return ax
