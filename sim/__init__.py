@@ -9,8 +9,12 @@ figures (``sim.plotting``).
 >>> womac = sim.observe(res, "WOMAC_total")
 """
 
-from sim.experiment import Experiment, format_table, run_experiment
-from sim.model.parameters import PARAMETERS
+from sim import _numba_cache
+
+_numba_cache.configure()
+
+from sim.experiment import Experiment, format_table, run_experiment  # noqa: E402
+from sim.model.parameters import PARAMETERS  # noqa: E402
 from sim.model.patient import Patient
 from sim.model.states import STATES
 from sim.observe import MEASURES, observe, observe_all
