@@ -215,6 +215,10 @@ PARAMETERS: tuple[Q, ...] = (
     Q("prp_m1_to_m2", 10.0, "1", 0, 100, "M1->M2 conversion gain of platelet factors", _CAL),
     Q("prp_il1ra", 3.0, "1", 0, 100, "IL-1Ra delivered/induced by PRP", "Ma 2024 review [26]: F16"),
     Q("prp_tgfb", 3.0, "1", 0, 100, "TGF-beta raised by PRP", "parameters.csv:PRP_TGFb1"),
+    Q("k_prp_msc_recruitment", 10.0, "1e6 cells/day", 0, 1e3,
+      "Endogenous (synovial) MSCs mobilised into the joint fluid at saturating platelet-factor levels",
+      "models.md s5: durable PRP effects must come through cell states such as MSC recruitment "
+      "(PDGF is an MSC chemoattractant); magnitude to be calibrated"),
     Q("half_life_steroid_depot", 2.0, "day", 0.01, 100,
       "Dissolution of crystalline corticosteroid (gives 8 pg/mL at week 6 after 40 mg, as observed)",
       "parameters.csv:TA_crystalline_SF_week6, TA_crystalline_joint_removal_rat"),

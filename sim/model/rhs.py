@@ -32,7 +32,7 @@ from numba import njit
 
 from sim.model.layout import *  # noqa: F403  (index constants, generated)
 
-# layout-hash: 9e7c8fc670e2f36e
+# layout-hash: 593c5152c5ff317d
 
 LN2 = math.log(2.0)
 
@@ -239,7 +239,7 @@ def rhs(t, y, p, dydt):
         + p[P_DIFFERENTIATION_PER_ANABOLIC] * anabolic) * _sat(m_adh, p[P_K_MSC_DENSITY]) * m_adh
     proliferation = p[P_K_MSC_PROLIFERATION] * m_adh * _pos(1.0 - m_adh / p[P_K_MSC_NICHE])
     death_diff = p[P_K_MSC_DEATH_DIFFERENTIATED] * (1.0 + il1_excess) * m_diff
-    dydt[Y_MSC_FREE] = -(loss_free + adhesion) * m_free
+    dydt[Y_MSC_FREE] = p[P_K_PRP_MSC_RECRUITMENT] * prp_signal - (loss_free + adhesion) * m_free
     dydt[Y_MSC_ADHERED] = adhesion * m_free + proliferation - differentiation - death_adh
     dydt[Y_MSC_DIFFERENTIATED] = differentiation - death_diff
     dydt[Y_MSC_DEAD] = death_free + death_adh + death_diff - effero

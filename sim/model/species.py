@@ -18,6 +18,11 @@ INDUCTIONS: dict[str, tuple[tuple[str, float, float], ...]] = {
     "none": (),
     # Medial meniscectomy: loss of load sharing plus surgical synovitis.
     "meniscectomy": (("load_factor", 1.4, 0.0), ("fragments", 1.0, 4.0), ("collagen", 0.97, 0.0)),
+    # Meniscectomy followed by walking on a hard surface (the ovine model of F1 [5]): more load
+    # and trauma, scaled so that an HA-treated knee about two months after surgery shows defects
+    # around a third of the cartilage depth, as the review reports.
+    "meniscectomy_hard_surface": (("load_factor", 1.8, 0.0), ("fragments", 1.0, 6.0), ("collagen", 0.85, 0.0),
+                                  ("aggrecan", 0.7, 0.0)),
     # Anterior cruciate ligament transection: instability raises load less, synovitis similar.
     "aclt": (("load_factor", 1.3, 0.0), ("fragments", 1.0, 4.0)),
     # Mono-iodoacetate: chondrocyte death and synovitis without mechanical change.
@@ -61,8 +66,8 @@ class Species:
 SPECIES: dict[str, Species] = {
     "human": Species("human", 70.0, 6.7, "none", 0.0,
                      "parameters.csv:sf_volume_control_knee; natural progression by KL grade"),
-    "sheep": Species("sheep", 60.0, 3.0, "meniscectomy", -28.0,
-                     "assumed: ovine stifle fluid of a few mL; meniscectomy model (F1, PONTOH2024)"),
+    "sheep": Species("sheep", 60.0, 3.0, "meniscectomy_hard_surface", -28.0,
+                     "assumed: ovine stifle fluid of a few mL; meniscectomy + hard-surface walking (F1 [5])"),
     "rabbit": Species("rabbit", 3.0, 0.3, "aclt", -28.0,
                       "assumed: rabbit knee fluid ~0.3 mL; ACLT model (F4)"),
     "rat": Species("rat", 0.3, 0.03, "meniscectomy", -28.0,
