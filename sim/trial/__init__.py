@@ -1,9 +1,19 @@
-"""Virtual-trial analysis: statistics as papers report them, over replicate trials.
+"""Virtual trials: populations, specifications, batched runs, paper-style statistics, power.
 
-Arrays are ``[replicate, patient]`` (patient axis last) with NaN for dropped-out patients;
-see :mod:`sim.trial.statistics`.
+>>> from sim.trial import trial_from_study, run_trial, summarize
+>>> spec = trial_from_study("LAMO2016")
+>>> summary = summarize(run_trial(spec, replicates=50, seed=1))
+>>> rows = summary.table()          # median and 95% prediction interval of every statistic
+
+Arrays of patient-level statistics are ``[replicate, patient]`` with NaN for dropped-out
+patients; see :mod:`sim.trial.statistics`.
 """
 
+from sim.trial.output import spec_to_dict, trial_tree, write_csv
+from sim.trial.population import VirtualPopulation, sample_population, stream
+from sim.trial.power import PowerResult, power_analysis
+from sim.trial.run import TrialResult, dropout_mask, run_trial
+from sim.trial.spec import Arm, Endpoint, ObservationSpec, PopulationSpec, TrialSpec, TrialSpecError
 from sim.trial.statistics import (
     ArmComparison,
     ArmSummary,
@@ -26,26 +36,16 @@ from sim.trial.statistics import (
     responder_rate,
     welch_t_test,
 )
+from sim.trial.studies import study_ids, trial_from_study
+from sim.trial.summary import TrialSummary, summarize
 
 __all__ = [
-    "ArmComparison",
-    "ArmSummary",
-    "MeanDifference",
-    "PredictionInterval",
-    "StandardizedMeanDifference",
-    "StatisticsError",
-    "TestResult",
-    "arm_summary",
-    "change_from_baseline",
-    "compare_arms",
-    "hedges_g",
-    "mann_whitney_u_test",
-    "mcid_responder",
-    "mean_difference",
-    "nan_quantile",
-    "omeract_oarsi_responder",
-    "percent_change_from_baseline",
-    "prediction_interval",
-    "responder_rate",
-    "welch_t_test",
+    "Arm", "ArmComparison", "ArmSummary", "Endpoint", "MeanDifference", "ObservationSpec", "PopulationSpec",
+    "PowerResult", "PredictionInterval", "StandardizedMeanDifference", "StatisticsError", "TestResult",
+    "TrialResult", "TrialSpec", "TrialSpecError", "TrialSummary", "VirtualPopulation",
+    "arm_summary", "change_from_baseline", "compare_arms", "dropout_mask", "hedges_g", "mann_whitney_u_test",
+    "mcid_responder", "mean_difference", "nan_quantile", "omeract_oarsi_responder",
+    "percent_change_from_baseline", "power_analysis", "prediction_interval", "responder_rate", "run_trial",
+    "sample_population", "spec_to_dict", "stream", "study_ids", "summarize", "trial_from_study", "trial_tree",
+    "welch_t_test", "write_csv",
 ]

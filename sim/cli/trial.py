@@ -1,0 +1,229 @@
+"""``sim-trial``: run a virtual trial (configured, or a study of the packaged data by its id).
+
+    sim-trial                                        # the default custom trial (configs/trial/config.yaml)
+    sim-trial experiment=trial_kl23_ad_msc           # a named trial (experiments/trial_*.yaml)
+    sim-trial study=LAMO2016 replicates=200          # a study of sim/data/trials/arms.csv
+    sim-trial study=GUPTA2016 trial.n_per_arm=40 output.patients=true
+
+Writes ``<file>.h5`` (summaries always, patient-level values with ``output.patients=true``),
+``<stem>_summary.csv`` and ``<stem>_forest.png`` into the run folder. Hydra stays here: the
+work is done by plain objects of :mod:`sim.trial`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import hydra
+from hydra.core.config_store import ConfigStore
+from omegaconf import DictConfig, OmegaConf
+
+from sim.cli.run import CONFIG_DIR, git_commit, package_versions
+from sim.cli.schema import SolverConf
+
+
+@dataclass
+class EndpointConf:
+    measure: str = "WOMAC_total"
+    scale: Optional[List[float]] = None  # [min, max]; null = the measure's native scale
+    mcid: Optional[float] = None  # native-scale units; null = documented default
+
+
+@dataclass
+class TrialConf:
+    name: str = "trial"
+    question: str = ""
+    arms: Dict[str, str] = field(default_factory=dict)
+    control: str = ""
+    n_per_arm: Optional[int] = None  # null with study=...: the study's n_arm
+    follow_up_days: List[float] = field(default_factory=lambda: [182.0, 365.0])
+    endpoints: List[EndpointConf] = field(default_factory=list)
+    dropout: Optional[float] = None  # probability of leaving before the last visit; null = 0
+    horizon_days: float = 3650.0
+
+
+@dataclass
+class PopulationConf:
+    species: str = "human"
+    kl_grades: List[int] = field(default_factory=lambda: [2, 3])
+    kl_weights: Optional[List[float]] = None
+    age_mean: float = 60.0
+    age_sd: float = 8.0
+    age_min: float = 40.0
+    age_max: float = 80.0
+    bmi_mean: float = 29.0
+    bmi_sd: float = 4.5
+    bmi_min: float = 18.5
+    bmi_max: float = 40.0
+    p_female: float = 0.6
+    inflammation_cv: float = 0.3
+    variability: Optional[Dict[str, float]] = None  # null = sim.trial.spec.DEFAULT_VARIABILITY
+
+
+@dataclass
+class ObservationConf:
+    placebo_cv: float = 0.8
+    noise: Dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class PowerConf:
+    enabled: bool = False
+    arm: str = ""
+    endpoint: str = ""
+    day: float = 365.0
+    n_grid: List[int] = field(default_factory=lambda: [10, 20, 30, 40, 60, 80, 100, 150, 200])
+    target: float = 0.8
+    replicates: int = 200
+
+
+@dataclass
+class TrialOutputConf:
+    dir: str = "."
+    file: str = "trial.h5"
+    csv: bool = True
+    png: bool = True
+    patients: bool = False
+    table: bool = True
+
+
+@dataclass
+class TrialRunConf:
+    trial: TrialConf = field(default_factory=TrialConf)
+    population: PopulationConf = field(default_factory=PopulationConf)
+    observation: ObservationConf = field(default_factory=ObservationConf)
+    power: PowerConf = field(default_factory=PowerConf)
+    solver: SolverConf = field(default_factory=SolverConf)
+    output: TrialOutputConf = field(default_factory=TrialOutputConf)
+    study: Optional[str] = None
+    replicates: int = 100
+    allocation: str = "independent"
+    alpha: float = 0.05
+    level: float = 0.95
+    forest_day: Optional[float] = None  # null = last follow-up visit
+    seed: int = 0
+
+
+ConfigStore.instance().store(name="base_trial", node=TrialRunConf)
+
+
+def spec_from_config(cfg: DictConfig):
+    """A :class:`~sim.trial.spec.TrialSpec` from the composed config (study id or custom trial)."""
+    from sim.trial.spec import Arm, Endpoint, ObservationSpec, PopulationSpec, TrialSpec, TrialSpecError
+    from sim.trial.studies import trial_from_study
+
+    pc = OmegaConf.to_container(cfg.population, resolve=True)
+    if pc.get("variability") is None:
+        pc.pop("variability")
+    observation = ObservationSpec(**OmegaConf.to_container(cfg.observation, resolve=True))
+    tc = cfg.trial
+    if cfg.study:
+        spec = trial_from_study(str(cfg.study), observation=observation, horizon_days=float(tc.horizon_days))
+        keep = {k: v for k, v in pc.items() if k not in ("species", "kl_grades", "kl_weights", "age_mean")}
+        spec = dataclasses.replace(spec, population=dataclasses.replace(spec.population, **keep))
+        if tc.n_per_arm is not None:
+            spec = dataclasses.replace(spec, n_per_arm=int(tc.n_per_arm))
+        if tc.dropout is not None:
+            spec = dataclasses.replace(spec, dropout=float(tc.dropout))
+        return spec
+    if tc.n_per_arm is None:
+        raise TrialSpecError("trial.n_per_arm: required for a configured trial; allowed: an integer > 0")
+    endpoints = tuple(Endpoint(e.measure, None if e.scale is None else tuple(e.scale), e.mcid) for e in tc.endpoints)
+    return TrialSpec(name=tc.name, question=tc.question, arms=tuple(Arm(k, v) for k, v in tc.arms.items()),
+                     control=tc.control, n_per_arm=int(tc.n_per_arm), follow_up_days=tuple(tc.follow_up_days),
+                     endpoints=endpoints, dropout=float(tc.dropout or 0.0), population=PopulationSpec(**pc),
+                     observation=observation, horizon_days=float(tc.horizon_days), source="config")
+
+
+def run(cfg: DictConfig, out_dir: Path) -> Path:
+    """The work of ``sim-trial`` with plain objects (after Hydra composed ``cfg``)."""
+    from sim.io import write_tree
+    from sim.solver import SolverOptions
+    from sim.trial import power_analysis, run_trial, summarize, trial_tree, write_csv
+
+    spec = spec_from_config(cfg)
+    options = SolverOptions(rtol=cfg.solver.rtol, atol=cfg.solver.atol, max_steps=cfg.solver.max_steps,
+                            method=cfg.solver.method, autonomous=True)
+    trial = run_trial(spec, int(cfg.replicates), int(cfg.seed), allocation=str(cfg.allocation), options=options)
+    summary = summarize(trial, alpha=float(cfg.alpha), level=float(cfg.level))
+    power = None
+    if cfg.power.enabled:
+        pw = cfg.power
+        power = power_analysis(spec, pw.arm, pw.endpoint, float(pw.day), list(pw.n_grid), target=float(pw.target),
+                               alpha=float(cfg.alpha), replicates=int(pw.replicates), seed=int(cfg.seed),
+                               options=options)
+    attrs = {"config": OmegaConf.to_yaml(cfg, resolve=True), "git_commit": git_commit(), "created_by": "sim-trial",
+             **package_versions()}
+    path = write_tree(out_dir / cfg.output.file,
+                      trial_tree(trial, summary, power=power, patients=bool(cfg.output.patients), attrs=attrs))
+    stem = Path(cfg.output.file).stem
+    rows = summary.table()
+    if cfg.output.csv:
+        write_csv(rows, out_dir / f"{stem}_summary.csv")
+    day = float(cfg.forest_day) if cfg.forest_day is not None else spec.t_end
+    if day not in spec.follow_up_days:
+        raise ValueError(f"forest_day: {day:g} is not a follow-up visit; allowed: "
+                         f"{', '.join(f'{d:g}' for d in spec.follow_up_days)}")
+    if cfg.output.png and spec.comparisons:
+        from sim.plotting.forest import plot_forest
+
+        fr = summary.forest_rows(day)
+        ax = plot_forest([r[0] for r in fr], [r[1] for r in fr], [r[2] for r in fr], [r[3] for r in fr],
+                         outer_low=[r[4] for r in fr], outer_high=[r[5] for r in fr],
+                         xlabel=f"change-from-baseline difference at day {day:g} (arm - control)",
+                         title=f"{spec.name}: {trial.replicates} replicate trials")
+        png = out_dir / f"{stem}_forest.png"
+        tmp = png.with_name(png.name + ".tmp.png")
+        ax.figure.tight_layout()
+        ax.figure.savefig(tmp, dpi=110)
+        os.replace(tmp, png)
+    if cfg.output.table:
+        print(f"\n{spec.name}: {spec.question}\nsource: {spec.source}\n")
+        for comp, eps in summary.comparisons.items():
+            for ep in eps:
+                print(f"{comp:>28s} {ep:>18s} day {day:g}: " + _line(rows, comp, ep, day))
+        if power is not None:
+            print(f"\npower {power.arm} vs {power.control} on {power.endpoint} at day {power.day:g}: "
+                  + ", ".join(f"n={n}: {p:.2f}" for n, p in zip(power.n_grid, power.power))
+                  + f"; smallest n per arm for {power.target:.0%}: {power.n_required}")
+        print(f"\nwrote {path}")
+    if trial.n_failed:
+        print(f"sim-trial: warning: {trial.n_failed} virtual patient(s) failed in the solver (missing values)",
+              file=sys.stderr)
+    return path
+
+
+def _line(rows, comp, ep, day) -> str:
+    get = {r["statistic"]: r for r in rows if r["kind"] == "comparison" and r["group"] == comp
+           and r["endpoint"] == ep and r["day"] == day}
+    if "mean_difference" not in get:
+        return "no data"
+    md, p, g = get["mean_difference"], get.get("welch_p"), get.get("smd")
+    power = get.get("significant_favourable")
+    return (f"MD {md['median']:+.2f} (95% PI {md['pi_low']:+.2f} to {md['pi_high']:+.2f}), "
+            f"SMD {g['median']:+.2f}, median p {p['median']:.3g}, power {power['replicate_mean']:.2f}")
+
+
+@hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="trial/config")
+def _hydra_main(cfg: DictConfig) -> None:
+    out_dir = Path(cfg.output.dir)
+    if not out_dir.is_absolute():
+        out_dir = Path(hydra.core.hydra_config.HydraConfig.get().runtime.output_dir) / out_dir
+    try:
+        run(cfg, out_dir)
+    except ValueError as exc:  # bad input: a clear message and a non-zero exit, no traceback
+        print(f"sim-trial: error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def main() -> None:
+    _hydra_main()
+
+
+if __name__ == "__main__":
+    main()

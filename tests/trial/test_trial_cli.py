@@ -1,0 +1,49 @@
+"""``sim-trial`` as a user runs it: a study id and a configured trial, HDF5 + CSV + forest PNG."""
+
+import csv
+import os
+import subprocess
+import sys
+
+import pytest
+
+from sim.io import read_tree
+
+
+def _run(tmp_path, *overrides):
+    env = dict(os.environ, NUMBA_NUM_THREADS="1", MPLBACKEND="Agg")
+    return subprocess.run([sys.executable, "-m", "sim.cli.trial", f"hydra.run.dir={tmp_path}", *overrides],
+                          capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.mark.parametrize("overrides", [
+    ["study=LAMO2016", "trial.n_per_arm=4", "replicates=2", "output.patients=true"],
+    ["experiment=trial_kl23_ad_msc", "trial.n_per_arm=5", "trial.follow_up_days=[91,182]", "replicates=3",
+     "power.replicates=3", "power.day=182", "power.n_grid=[3,5]", "forest_day=91"],
+], ids=["study", "configured"])
+def test_sim_trial_writes_hdf5_csv_and_forest(tmp_path, overrides):
+    proc = _run(tmp_path, *overrides)
+    assert proc.returncode == 0, proc.stderr
+    tree = read_tree(tmp_path / "trial.h5")
+    assert tree["summary"]["comparisons"]
+    assert (tmp_path / "trial_forest.png").stat().st_size > 1000
+    with open(tmp_path / "trial_summary.csv") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {"mean_difference", "welch_p", "mann_whitney_p", "smd", "mcid_responder_rate"} <= {r["statistic"] for r in rows}
+    if "study=LAMO2016" in overrides:
+        assert set(tree["patients"]) == {"HA", "MSC10", "MSC100"}
+    else:
+        assert "power" in tree
+
+
+@pytest.mark.parametrize("overrides, field", [
+    (["study=NOPE"], "study"),
+    (["trial.n_per_arm=0"], "n_per_arm"),
+    (["trial.follow_up_days=[91,99999]"], "follow_up_days"),
+    (["trial.endpoints=[{measure: WOMAC_everything}]"], "endpoints.measure"),
+    (["+trial.arms.a='magic(x=1)@0'"], "arms.a"),
+])
+def test_sim_trial_bad_input_is_a_clear_error(tmp_path, overrides, field):
+    proc = _run(tmp_path, *overrides)
+    assert proc.returncode == 2
+    assert field in proc.stderr and "Traceback" not in proc.stderr
