@@ -13,7 +13,11 @@ Method
 Rodas4 (Hairer & Wanner 1996), coefficients in :mod:`sim.solver.tableaus`: 6 stages, order 4 with
 an embedded order-3 error estimate, stiffly accurate and L-stable, order-3 dense output. Per step:
 one Jacobian, one LU of ``I/(h*gamma) - J``, six right-hand sides and six triangular solves.
-After a rejected step the Jacobian (same ``t, y``) is kept; only the LU is redone. Step size:
+After a rejected step the Jacobian (same ``t, y``) is kept; only the LU is redone. With a known
+sparsity pattern the finite-difference Jacobian perturbs groups of structurally independent
+columns together and the LU uses a precomputed elimination order on the pattern only
+(:func:`sim.solver.linalg.static_lu_factor`), falling back to the dense pivoting LU for any
+matrix whose elimination would grow. Step size:
 Hairer's RODAS controller with the Gustafsson predictive correction, step ratio in [0.2, 6].
 Error norm: root mean square of ``err_i / (atol_i + rtol * max(|y_i|, |y_new_i|))``.
 
@@ -42,7 +46,7 @@ import numpy as np
 from numba import njit, types
 from numba.extending import overload
 
-from sim.solver.linalg import lu_factor, lu_solve
+from sim.solver.linalg import lu_factor, lu_solve, static_lu_factor, static_lu_solve
 from sim.solver.status import Status
 
 __all__ = ["integrate_patient"]
@@ -95,23 +99,39 @@ def _all_finite(x):
 
 
 @njit(cache=True)
-def _jacobian(rhs, jac, use_fd, t, y, p, f0, J, ftmp, stats):
-    """Fill ``J`` analytically or by forward differences (Hairer's increment ``sqrt(u max(1e-5,|y|))``)."""
+def _jacobian(rhs, jac, use_fd, t, y, p, f0, J, ftmp, fd, stats):
+    """Fill ``J`` analytically or by (column-grouped) forward differences.
+
+    ``fd = (group_ptr, group_cols, col_ptr, row_idx, ysave, dl)``: columns
+    ``group_cols[group_ptr[g]:group_ptr[g + 1]]`` share no row of the sparsity pattern (CSC:
+    rows ``row_idx[col_ptr[j]:col_ptr[j + 1]]`` of column ``j``), so one ``rhs`` call perturbing
+    all of them at once recovers each of their columns (Curtis, Powell & Reid 1974). Entries
+    outside the pattern are never written and stay zero. Increment: Hairer's
+    ``sqrt(u max(1e-5, |y_j|))``. With one column per group and a full pattern this is the
+    plain dense forward difference, bit for bit.
+    """
     stats[N_JAC] += 1
     if not use_fd:
         return _status_of(jac(t, y, p, J))
-    n = y.shape[0]
-    for j in range(n):
-        ysafe = y[j]
-        delta = np.sqrt(_UROUND * max(1e-5, abs(ysafe)))
-        y[j] = ysafe + delta
-        delta = y[j] - ysafe  # the increment actually represented in floating point
+    group_ptr, group_cols, col_ptr, row_idx, ysave, dl = fd
+    for g in range(group_ptr.shape[0] - 1):
+        for q in range(group_ptr[g], group_ptr[g + 1]):
+            j = group_cols[q]
+            ysafe = y[j]
+            ysave[j] = ysafe
+            y[j] = ysafe + np.sqrt(_UROUND * max(1e-5, abs(ysafe)))
+            dl[j] = y[j] - ysafe  # the increment actually represented in floating point
         code = _rhs(rhs, t, y, p, ftmp, stats)
-        y[j] = ysafe
+        for q in range(group_ptr[g], group_ptr[g + 1]):
+            j = group_cols[q]
+            y[j] = ysave[j]
         if code != 0:
             return code
-        for i in range(n):
-            J[i, j] = (ftmp[i] - f0[i]) / delta
+        for q in range(group_ptr[g], group_ptr[g + 1]):
+            j = group_cols[q]
+            for r in range(col_ptr[j], col_ptr[j + 1]):
+                i = row_idx[r]
+                J[i, j] = (ftmp[i] - f0[i]) / dl[j]
     return 0
 
 
@@ -169,8 +189,10 @@ def _integrate_segment(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td, 
     ``w`` is the patient's preallocated work tuple. Returns ``(status, io)`` with ``io`` the index
     of the next output still to record.
     """
-    f0, f1, ytmp, dfdt, ch, ynew, u, J, W, piv, cols = w
+    f0, f1, ytmp, dfdt, ch, ynew, u, J, W, piv, cols, fd, plan, xw = w
+    use_static = plan[0].shape[0] > 0
     n = y.shape[0]
+    Wv = W.reshape(n * n)  # the static LU keeps its factors as a compact value array
     s = tm.shape[0]
     T = t_out.shape[0]
     code = _rhs(rhs, t, y, p, f0, stats)
@@ -199,7 +221,7 @@ def _integrate_segment(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td, 
             h = t_end - t
             last = True
         if need_jac:
-            code = _jacobian(rhs, jac, use_fd, t, y, p, f0, J, f1, stats)
+            code = _jacobian(rhs, jac, use_fd, t, y, p, f0, J, f1, fd, stats)
             if code != 0:
                 return _MODEL_ERROR, io
             if not autonomous:
@@ -211,12 +233,16 @@ def _integrate_segment(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td, 
         for q in range(s * s):
             ch[q] = tc[q // s, q % s] * inv_h
         inv_hg = 1.0 / (h * gamma)
-        for i in range(n):
-            for j in range(n):
-                W[i, j] = -J[i, j]
-            W[i, i] += inv_hg
         stats[N_LU] += 1
-        if lu_factor(W, piv, cols) != 0:
+        # Static sparse LU when the pattern is known; the dense pivoting LU if its elimination
+        # would grow (the choice depends only on the matrix: results stay reproducible).
+        dense = not use_static or static_lu_factor(J, inv_hg, plan, Wv, xw) != 0
+        if dense:
+            for i in range(n):
+                for j in range(n):
+                    W[i, j] = -J[i, j]
+                W[i, i] += inv_hg
+        if dense and lu_factor(W, piv, cols) != 0:
             if not _all_finite(J):
                 return _NONFINITE, io
             stats[REJECTED] += 1
@@ -245,7 +271,10 @@ def _integrate_segment(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td, 
                 if not autonomous:
                     acc += h * td[st] * dfdt[i]
                 ust[i] = acc
-            lu_solve(W, piv, ust)
+            if dense:
+                lu_solve(W, piv, ust)
+            else:
+                static_lu_solve(Wv, plan, ust, xw)
             if not _all_finite(ust):
                 finite = False
                 break
@@ -324,7 +353,7 @@ def _integrate_segment(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td, 
 @njit(cache=True)
 def integrate_patient(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td, tm, te, th,
                       order, err_exp, y0, p, t0, ev_t, ev_idx, ev_mul, ev_add, t_out, out_idx,
-                      rtol, atol, h_max, h_init, max_steps, y_out, stats):
+                      rtol, atol, h_max, h_init, max_steps, fd_groups, lu_plan, y_out, stats):
     """Integrate one patient through its dose events; write outputs; return a status code.
 
     Parameters
@@ -332,7 +361,7 @@ def integrate_patient(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td, t
     rhs, jac : first-class Numba functions
         Model right-hand side and Jacobian (``jac`` unused when ``use_fd``).
     use_fd : bool
-        Finite-difference Jacobian (n extra ``rhs`` calls per step).
+        Finite-difference Jacobian (one extra ``rhs`` call per column group and step).
     autonomous : bool
         If False, ``df/dt`` is estimated by a forward difference once per step.
     gamma, ta, tc, talpha, td, tm, te, th, order, err_exp
@@ -350,6 +379,12 @@ def integrate_patient(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td, t
     rtol : float; atol : float64[n]
         Tolerances. h_max : float maximal step. h_init : float first step of each segment
         (<= 0: automatic). max_steps : int, attempted steps allowed in total.
+    fd_groups : tuple of int64 arrays ``(group_ptr[G + 1], group_cols[n], col_ptr[n + 1], row_idx[nnz])``
+        Column groups and CSC sparsity pattern of the finite-difference Jacobian (see
+        :func:`_jacobian`; :func:`sim.solver.sparsity.fd_groups` builds them).
+    lu_plan : tuple of 13 int64 arrays
+        Static sparse LU plan from :func:`sim.solver.linalg.static_lu_plan` (valid only if ``J``
+        is zero outside its pattern), or 13 empty arrays for the dense pivoting LU.
     y_out : float64[T, k]
         Output, filled with the recorded states (NaN from a failure onwards).
     stats : int64[5]
@@ -364,9 +399,12 @@ def integrate_patient(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td, t
     s = tm.shape[0]
     T = t_out.shape[0]
     E = ev_t.shape[0]
+    group_ptr, group_cols, col_ptr, row_idx = fd_groups
+    fd = (group_ptr, group_cols, col_ptr, row_idx, np.empty(n), np.empty(n))
+    # J starts at zero: a sparse finite-difference Jacobian writes only its pattern.
     w = (np.empty(n), np.empty(n), np.empty(n), np.zeros(n), np.empty(s * s), np.empty(n),
-         np.empty((s, n)), np.empty((n, n)), np.empty((n, n)), np.empty(n, dtype=np.int64),
-         np.empty(n, dtype=np.int64))
+         np.empty((s, n)), np.zeros((n, n)), np.empty((n, n)), np.empty(n, dtype=np.int64),
+         np.empty(n, dtype=np.int64), fd, lu_plan, np.empty(n))
     y = y0.copy()
     t = t0
     t_final = t_out[T - 1]

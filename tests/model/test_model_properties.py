@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+
+from sim.model.jacobian import knee_sparsity
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -86,8 +88,9 @@ def _solver_only(patient, times):
     y0, p, _ = build_inputs([patient], [Regimen(())], -180.0)
     no_events = (np.full((1, 1), np.inf), np.full((1, 1, 1), -1, dtype=np.int64), np.ones((1, 1, 1)),
                  np.zeros((1, 1, 1)))
-    sol = solve_ensemble(rhs, jac, y0, p, *no_events, t_out=np.asarray(times, float),
-                         out_idx=np.arange(len(STATE_NAMES)), t0=-180.0, options=DEFAULT_OPTIONS)
+    sol = solve_ensemble(rhs, None, y0, p, *no_events, t_out=np.asarray(times, float),
+                         out_idx=np.arange(len(STATE_NAMES)), t0=-180.0, options=DEFAULT_OPTIONS,
+                         jac_sparsity=knee_sparsity())
     return sol.y
 
 

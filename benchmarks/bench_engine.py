@@ -1,0 +1,289 @@
+"""Knee-model ensemble engine vs scipy LSODA and numbalsoda LSODA, same model, same run (issue 5).
+
+Population: N virtual KL 2-4 patients (age, BMI varied), a 180-day untreated run-in, then 24
+months under a 5-event regimen (MSC + HA at day 0, PRP at 30, MSC at 182, corticosteroid at 365).
+Every solver integrates the same ``rhs`` piecewise between the same dose jumps:
+
+* engine: Rodas4 (``sim.solver``), grouped finite-difference Jacobian on the detected sparsity
+  pattern and static sparse LU, patients in ``prange``;
+* scipy: ``solve_ivp(method="LSODA")`` per segment, one patient at a time (a subset; rate
+  extrapolated);
+* numbalsoda: its LSODA (``lsoda``, compiled Fortran/C++) per segment, inside a Numba ``prange``
+  loop over patients, the model ``rhs`` wrapped as a ``cfunc``.
+
+All three use rtol 1e-4; the engine uses per-state atol (1e-5 x state scale), scipy the same
+vector, numbalsoda (scalar atol only) 1e-5. Errors: max relative error of the reported outcome
+measures (WOMAC total, VAS pain, MRI cartilage volume) against the engine at rtol 1e-10.
+Scaling: the chunked driver with a streaming reduction (mean and variance of final cartilage
+state), cost per trajectory and peak traced memory per population size.
+
+Last line: ``traj_per_s=<engine> vs_scipy=<r>x vs_numbalsoda=<r or na>x max_rel_err=<e> threads=<n>``
+
+    python benchmarks/bench_engine.py --quick            # < 1 minute
+    python benchmarks/bench_engine.py --n 4000 --scaling 1000,10000,100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import time
+import tracemalloc
+
+import numba
+import numpy as np
+from numba import carray, cfunc, njit, prange
+from scipy.integrate import solve_ivp
+
+import sim
+from sim.model.jacobian import knee_sparsity
+from sim.model.parameters import PARAMETERS
+from sim.model.rhs import rhs
+from sim.model.states import N_STATES, STATES, state_index
+from sim.observe import observe
+from sim.simulation import DEFAULT_OPTIONS, build_inputs, simulate
+from sim.solver import SolverOptions, solve_ensemble, solve_ensemble_chunked
+
+REGIMEN = ("msc(cells=5e7,source=ad,allogeneic=0)@0;ha(mg=30,form=linear)@0;prp(ml=5,leukocyte=poor)@30;"
+           "msc(cells=5e7,source=ad,allogeneic=0)@182;steroid(mg=40,drug=triamcinolone)@365")
+TIMES = np.array([0.0, 91.0, 182.0, 365.0, 730.0])
+T0 = -181.0
+MEASURES = ("WOMAC_total", "VAS_pain", "MRI_cartilage_volume")
+RTOL = 1e-4
+ATOL = tuple(1e-5 * max(abs(s.default), 1.0) for s in STATES)
+FAST = SolverOptions(rtol=RTOL, atol=ATOL, max_steps=50_000, autonomous=True)
+TIGHT = SolverOptions(rtol=1e-10, atol=1e-12, max_steps=2_000_000, autonomous=True)
+
+
+def covariates(n: int, seed: int = 0) -> np.ndarray:
+    """(KL grade, age, BMI) per patient, float64[n, 3]; patient i is the same for any chunking."""
+    rng = np.random.default_rng(seed)
+    return np.column_stack([rng.integers(2, 5, n), rng.uniform(45, 75, n), rng.uniform(22, 35, n)])
+
+
+def patients(cov: np.ndarray) -> list:
+    return [sim.Patient(kl_grade=int(k), age=float(a), bmi=float(b)) for k, a, b in cov]
+
+
+def inputs(cov: np.ndarray):
+    y0, p, ev = build_inputs(patients(cov), [sim.Regimen.parse(REGIMEN)] * len(cov), T0)
+    return y0, p, ev
+
+
+def engine(y0, p, ev, options=FAST, out_idx=None):
+    return solve_ensemble(rhs, None, y0, p, *ev, t_out=TIMES, out_idx=out_idx, t0=T0,
+                          options=options, jac_sparsity=knee_sparsity())
+
+
+def max_rel_err(res, ref) -> float:
+    err = 0.0
+    for m in MEASURES:
+        a, b = observe(res, m), observe(ref, m)
+        err = max(err, float(np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-12))))
+    return err
+
+
+# --------------------------------------------------------------------------- scipy
+
+def scipy_patient(y0, p, ev, atol=np.array(ATOL)):
+    """One patient with solve_ivp LSODA, piecewise between jumps; returns float64[T, n]."""
+    ev_t, ev_idx, ev_mul, ev_add = ev
+    f = np.empty_like(y0)
+    fun = lambda t, x: (rhs(t, x, p, f), f.copy())[1]  # noqa: E731
+    y, t0, out = y0.copy(), T0, np.full((TIMES.size, y0.size), np.nan)
+    bounds = [t for t in ev_t if np.isfinite(t) and t < TIMES[-1]] + [TIMES[-1]]
+    for e, t1 in enumerate(bounds):
+        inside = (TIMES >= t0) & (TIMES < t1)
+        te = np.concatenate([TIMES[inside], [t1]])
+        sol = solve_ivp(fun, (t0, t1), y, method="LSODA", rtol=RTOL, atol=atol, t_eval=te)
+        out[inside] = sol.y[:, :-1].T
+        y = sol.y[:, -1].copy()
+        if e < len(bounds) - 1:
+            for i, m, a in zip(ev_idx[e], ev_mul[e], ev_add[e]):
+                if i >= 0:
+                    y[i] = y[i] * m + a
+        t0 = t1
+    out[TIMES == TIMES[-1]] = y
+    return out
+
+
+# --------------------------------------------------------------------------- numbalsoda
+
+def numbalsoda_runner():
+    """Compile the cfunc rhs and the prange driver; None if numbalsoda is not installed."""
+    try:
+        from numbalsoda import lsoda, lsoda_sig
+    except ImportError:
+        return None
+    n, n_par = N_STATES, len(PARAMETERS)
+
+    @cfunc(lsoda_sig)
+    def knee_cfunc(t, u_, du_, p_):
+        rhs(t, carray(u_, (n,)), carray(p_, (n_par,)), carray(du_, (n,)))
+
+    fptr = knee_cfunc.address
+
+    @njit(parallel=True)
+    def run(y0, p, ev_t, ev_idx, ev_mul, ev_add, t_out, rtol, atol, out, ok):
+        N, E = ev_t.shape
+        t_final = t_out[-1]
+        for k in prange(N):
+            y = y0[k].copy()
+            t = T0
+            good = True
+            for e in range(E + 1):
+                t1 = t_final
+                if e < E and ev_t[k, e] < t_final:
+                    t1 = ev_t[k, e]
+                if t1 > t:
+                    cnt = 1
+                    for to in t_out:
+                        if t <= to < t1:
+                            cnt += 1
+                    te = np.empty(cnt + 1)
+                    te[0] = t
+                    c = 1
+                    for to in t_out:
+                        if t < to < t1:
+                            te[c] = to
+                            c += 1
+                    te[c] = t1
+                    usol, success = lsoda(fptr, y, te[:c + 1], p[k], rtol, atol, 100_000)
+                    good = good and success
+                    for r in range(t_out.shape[0]):
+                        if t_out[r] == t:
+                            out[k, r] = y
+                        for q in range(1, c):
+                            if t_out[r] == te[q]:
+                                out[k, r] = usol[q]
+                    y = usol[c].copy()
+                    t = t1
+                if e < E and ev_t[k, e] <= t:
+                    for j in range(ev_idx.shape[2]):
+                        i = ev_idx[k, e, j]
+                        if i >= 0:
+                            y[i] = y[i] * ev_mul[k, e, j] + ev_add[k, e, j]
+                if t >= t_final:
+                    break
+            for r in range(t_out.shape[0]):
+                if t_out[r] == t_final:
+                    out[k, r] = y
+            ok[k] = good
+
+    def call(y0, p, ev, rtol=RTOL, atol=1e-5):
+        out = np.full((y0.shape[0], TIMES.size, y0.shape[1]), np.nan)
+        ok = np.zeros(y0.shape[0], dtype=np.bool_)
+        run(y0, p, *ev, TIMES, rtol, atol, out, ok)
+        return out, ok
+
+    return call
+
+
+# --------------------------------------------------------------------------- scaling
+
+def scaling(sizes, chunk: int, threads: int):
+    """Chunked driver with a streaming reduction; cost per trajectory and peak traced memory."""
+    rows = []
+    out_idx = np.array([state_index("collagen"), state_index("aggrecan")])
+    for n in sizes:
+        cov = covariates(n, seed=1)
+        acc = np.zeros(4)
+
+        def make(a, b):
+            y0, p, ev = inputs(cov[a:b])
+            return dict(y0=y0, p=p, ev_t=ev[0], ev_idx=ev[1], ev_mul=ev[2], ev_add=ev[3])
+
+        def reduce(a, b, sol):  # streaming: only sums leave the chunk
+            last = sol.y[:, -1, :]
+            acc[:2] += last.sum(axis=0)
+            acc[2:] += (last ** 2).sum(axis=0)
+            return int((sol.status != 0).sum())
+
+        numba.set_num_threads(threads)
+        tracemalloc.start()
+        t = time.perf_counter()
+        fails = solve_ensemble_chunked(rhs, None, n, min(chunk, n), make, reduce, TIMES, out_idx,
+                                       t0=T0, options=FAST, jac_sparsity=knee_sparsity())
+        dt = time.perf_counter() - t
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        rows.append((n, dt, n / dt, 1e6 * dt / n, peak / 2**20, sum(fails)))
+        print(f"scaling N={n:>8d}: {dt:7.1f} s  {n / dt:6.0f} traj/s  {1e6 * dt / n:6.0f} us/traj "
+              f"(incl. input building)  peak traced memory {peak / 2**20:6.1f} MiB  failed {sum(fails)}")
+    return rows
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=2000, help="patients timed for the engine and numbalsoda")
+    ap.add_argument("--scipy-n", type=int, default=10)
+    ap.add_argument("--ref-n", type=int, default=100, help="patients checked against the tight reference")
+    ap.add_argument("--scaling", default="", help="comma-separated population sizes, e.g. 1000,10000")
+    ap.add_argument("--chunk", type=int, default=5000)
+    ap.add_argument("--quick", action="store_true", help="N=1000, 4 scipy, 40 reference patients")
+    args = ap.parse_args(argv)
+    n, ns, nr = (1000, 4, 40) if args.quick else (args.n, args.scipy_n, args.ref_n)
+    max_threads = numba.config.NUMBA_NUM_THREADS
+    cov = covariates(n)
+    y0, p, ev = inputs(cov)
+
+    t = time.perf_counter()
+    engine(y0[:2], p[:2], tuple(a[:2] for a in ev))
+    print(f"engine first call (compile, or load from the on-disk cache): {time.perf_counter() - t:.2f} s")
+    nb = numbalsoda_runner()
+    if nb is not None:
+        t = time.perf_counter()
+        nb(y0[:2], p[:2], tuple(a[:2] for a in ev))
+        print(f"numbalsoda first call (compile): {time.perf_counter() - t:.2f} s")
+
+    rates, nb_rates = {}, {}
+    for threads in sorted({1, max_threads}):
+        numba.set_num_threads(threads)
+        t, c = time.perf_counter(), time.process_time()
+        sol = engine(y0, p, ev)
+        rates[threads] = n / (time.perf_counter() - t)
+        cpu = (time.process_time() - c) / (time.perf_counter() - t)
+        t = time.perf_counter()
+        engine(y0, p, ev, options=DEFAULT_OPTIONS)
+        rate_default = n / (time.perf_counter() - t)
+        print(f"engine {threads} thread(s): {rates[threads]:.0f} traj/s at rtol {RTOL:g} "
+              f"(steps {sol.n_steps.mean():.0f}, rejected {sol.n_rejected.mean():.0f}, rhs calls "
+              f"{sol.n_rhs.mean():.0f}, failed {(~sol.ok).sum()}); {rate_default:.0f} traj/s at "
+              f"DEFAULT_OPTIONS (rtol {DEFAULT_OPTIONS.rtol:g}); cores busy {cpu:.1f}")
+        if nb is not None:
+            t = time.perf_counter()
+            out, ok = nb(y0, p, ev)
+            nb_rates[threads] = n / (time.perf_counter() - t)
+            print(f"numbalsoda {threads} thread(s): {nb_rates[threads]:.0f} traj/s; "
+                  f"failed {(~ok).sum()}")
+    best = max(rates, key=rates.get)
+    numba.set_num_threads(best)
+
+    t = time.perf_counter()
+    sp = np.array([scipy_patient(y0[k], p[k], tuple(a[k] for a in ev)) for k in range(ns)])
+    scipy_rate = ns / (time.perf_counter() - t)
+    print(f"scipy solve_ivp LSODA: {scipy_rate:.1f} traj/s on {ns} patients (1 process)")
+
+    # Accuracy of the reported outcome measures against a tight-tolerance engine reference.
+    pts = patients(cov[:nr])
+    ref = simulate(pts, REGIMEN, times=TIMES, options=TIGHT)
+    err = max_rel_err(simulate(pts, REGIMEN, times=TIMES, options=FAST), ref)
+    err_default = max_rel_err(simulate(pts, REGIMEN, times=TIMES), ref)
+    m = min(ns, nr)
+    ref_m = simulate(pts[:m], REGIMEN, times=TIMES, options=TIGHT)
+    err_scipy = max_rel_err(dataclasses.replace(ref_m, states=sp[:m]), ref_m)
+    line = (f"max rel. error of {', '.join(MEASURES)} on {nr} patients vs rtol 1e-10: engine "
+            f"{err:.1e} (DEFAULT_OPTIONS {err_default:.1e}); scipy {err_scipy:.1e} ({m} patients)")
+    if nb is not None:
+        out, ok = nb(y0[:nr], p[:nr], tuple(a[:nr] for a in ev))
+        line += f"; numbalsoda {max_rel_err(dataclasses.replace(ref, states=out), ref):.1e}"
+    print(line)
+    if args.scaling:
+        scaling([int(float(s)) for s in args.scaling.split(",")], args.chunk, best)
+    nb_ratio = f"{rates[best] / nb_rates[best]:.1f}" if nb_rates else "na"
+    print(f"traj_per_s={rates[best]:.0f} vs_scipy={rates[best] / scipy_rate:.1f}x "
+          f"vs_numbalsoda={nb_ratio}x max_rel_err={err:.2e} threads={best}")
+
+
+if __name__ == "__main__":
+    main()
