@@ -2,7 +2,8 @@
 
 Model: :class:`LesionParams` (parameter table), :class:`LesionGeometry` (lattice).
 Regimen side: :class:`LesionDrivers` (joint-fluid levels, MSC influx, scaffold over time).
-Simulation: :class:`LesionSimulation` / :func:`simulate`; coupling: :func:`run_coupled`.
+Simulation: :class:`LesionSimulation` / :func:`simulate`; coupling: :func:`run_coupled`
+(joint -> lesion) and :func:`run_two_way` (both ways, :class:`TwoWayResult`).
 Result: :class:`LesionResult` (HDF5 via :meth:`LesionResult.save`).
 """
 
@@ -15,10 +16,12 @@ from sim.lesion.parameters import (CELL_KINDS, FIELD_NAMES, PARAMETERS, LesionPa
                                    LesionParams)
 from sim.lesion.result import LesionResult
 from sim.lesion.simulation import SERIES_NAMES, LesionSimulation, simulate
+from sim.lesion.two_way import TwoWayError, TwoWayResult, run_two_way, split_vector
 
 __all__ = ["CELL_KINDS", "FIELD_NAMES", "PARAMETERS", "SERIES_NAMES", "ConfigError",
            "CouplingSummary", "DriverError", "drivers_from_joint", "run_coupled",
            "run_from_config",
            "FieldSolver", "GeometryError", "LesionDrivers", "LesionGeometry",
            "LesionParameterError", "LesionParams", "LesionResult", "LesionSimulation",
-           "StabilityError", "simulate"]
+           "StabilityError", "TwoWayError", "TwoWayResult", "run_two_way", "simulate",
+           "split_vector"]
