@@ -18,9 +18,11 @@ GROUPS = ("model", "patient", "solver", "output", "treatment", "experiment")
 
 
 def _selectable(path: Path) -> bool:
-    """Experiments chosen with ``experiment=<name>`` are global-package files; others (the lesion
-    experiments, composed with ``+experiment@_global_=<name>``) belong to their own package."""
-    return path.parent.name != "experiment" or "@package _global_" in path.read_text().split("\n", 1)[0]
+    """Experiments chosen with ``experiment=<name>`` are global-package files of ``sim-run``; the
+    ``trial_*`` experiments belong to ``sim-trial`` (composed in tests/trial)."""
+    if path.parent.name != "experiment":
+        return True
+    return "@package _global_" in path.read_text().split("\n", 1)[0] and not path.stem.startswith("trial_")
 
 
 OPTIONS = [(g, p.stem) for g in GROUPS for p in sorted((CONFIGS / g).glob("*.yaml")) if _selectable(p)]
