@@ -8,6 +8,7 @@ knee settles into the disease state that its structure, load and phenotype imply
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
@@ -28,6 +29,27 @@ KL_STRUCTURE: dict[int, tuple[float, float]] = {
     3: (0.78, 0.85),
     4: (0.62, 0.75),
 }
+
+
+def defaults_mode() -> str:
+    """``calibrated`` (default) or ``literature``, from the environment variable SIM_DEFAULTS."""
+    mode = os.environ.get("SIM_DEFAULTS", "calibrated")
+    if mode not in ("calibrated", "literature"):
+        raise ValueError(f"SIM_DEFAULTS: {mode!r} is not allowed; allowed: calibrated, literature")
+    return mode
+
+
+def calibrated_defaults() -> dict[str, float]:
+    """Calibrated parameter values shipped in ``sim/data/calibration`` (empty in literature mode).
+
+    They replace the literature defaults of the few effect-size parameters the calibration fits;
+    ``SIM_DEFAULTS=literature`` runs the model with the table's literature values only.
+    """
+    if defaults_mode() == "literature":
+        return {}
+    from sim.calibration.parameters import calibrated_parameters  # lazy: calibration imports simulate
+
+    return calibrated_parameters()
 
 
 @dataclass(frozen=True)
@@ -83,6 +105,7 @@ class Patient:
     def parameter_values(self) -> dict[str, float]:
         """Parameter values of this patient: defaults, then species, covariates, overrides."""
         values = {q.name: q.default for q in PARAMETERS}
+        values.update(calibrated_defaults())
         values.update(self.species_preset.parameter_overrides())
         values["rel_load_patient"] = (1.0 + 0.02 * (self.bmi - 25.0)) * self.alignment_load
         values["rel_anabolic_age"] = min(max(1.0 - 0.01 * (self.age - 60.0), 0.3), 1.5)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.observe.symptoms import SymptomModel
+from sim.observe.symptoms import SymptomModel, default_symptom_model
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def observe(result, measure: str, scale: tuple[float, float] | None = None,
         m = MEASURES[measure]
     except KeyError:
         raise ValueError(f"measure: unknown measure {measure!r}; allowed: {', '.join(MEASURES)}") from None
-    st, ix = _inputs(result, symptoms or SymptomModel())
+    st, ix = _inputs(result, symptoms or default_symptom_model())
     values = np.asarray(m.fn(st, ix), dtype=float)
     if scale is not None:
         lo, hi = (float(v) for v in scale)
@@ -137,5 +137,5 @@ def observe(result, measure: str, scale: tuple[float, float] | None = None,
 
 def observe_all(result, symptoms: SymptomModel | None = None) -> dict[str, np.ndarray]:
     """Every measure on its native scale: name -> float64[N, T]."""
-    st, ix = _inputs(result, symptoms or SymptomModel())
+    st, ix = _inputs(result, symptoms or default_symptom_model())
     return {name: np.asarray(m.fn(st, ix), dtype=float) for name, m in MEASURES.items()}

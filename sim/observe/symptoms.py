@@ -50,3 +50,14 @@ class SymptomModel:
         stiffness = np.clip(0.6 * pain + 0.4 * 100.0 * np.clip(effusion_excess / 2.0, 0, 1), 0.0, 100.0)
         return {"pain": pain, "function": function, "stiffness": stiffness, "synovitis": synovitis,
                 "lost_volume": lost}
+
+
+def default_symptom_model() -> SymptomModel:
+    """The calibrated symptom model (``SIM_DEFAULTS=literature``: the literature coefficients)."""
+    from sim.model.patient import defaults_mode
+
+    if defaults_mode() == "literature":
+        return SymptomModel()
+    from sim.calibration.parameters import calibrated_symptom_model  # lazy: avoids an import cycle
+
+    return calibrated_symptom_model()

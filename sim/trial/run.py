@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.observe import MEASURES, SymptomModel, observe
+from sim.observe.symptoms import default_symptom_model
 from sim.simulation import DEFAULT_OPTIONS, simulate
 from sim.solver import SolverOptions
 from sim.trial.population import VirtualPopulation, sample_population, stream
@@ -111,7 +112,7 @@ def dropout_mask(u: np.ndarray, visits: np.ndarray, dropout: float) -> np.ndarra
 
 
 def _observe(result, rows: np.ndarray, measure: str, scale, placebo: np.ndarray, cols) -> np.ndarray:
-    symptoms = SymptomModel()
+    symptoms = default_symptom_model()
     symptoms = dataclasses.replace(symptoms, placebo_max=symptoms.placebo_max * placebo[rows][:, None])
     return observe(result, measure, scale, symptoms=symptoms)[:, cols]
 

@@ -1,0 +1,48 @@
+"""Calibration cost: one likelihood evaluation, and the projected full run, on this machine.
+
+    python benchmarks/bench_calibration.py [--n-sim 16] [--walkers 14] [--steps 200] [--maxfev 250]
+
+Times the batched forward model for 1 and for n_walkers/2 parameter vectors (what one emcee
+half-step hands to ``simulate``), and projects the full ``sim-calibrate`` run from them. The
+measured full run is what ``sim-calibrate`` prints as ``time``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n-sim", type=int, default=16)
+    ap.add_argument("--walkers", type=int, default=14)
+    ap.add_argument("--steps", type=int, default=200)
+    ap.add_argument("--maxfev", type=int, default=250)
+    args = ap.parse_args()
+    import sim  # noqa: F401
+    from sim.calibration import CALIBRATED, Problem
+    from sim.data import load_arms, load_outcomes, load_pooled
+
+    problem = Problem(load_arms(), load_outcomes(), load_pooled(), n_sim=args.n_sim)
+    theta = np.array([[p.default for p in CALIBRATED]])
+    problem.predict(theta)  # compile / load the kernel cache
+    t = time.perf_counter()
+    problem.predict(theta)
+    one = time.perf_counter() - t
+    half = np.repeat(theta, args.walkers // 2, axis=0)
+    t = time.perf_counter()
+    problem.predict(half)
+    batch = time.perf_counter() - t
+    projected = args.maxfev * one + 2 * args.steps * batch
+    print(f"targets={len(problem.targets)} cohorts={len(problem.forward._used)} n_sim={args.n_sim}")
+    print(f"one evaluation: {one:.3f} s; half-ensemble of {half.shape[0]}: {batch:.3f} s "
+          f"({batch / one / half.shape[0]:.2f} x per theta of single calls)")
+    print(f"projected full calibration (maxfev={args.maxfev}, {args.walkers} walkers x {args.steps} steps): "
+          f"{projected / 60:.1f} min")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,271 @@
+"""Reported numbers as calibration/validation targets, with their sampling error.
+
+Each scorable row of ``outcomes.csv`` (and, as weaker constraints, of ``pooled.csv``) becomes a
+:class:`Target`: the same statistic of a simulated arm (a *cohort*: inclusion profile x regimen)
+compared with the reported value on the reported scale. Rows that cannot be scored are returned
+as :class:`Skipped` with the reason, never dropped.
+
+Documented choices
+------------------
+* Scales are kept as reported; simulated values are converted linearly to the row's scale
+  (``sim.observe``). A row without a stated scale uses the measure's native scale, except VAS
+  pain whose reported levels of that arm all lie within 0-10 (read as 0-10 cm, as the data
+  compilers inferred from magnitude elsewhere). Where an arm
+  reports a level with ``higher_is_better`` opposite to the measure's direction (WOMAC 0-100
+  with 100 = best), the scale is reversed (``lo + hi - x``).
+* Arm baselines come from the reported baselines: a follow-up ``mean``/``median`` of an arm that
+  reports the same statistic at day 0 is predicted as reported baseline + simulated change.
+  Baseline rows themselves are inputs and are listed as skipped ("baseline used as anchor").
+* Sampling SE: ``n`` is the row's ``n``, else the arm's ``n_arm``, else :data:`DEFAULT_N`. SD is
+  converted from SD/SE/IQR/CI95 (``sim.data.spread_to_sd``); where no spread is reported the
+  patient SD is :data:`ASSUMED_SD_FRACTION` of the scale range. SE of a mean = SD / sqrt(n);
+  of a median = 1.2533 SD / sqrt(n) (normal asymptotics); of a between-arm difference the
+  CI95 width / 3.92, or SD x sqrt(2 / n).
+* Pooled estimates (``MD`` and ``mean_change_from_baseline`` with a CI, measure known to
+  ``sim.observe``) compare standard regimens (:data:`POOLED_REGIMENS`) on a KL 2-3 population
+  at the stated day (midpoint of a window; :data:`POOLED_DAY` where none); their SE is the CI
+  width / 3.92 times :data:`POOLED_SE_INFLATION` (weaker: heterogeneous, mixed controls).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sim.data import ArmRow, OutcomeRow
+from sim.data.conversions import spread_to_sd
+from sim.observe import MEASURES
+
+__all__ = ["Target", "Skipped", "Cohort", "build_targets", "DEFAULT_N", "ASSUMED_SD_FRACTION",
+           "POOLED_REGIMENS", "POOLED_DAY", "POOLED_SE_INFLATION", "SCORED_STATISTICS"]
+
+DEFAULT_N = 20  #: patients per arm where neither the row nor the arm states n (as sim.trial.studies)
+ASSUMED_SD_FRACTION = 0.2  #: patient SD / scale range where no spread is reported (typical of PROMs)
+ASSUMED_PCT_SD = 40.0  #: patient SD of a % change where no spread is reported [%] (assumed)
+MEDIAN_SE_FACTOR = math.sqrt(math.pi / 2.0)
+POOLED_DAY = 182.0  #: pooled estimates without a timepoint: the usual 6-month primary endpoint
+POOLED_SE_INFLATION = 2.0
+#: Standard regimens for the arms of pooled comparisons (typical amounts of sim.model.dosing).
+POOLED_REGIMENS = {
+    "msc": "msc(cells=4e7,source=ad,allogeneic=0)@0",
+    "ha": "ha(mg=30,form=unknown)@0",
+    "prp": "prp(ml=5,leukocyte=unknown)@0",
+    "steroid": "steroid(mg=40,drug=triamcinolone)@0",
+    "saline": "saline(ml=4)@0", "placebo": "saline(ml=4)@0", "sham": "saline(ml=4)@0",
+    "control": "saline(ml=4)@0",
+}
+SCORED_STATISTICS = ("mean", "median", "mean_change_from_baseline", "median_change_from_baseline",
+                     "mean_difference_vs_control", "mean_pct_change_from_baseline", "median_pct_improvement")
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A simulated arm: inclusion profile and regimen (patients are shared within a ``study``)."""
+
+    study: str
+    species: str
+    kl_grades: tuple[int, ...]
+    age_mean: float
+    regimen: str
+
+
+@dataclass(frozen=True)
+class Target:
+    """One reported number and how to compute it from simulated cohorts.
+
+    ``cohort``/``control`` index the cohort list of :func:`build_targets`; ``anchor`` is the
+    reported baseline of the same statistic (or None); ``se`` the sampling SE on the row's scale;
+    ``span`` the range that the discrepancy fraction multiplies (the scale range; 100 for % statistics).
+    """
+
+    key: str
+    source: str
+    study: str
+    arm_id: str
+    vs_arm_id: str | None
+    measure: str
+    scale: tuple[float, float]
+    reverse: bool
+    day: float
+    statistic: str
+    observed: float
+    se: float
+    span: float
+    cohort: int
+    control: int | None
+    anchor: float | None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    key: str
+    arm_id: str
+    measure: str
+    statistic: str
+    reason: str
+
+
+def _scale(measure: str, row_scale) -> tuple[float, float]:
+    if row_scale is not None:
+        return (float(row_scale[0]), float(row_scale[1]))
+    lo, hi = MEASURES[measure].native_scale
+    return (float(lo), float(hi))
+
+
+def _study_cohort(arm: ArmRow, arms_of_study) -> Cohort:
+    kl = next(((a.kl_min, a.kl_max) for a in arms_of_study if a.kl_min is not None and a.kl_max is not None), None)
+    grades = tuple(range(kl[0], kl[1] + 1)) if kl else (2, 3)
+    ages = [a.age_mean for a in arms_of_study if a.age_mean is not None]
+    age = min(max(sum(ages) / len(ages), 40.0), 80.0) if ages else 60.0
+    return Cohort(arm.study_id, arm.species, grades, round(age, 3), str(arm.regimen))
+
+
+def _row_se(row: OutcomeRow, n: int, span: float) -> float:
+    pct = row.statistic in ("mean_pct_change_from_baseline", "median_pct_improvement")
+    if row.statistic == "mean_difference_vs_control":
+        if row.spread_type == "CI95":
+            return abs(row.spread[1] - row.spread[0]) / 3.92
+        if row.spread_type == "SE":
+            return row.spread[0]
+        sd = row.spread[0] if row.spread_type == "SD" else ASSUMED_SD_FRACTION * span
+        return sd * math.sqrt(2.0 / n)
+    sd = spread_to_sd(row, n)
+    if sd is None or not math.isfinite(sd):
+        sd = ASSUMED_PCT_SD if pct else ASSUMED_SD_FRACTION * span
+    factor = MEDIAN_SE_FACTOR if row.statistic.startswith("median") else 1.0
+    return factor * sd / math.sqrt(n)
+
+
+def build_targets(arms, outcomes, pooled=(), *, file: str = "outcomes.csv"):
+    """Targets, skipped rows and cohorts from loaded rows.
+
+    Parameters
+    ----------
+    arms : sequence of ArmRow
+    outcomes : sequence of OutcomeRow
+    pooled : sequence of PooledRow, optional
+        Meta-analytic estimates (weaker constraints); empty for validation on new files.
+    file : str
+        Name used in row keys (``"<file> row <k>"``, spreadsheet numbering: first data row = 2).
+
+    Returns
+    -------
+    targets : list of Target
+    skipped : list of Skipped
+    cohorts : list of Cohort
+    """
+    arm_by_id = {a.arm_id: a for a in arms}
+    by_study: dict[str, list[ArmRow]] = {}
+    for a in arms:
+        by_study.setdefault(a.study_id, []).append(a)
+    cohorts: list[Cohort] = []
+    index: dict[Cohort, int] = {}
+
+    def cohort_of(c: Cohort) -> int:
+        if c not in index:
+            index[c] = len(cohorts)
+            cohorts.append(c)
+        return index[c]
+
+    # Reversed scales and reported baselines, per arm x measure x scale (x statistic).
+    reverse, anchors = {}, {}
+    for r in outcomes:
+        # higher_is_better describes the row's value; it mirrors the measure's direction for levels,
+        # changes and differences, so a mismatch means a reversed scale (median_pct_improvement is
+        # TRUE by definition and says nothing about the scale).
+        if r.measure in MEASURES and r.statistic in SCORED_STATISTICS and r.statistic != "median_pct_improvement" \
+                and r.higher_is_better is not None:
+            reverse[(r.arm_id, r.measure, r.scale)] = r.higher_is_better != MEASURES[r.measure].higher_is_better
+        if r.timepoint_days == 0 and r.statistic in ("mean", "median"):
+            anchors[(r.arm_id, r.measure, r.scale, r.statistic)] = r.value
+
+    # Unstated VAS scales: levels all <= 10 mean a 0-10 cm scale.
+    levels: dict[tuple[str, str], list[float]] = {}
+    for r in outcomes:
+        if r.scale is None and r.statistic in ("mean", "median"):
+            levels.setdefault((r.arm_id, r.measure), []).append(abs(r.value))
+    inferred = {key: (0.0, 10.0) for key, v in levels.items() if key[1] == "VAS_pain" and max(v) <= 10.0}
+
+    targets, skipped = [], []
+    for k, r in enumerate(outcomes):
+        key = f"{file} row {k + 2}"
+
+        def skip(reason):
+            skipped.append(Skipped(key, r.arm_id, r.measure, r.statistic, reason))
+
+        arm = arm_by_id.get(r.arm_id)
+        if r.measure not in MEASURES:
+            skip(f"measure {r.measure!r} has no observation model (sim.observe.MEASURES)")
+            continue
+        if r.statistic not in SCORED_STATISTICS:
+            skip(f"statistic {r.statistic!r} has no simulated counterpart (responder definitions vary)")
+            continue
+        if r.timepoint_days is None:
+            skip("timepoint not stated (or pools several follow-ups)")
+            continue
+        if arm is None:
+            skip(f"arm {r.arm_id!r} not in the arms file")
+            continue
+        if arm.species != "human" and MEASURES[r.measure].name.startswith(("WOMAC", "VAS", "NRS", "KOOS")):
+            skip(f"patient-reported measure in a {arm.species} study")
+            continue
+        if r.timepoint_days == 0 and r.statistic in ("mean", "median"):
+            skip("baseline: used as the arm's anchor (arm baselines come from the reported baselines)")
+            continue
+        if r.timepoint_days <= 0:
+            skip(f"timepoint {r.timepoint_days:g} days: a change or difference needs a follow-up day > 0")
+            continue
+        scale = _scale(r.measure, r.scale if r.scale is not None else inferred.get((r.arm_id, r.measure)))
+        # Percent statistics live on a 0-100 % axis whatever the instrument's range.
+        span = 100.0 if "pct" in r.statistic else scale[1] - scale[0]
+        n = r.n or arm.n_arm or DEFAULT_N
+        control = None
+        if r.statistic == "mean_difference_vs_control":
+            vs = arm_by_id.get(r.vs_arm_id or "")
+            if vs is None:
+                skip(f"vs_arm_id {r.vs_arm_id!r} not in the arms file")
+                continue
+            control = cohort_of(_study_cohort(vs, by_study[vs.study_id]))
+        c = cohort_of(_study_cohort(arm, by_study[arm.study_id]))
+        anchor = anchors.get((r.arm_id, r.measure, r.scale, r.statistic)) if r.statistic in ("mean", "median") else None
+        targets.append(Target(key, "outcomes", arm.study_id, r.arm_id, r.vs_arm_id, r.measure, scale,
+                              reverse.get((r.arm_id, r.measure, r.scale), False), float(r.timepoint_days),
+                              r.statistic, float(r.value), _row_se(r, n, span), span, c, control, anchor))
+
+    for k, p in enumerate(pooled):
+        key = f"pooled.csv row {k + 2}"
+
+        def pskip(reason):
+            skipped.append(Skipped(key, p.study_id, p.measure, p.statistic, reason))
+
+        if p.measure not in MEASURES:
+            pskip(f"measure {p.measure!r} has no observation model")
+            continue
+        if p.statistic not in ("MD", "mean_change_from_baseline") or p.ci_low is None or p.ci_high is None:
+            pskip(f"statistic {p.statistic!r} without CI: only MD / mean change with a 95% CI are scored")
+            continue
+        a, _, b = p.comparison.partition(" vs ")
+        if a not in POOLED_REGIMENS or (b not in POOLED_REGIMENS and b != "baseline"):
+            pskip(f"comparison {p.comparison!r}: no standard regimen for one side")
+            continue
+        day = _pooled_day(p.timepoint_days)
+        scale = _scale(p.measure, None if p.scale_min is None else (p.scale_min, p.scale_max))
+        pop = dict(species="human", kl_grades=(2, 3), age_mean=60.0)
+        c = cohort_of(Cohort("pooled", regimen=POOLED_REGIMENS[a], **pop))
+        ctrl = None if b == "baseline" else cohort_of(Cohort("pooled", regimen=POOLED_REGIMENS[b], **pop))
+        # "X vs baseline" MD is reported as baseline minus follow-up (README conventions).
+        stat = "mean_difference_vs_control" if ctrl is not None else (
+            "mean_change_from_baseline" if p.statistic == "mean_change_from_baseline" else "baseline_minus_followup")
+        se = POOLED_SE_INFLATION * abs(p.ci_high - p.ci_low) / 3.92
+        targets.append(Target(key, "pooled", p.study_id, a, b, p.measure, scale, False, day, stat,
+                              float(p.value), se, scale[1] - scale[0], c, ctrl, None))
+    return targets, skipped, cohorts
+
+
+def _pooled_day(tp) -> float:
+    if tp is None:
+        return POOLED_DAY
+    if isinstance(tp, tuple):
+        lo, hi = tp
+        return max(float(lo + hi) / 2.0, 28.0)
+    return float(tp)

@@ -1,0 +1,112 @@
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from sim.calibration import CALIBRATED, Problem, point_estimate, run_mcmc, validate
+from sim.calibration.parameters import names
+from sim.data import load_arms, load_outcomes
+
+DEFAULT = np.array([p.default for p in CALIBRATED])
+
+
+@pytest.fixture(scope="module")
+def tiny_problem(tmp_path_factory):
+    from tests.calibration.conftest import ARMS, OUTCOMES
+
+    d = tmp_path_factory.mktemp("tiny")
+    (d / "arms.csv").write_text(ARMS)
+    (d / "outcomes.csv").write_text(OUTCOMES)
+    arms = load_arms(d / "arms.csv")
+    return Problem(arms, load_outcomes(d / "outcomes.csv", arms=arms), n_sim=3, seed=7)
+
+
+def test_synthetic_recovery(tiny_problem):
+    """Data simulated at known (placebo_max, per_pge2) are recovered within 10% from the defaults."""
+    truth = DEFAULT.copy()
+    truth[names().index("placebo_max")] = 24.0
+    truth[names().index("per_pge2")] = 6.0
+    truth[names().index("discrepancy")] = 0.005
+    problem = tiny_problem
+    saved = problem.observed.copy()
+    try:
+        problem.observed = problem.predict(truth[None, :])[0]
+        start = DEFAULT.copy()
+        start[names().index("discrepancy")] = 0.005
+        est = point_estimate(problem, x0=start, maxfev=120, free=("placebo_max", "per_pge2"))
+    finally:
+        problem.observed = saved
+    assert est["values"]["placebo_max"] == pytest.approx(24.0, rel=0.1)
+    assert est["values"]["per_pge2"] == pytest.approx(6.0, rel=0.1)
+
+
+def test_mcmc_resume_is_bit_identical(tiny_problem, tmp_path):
+    full = run_mcmc(tiny_problem, tmp_path / "a.h5", n_walkers=14, n_steps=4, seed=3, checkpoint_every=2)
+    run_mcmc(tiny_problem, tmp_path / "b.h5", n_walkers=14, n_steps=2, seed=3, checkpoint_every=2)
+    resumed = run_mcmc(tiny_problem, tmp_path / "b.h5", n_walkers=14, n_steps=4, seed=3, checkpoint_every=2)
+    assert full.chain.shape == (4, 14, len(CALIBRATED))
+    np.testing.assert_array_equal(full.chain, resumed.chain)
+    np.testing.assert_array_equal(full.log_prob, resumed.log_prob)
+
+
+def test_validate_tiny_files(tiny_files, tmp_path):
+    a, o = tiny_files
+    out = tmp_path / "pred.csv"
+    rep = validate(a, o, out, n_sim=3, draws=DEFAULT[None, :])
+    assert len(rep.targets) == 4 and len(rep.skipped) == 5
+    assert np.all(rep.lower <= rep.predicted) and np.all(rep.predicted <= rep.upper)
+    assert 0.0 <= rep.coverage95 <= 1.0 and len(rep.comparisons) >= 2
+    text = out.read_text()
+    assert text.count("skipped") == 5 and "Tegner" in text
+    assert re.fullmatch(r"coverage95=[0-9.]+ sign_agreement=[0-9.]+ rows=4 skipped=5", rep.summary_line())
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "sim.cli.validate", *map(str, args)], capture_output=True, text=True)
+
+
+def test_cli_last_line_and_bad_input(tiny_files, tmp_path):
+    a, o = tiny_files
+    out = tmp_path / "pred.csv"
+    r = _cli("--arms", a, "--outcomes", o, "--out", out, "--n-sim", 3, "--draws", 2)
+    assert r.returncode == 0, r.stderr
+    assert re.fullmatch(r"coverage95=[0-9.]+ sign_agreement=[0-9.]+ rows=4 skipped=5", r.stdout.strip().splitlines()[-1])
+    before = out.read_text()
+    bad = tmp_path / "bad_outcomes.csv"
+    bad.write_text(o.read_text().replace("mean_change_from_baseline", "mean_chnage", 1))
+    r = _cli("--arms", a, "--outcomes", bad, "--out", out, "--n-sim", 3)
+    assert r.returncode == 2
+    assert "bad_outcomes.csv row 6" in r.stderr and "statistic" in r.stderr
+    assert out.read_text() == before  # nothing already written is lost
+
+
+def test_calibrate_cli_tiny(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "sim.cli.calibrate", "n_sim=2", "maxfev=2", "n_steps=1", "n_walkers=14",
+                        "use_pooled=false", "n_draws_report=2", f"hydra.run.dir={tmp_path}"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert re.fullmatch(r"coverage95=[0-9.]+ sign_agreement=[0-9.]+ rows=\d+ skipped=\d+", r.stdout.strip().splitlines()[-1])
+    for f in ("chain.h5", "calibration.h5", "fit_rows.csv", "fit_report.png"):
+        assert (tmp_path / f).is_file()
+    from sim.io import read_tree
+
+    tree = read_tree(tmp_path / "calibration.h5")
+    assert tree["posterior_samples"].shape[1] == len(CALIBRATED)
+
+
+def test_bad_regimen_and_empty_outcomes_are_clear_errors(tiny_files, tmp_path):
+    from sim.calibration import CalibrationError
+    from sim.data import DataError
+    from tests.calibration.conftest import OUT_HEADER
+
+    a, o = tiny_files
+    bad = tmp_path / "bad_arms.csv"
+    bad.write_text(a.read_text().replace("saline(ml=4)@0", "salin(ml=4)@0"))
+    with pytest.raises(DataError, match=r"bad_arms.csv row 2, field 'regimen'"):
+        validate(bad, o, n_sim=3)
+    empty = tmp_path / "empty_outcomes.csv"
+    empty.write_text(OUT_HEADER)
+    with pytest.raises(CalibrationError, match="empty_outcomes.csv: no outcome rows"):
+        validate(a, empty, n_sim=3)
