@@ -14,6 +14,7 @@ constants (unit of the signal), ``rel_`` multipliers, ``mech_`` mechanism switch
 from __future__ import annotations
 
 from sim.model.table import Quantity as Q
+from sim.model.table import lookup
 
 _CAL = "to be calibrated: no direct measurement; default gives trial-scale effects"
 _SHAPE = "assumed: shape constant of a saturating response, order of the signal's OA level"
@@ -243,7 +244,4 @@ N_PARAMETERS = len(PARAMETERS)
 
 def parameter_index(name: str) -> int:
     """Index of parameter ``name`` in ``p``; unknown names raise and list the valid ones."""
-    try:
-        return PARAMETER_INDEX[name]
-    except KeyError:
-        raise ValueError(f"unknown parameter {name!r}; allowed: {', '.join(PARAMETER_NAMES)}") from None
+    return lookup(PARAMETER_INDEX, name, "parameter")

@@ -9,7 +9,7 @@ The order of this table is the order of the state vector ``y``.
 
 from __future__ import annotations
 
-from sim.model.table import Quantity
+from sim.model.table import Quantity, lookup
 
 _H = "healthy-knee reference value (defines the unit)"
 _ZERO = "none present before treatment"
@@ -95,7 +95,4 @@ N_STATES = len(STATES)
 
 def state_index(name: str) -> int:
     """Index of state ``name`` in ``y``; unknown names raise and list the valid ones."""
-    try:
-        return STATE_INDEX[name]
-    except KeyError:
-        raise ValueError(f"unknown state {name!r}; allowed: {', '.join(STATE_NAMES)}") from None
+    return lookup(STATE_INDEX, name, "state")

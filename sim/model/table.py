@@ -47,3 +47,11 @@ class Quantity:
                 f"{label}: {value:g} is out of bounds; allowed [{self.lower:g}, {self.upper:g}] {self.unit}"
             )
         return value
+
+
+def lookup(index: dict[str, int], name: str, kind: str) -> int:
+    """Position of ``name`` in a table's ``index``; unknown names raise and list the valid ones."""
+    try:
+        return index[name]
+    except KeyError:
+        raise ValueError(f"unknown {kind} {name!r}; allowed: {', '.join(index)}") from None
