@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import logging
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,6 +18,8 @@ import hydra
 from omegaconf import DictConfig, OmegaConf
 
 from sim.cli.schema import register
+from sim.provenance import git_commit
+from sim.provenance import package_versions as _package_versions
 
 log = logging.getLogger("sim-run")
 REPO = Path(__file__).resolve().parents[2]
@@ -27,24 +28,9 @@ CONFIG_DIR = str(REPO / "configs")
 register()
 
 
-def git_commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=5)
-        return out.stdout.strip() or "unknown"
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
 def package_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {}
-    for name in ("sim", "numpy", "scipy", "numba", "h5py", "hydra-core"):
-        try:
-            out[f"version_{name}"] = version(name)
-        except PackageNotFoundError:
-            out[f"version_{name}"] = "not installed"
-    return out
+    """Package versions as ``version_<name>`` attributes."""
+    return {f"version_{name}": v for name, v in _package_versions().items()}
 
 
 def provenance(cfg: DictConfig) -> dict:

@@ -114,7 +114,6 @@ def voxel_update(counts, tissue, fields, hyal, fibr, kp, src):
     """
     ny, nx = tissue.shape
     dt = kp[KP_DT]
-    vol = kp[KP_VOXVOL]
     nref = kp[KP_N_REF]
     for i in prange(ny):
         for j in range(nx):

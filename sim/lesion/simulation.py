@@ -20,7 +20,7 @@ from sim.lesion import agents as K
 from sim.lesion.drivers import LesionDrivers
 from sim.lesion.fields import FieldSolver, StabilityError
 from sim.lesion.geometry import CARTILAGE, DEFECT, FLUID, LesionGeometry
-from sim.lesion.parameters import CELL_KINDS, FIELD_NAMES, LesionParams
+from sim.lesion.parameters import FIELD_NAMES, LesionParams
 from sim.lesion.result import LesionResult
 from sim.lesion.rng import P_ARRIVAL_N, P_INIT, poisson
 

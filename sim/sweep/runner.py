@@ -17,13 +17,9 @@ for the chunk, and a re-run does it again).
 from __future__ import annotations
 
 import datetime as _dt
-import functools
-import importlib.metadata
 import logging
 import os
-import platform
 import socket
-import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from sim.provenance import git_commit as _git_commit
+from sim.provenance import package_versions
 from sim.sweep.definition import SCHEMA_VERSION, SweepDefinition, canonical_json
 from sim.sweep.store import (STATUS_FAILED, STATUS_OK, ChunkData, StoreMismatchError,
                              chunk_path, clear_running, concat_rows, ensure_manifest,
@@ -63,28 +61,8 @@ class ChunkReport:
 
 
 # -- provenance -------------------------------------------------------------------------
-@functools.lru_cache(maxsize=1)
-def _git_commit() -> str:
-    here = Path(__file__).resolve().parent
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True,
-                             text=True, timeout=5, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=here, capture_output=True, text=True, timeout=5).stdout
-        return out + ("-dirty" if dirty.strip() else "")
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
-@functools.lru_cache(maxsize=1)
 def _versions() -> str:
-    out = {"python": platform.python_version()}
-    for pkg in ("sim", "numpy", "scipy", "numba", "h5py", "hydra-core", "submitit"):
-        try:
-            out[pkg] = importlib.metadata.version(pkg)
-        except importlib.metadata.PackageNotFoundError:
-            continue
-    return canonical_json(out)
+    return canonical_json(package_versions())
 
 
 def provenance() -> dict[str, Any]:

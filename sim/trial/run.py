@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.observe import MEASURES, SymptomModel, observe
+from sim.observe import MEASURES, observe
 from sim.observe.symptoms import default_symptom_model
 from sim.simulation import DEFAULT_OPTIONS, simulate
 from sim.solver import SolverOptions
