@@ -11,9 +11,13 @@ Every solver integrates the same ``rhs`` piecewise between the same dose jumps:
 * numbalsoda: its LSODA (``lsoda``, compiled Fortran/C++) per segment, inside a Numba ``prange``
   loop over patients, the model ``rhs`` wrapped as a ``cfunc``.
 
-All three use rtol 1e-4; the engine uses per-state atol (1e-5 x state scale), scipy the same
-vector, numbalsoda (scalar atol only) 1e-5. Errors: max relative error of the reported outcome
-measures (WOMAC total, VAS pain, MRI cartilage volume) against the engine at rtol 1e-10.
+Tolerances are matched by accuracy, not by name: the LSODA solvers run at rtol 1e-4 (scipy with
+per-state atol 1e-5 x state scale, numbalsoda, scalar atol only, at 1e-5), where their outcome
+error is ~2e-4; the engine runs at rtol 1e-3 with the same per-state atol, where its outcome error
+is ~1.5-2e-4 (Rodas4 is order 4, and its error estimate is conservative). The engine at rtol 1e-4
+and numbalsoda at rtol 1e-3 are printed too, so every pairing can be read off. Errors: max
+relative error of the reported outcome measures (WOMAC total, VAS pain, MRI cartilage volume)
+against the engine at rtol 1e-10; the issue's bound is 1e-3.
 Scaling: the chunked driver with a streaming reduction (mean and variance of final cartilage
 state), cost per trajectory and peak traced memory per population size.
 
@@ -49,9 +53,11 @@ REGIMEN = ("msc(cells=5e7,source=ad,allogeneic=0)@0;ha(mg=30,form=linear)@0;prp(
 TIMES = np.array([0.0, 91.0, 182.0, 365.0, 730.0])
 T0 = -181.0
 MEASURES = ("WOMAC_total", "VAS_pain", "MRI_cartilage_volume")
-RTOL = 1e-4
+RTOL = 1e-3  # engine
+RTOL_LSODA = 1e-4  # scipy and numbalsoda
 ATOL = tuple(1e-5 * max(abs(s.default), 1.0) for s in STATES)
 FAST = SolverOptions(rtol=RTOL, atol=ATOL, max_steps=50_000, autonomous=True)
+FAST_LSODA_RTOL = FAST.replace(rtol=RTOL_LSODA)  # the engine at the LSODA solvers' rtol
 TIGHT = SolverOptions(rtol=1e-10, atol=1e-12, max_steps=2_000_000, autonomous=True)
 
 
@@ -95,7 +101,7 @@ def scipy_patient(y0, p, ev, atol=np.array(ATOL)):
     for e, t1 in enumerate(bounds):
         inside = (TIMES >= t0) & (TIMES < t1)
         te = np.concatenate([TIMES[inside], [t1]])
-        sol = solve_ivp(fun, (t0, t1), y, method="LSODA", rtol=RTOL, atol=atol, t_eval=te)
+        sol = solve_ivp(fun, (t0, t1), y, method="LSODA", rtol=RTOL_LSODA, atol=atol, t_eval=te)
         out[inside] = sol.y[:, :-1].T
         y = sol.y[:, -1].copy()
         if e < len(bounds) - 1:
@@ -170,7 +176,7 @@ def numbalsoda_runner():
                     out[k, r] = y
             ok[k] = good
 
-    def call(y0, p, ev, rtol=RTOL, atol=1e-5):
+    def call(y0, p, ev, rtol=RTOL_LSODA, atol=1e-5):
         out = np.full((y0.shape[0], TIMES.size, y0.shape[1]), np.nan)
         ok = np.zeros(y0.shape[0], dtype=np.bool_)
         run(y0, p, *ev, TIMES, rtol, atol, out, ok)
@@ -236,20 +242,25 @@ def main(argv=None):
         nb(y0[:2], p[:2], tuple(a[:2] for a in ev))
         print(f"numbalsoda first call (compile): {time.perf_counter() - t:.2f} s")
 
-    rates, nb_rates = {}, {}
+    rates, nb_rates, outs = {}, {}, {}
     for threads in sorted({1, max_threads}):
         numba.set_num_threads(threads)
         t, c = time.perf_counter(), time.process_time()
         sol = engine(y0, p, ev)
         rates[threads] = n / (time.perf_counter() - t)
         cpu = (time.process_time() - c) / (time.perf_counter() - t)
+        outs[threads] = sol.y
+        t = time.perf_counter()
+        engine(y0, p, ev, options=FAST_LSODA_RTOL)
+        rate_lsoda_rtol = n / (time.perf_counter() - t)
         t = time.perf_counter()
         engine(y0, p, ev, options=DEFAULT_OPTIONS)
         rate_default = n / (time.perf_counter() - t)
         print(f"engine {threads} thread(s): {rates[threads]:.0f} traj/s at rtol {RTOL:g} "
               f"(steps {sol.n_steps.mean():.0f}, rejected {sol.n_rejected.mean():.0f}, rhs calls "
-              f"{sol.n_rhs.mean():.0f}, failed {(~sol.ok).sum()}); {rate_default:.0f} traj/s at "
-              f"DEFAULT_OPTIONS (rtol {DEFAULT_OPTIONS.rtol:g}); cores busy {cpu:.1f}")
+              f"{sol.n_rhs.mean():.0f}, failed {(~sol.ok).sum()}); {rate_lsoda_rtol:.0f} traj/s "
+              f"at rtol {RTOL_LSODA:g}; {rate_default:.0f} traj/s at DEFAULT_OPTIONS (rtol "
+              f"{DEFAULT_OPTIONS.rtol:g}); cores busy {cpu:.1f}")
         if nb is not None:
             t = time.perf_counter()
             out, ok = nb(y0, p, ev)
@@ -258,6 +269,13 @@ def main(argv=None):
                   f"failed {(~ok).sum()}")
     best = max(rates, key=rates.get)
     numba.set_num_threads(best)
+    same = all(np.array_equal(v, outs[1], equal_nan=True) for v in outs.values())
+    print(f"engine outputs bit-identical for threads {sorted(outs)}: {same}")
+    if nb is not None:
+        t = time.perf_counter()
+        nb(y0, p, ev, rtol=RTOL)
+        print(f"numbalsoda {best} thread(s) at rtol {RTOL:g}: {n / (time.perf_counter() - t):.0f} "
+              f"traj/s (error below)")
 
     t = time.perf_counter()
     sp = np.array([scipy_patient(y0[k], p[k], tuple(a[k] for a in ev)) for k in range(ns)])
@@ -269,14 +287,19 @@ def main(argv=None):
     ref = simulate(pts, REGIMEN, times=TIMES, options=TIGHT)
     err = max_rel_err(simulate(pts, REGIMEN, times=TIMES, options=FAST), ref)
     err_default = max_rel_err(simulate(pts, REGIMEN, times=TIMES), ref)
+    err_lsoda_rtol = max_rel_err(simulate(pts, REGIMEN, times=TIMES, options=FAST_LSODA_RTOL), ref)
     m = min(ns, nr)
     ref_m = simulate(pts[:m], REGIMEN, times=TIMES, options=TIGHT)
     err_scipy = max_rel_err(dataclasses.replace(ref_m, states=sp[:m]), ref_m)
     line = (f"max rel. error of {', '.join(MEASURES)} on {nr} patients vs rtol 1e-10: engine "
-            f"{err:.1e} (DEFAULT_OPTIONS {err_default:.1e}); scipy {err_scipy:.1e} ({m} patients)")
+            f"{err:.1e} (rtol {RTOL_LSODA:g}: {err_lsoda_rtol:.1e}, DEFAULT_OPTIONS "
+            f"{err_default:.1e}); scipy {err_scipy:.1e} ({m} patients, rtol {RTOL_LSODA:g})")
     if nb is not None:
-        out, ok = nb(y0[:nr], p[:nr], tuple(a[:nr] for a in ev))
-        line += f"; numbalsoda {max_rel_err(dataclasses.replace(ref, states=out), ref):.1e}"
+        sub = tuple(a[:nr] for a in ev)
+        out, ok = nb(y0[:nr], p[:nr], sub)
+        out3, _ = nb(y0[:nr], p[:nr], sub, rtol=RTOL)
+        line += (f"; numbalsoda {max_rel_err(dataclasses.replace(ref, states=out), ref):.1e} "
+                 f"(rtol {RTOL:g}: {max_rel_err(dataclasses.replace(ref, states=out3), ref):.1e})")
     print(line)
     if args.scaling:
         scaling([int(float(s)) for s in args.scaling.split(",")], args.chunk, best)

@@ -157,7 +157,10 @@ def static_lu_plan(pattern) -> tuple[np.ndarray, ...]:
     -------
     tuple of 13 int64 arrays ``(perm, src, row, diag, l_ptr, l_pos, l_row, upd_ptr, upd_tgt,
     upd_u, u_ptr, u_pos, u_col)``
-        ``perm[a]``: original index of permuted index ``a``. Per value slot ``q``: ``src[q]``
+        ``perm[a]``: original index of permuted index ``a``. Slots hold the entries of L
+        column by column, then those of U row by row, then the pivots, so that
+        ``l_pos[e] == e`` and ``u_pos[e] == l_ptr[n] + e`` (the solve relies on it). Per value
+        slot ``q``: ``src[q]``
         flat index of its entry in the (unpermuted) ``J``; ``row[q]`` its permuted row.
         ``diag[k]``: slot of pivot ``k``. L entries of column ``k``: slots
         ``l_pos[l_ptr[k]:l_ptr[k + 1]]`` in rows ``l_row[...]``; for L entry ``e`` the updates
@@ -182,7 +185,11 @@ def static_lu_plan(pattern) -> tuple[np.ndarray, ...]:
         remaining.remove(k)
     perm = np.array(perm, dtype=np.int64)
     lu = active[np.ix_(perm, perm)]
-    rr, cc = np.nonzero(lu)
+    # Slot order: L by columns, then U by rows, then the pivots. The triangular solves (six per
+    # step against one factorisation) then stream through the values in storage order.
+    low = [(i, k) for k in range(n) for i in range(k + 1, n) if lu[i, k]]
+    up = [(k, j) for k in range(n) for j in range(k + 1, n) if lu[k, j]]
+    rr, cc = np.array(low + up + [(k, k) for k in range(n)], dtype=np.int64).reshape(-1, 2).T
     slot = -np.ones((n, n), dtype=np.int64)
     slot[rr, cc] = np.arange(rr.size)
     src = perm[rr] * n + perm[cc]
@@ -278,17 +285,18 @@ def static_lu_solve(val, plan, b, x):
      u_ptr, u_pos, u_col) = plan
     n = perm.shape[0]
     nnz = src.shape[0]
+    n_low = l_ptr[n]  # L values sit in slots 0..n_low-1 and U values follow (static_lu_plan)
     for a in range(n):
         x[a] = b[perm[a]]
     for k in range(n):
         xk = x[k]
         if xk != 0.0:
             for e in range(l_ptr[k], l_ptr[k + 1]):
-                x[l_row[e]] -= val[l_pos[e]] * xk
+                x[l_row[e]] -= val[e] * xk
     for k in range(n - 1, -1, -1):
         acc = x[k]
         for e in range(u_ptr[k], u_ptr[k + 1]):
-            acc -= val[u_pos[e]] * x[u_col[e]]
+            acc -= val[n_low + e] * x[u_col[e]]
         x[k] = acc * val[nnz + k]
     for a in range(n):
         b[perm[a]] = x[a]

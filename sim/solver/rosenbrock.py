@@ -230,8 +230,9 @@ def _integrate_segment(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td, 
                     return _MODEL_ERROR, io
             need_jac = False
         inv_h = 1.0 / h
-        for q in range(s * s):
-            ch[q] = tc[q // s, q % s] * inv_h
+        for r in range(s):  # nested: an integer division per entry is measurably slow
+            for q in range(s):
+                ch[r * s + q] = tc[r, q] * inv_h
         inv_hg = 1.0 / (h * gamma)
         stats[N_LU] += 1
         # Static sparse LU when the pattern is known; the dense pivoting LU if its elimination

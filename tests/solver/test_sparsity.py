@@ -3,7 +3,7 @@
 import numba
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import sim
@@ -89,12 +89,17 @@ def test_bad_sparsity_names_the_field():
 
 @given(st.integers(2, 30), st.integers(0, 10_000), st.floats(0.05, 0.4),
        st.floats(1e-3, 1e3))
+@example(20, 0, 0.05078125, 0.001)  # componentwise residual 3e-9 here (see below)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_static_lu_solves_or_declines(n, seed, density, diag):
     rng = np.random.default_rng(seed)
     pat = rng.random((n, n)) < density
     J = np.where(pat, rng.normal(size=(n, n)) * 10.0 ** rng.uniform(-3, 3, (n, 1)), 0.0)
     plan = static_lu_plan(pat)
+    # slot layout the solve relies on: L values by column, then U values by row
+    l_ptr, l_pos, u_pos = plan[4], plan[5], plan[11]
+    np.testing.assert_array_equal(l_pos, np.arange(l_pos.size))
+    np.testing.assert_array_equal(u_pos, l_ptr[n] + np.arange(u_pos.size))
     w = np.zeros(n * n + n)
     b = rng.normal(size=n)
     x = b.copy()
@@ -110,7 +115,11 @@ def test_static_lu_solves_or_declines(n, seed, density, diag):
         W = A.copy()
         lu_factor(W, piv, np.empty(n, np.int64))
         lu_solve(W, piv, x)
-    resid = np.abs(A @ x - b) / (np.abs(A) @ np.abs(x) + np.abs(b))
+    # Row-wise normwise backward error: what the growth limit guarantees (|l||u| <= 1e4 x the
+    # row's largest entry). A componentwise measure (|A||x| per row) has no such bound and
+    # failed for n=20, seed=0, density=0.0508, diag=1e-3 (3e-9, both before and after the slot
+    # reordering), while the row-wise error there is 3e-22.
+    resid = np.abs(A @ x - b) / (np.abs(A).max(axis=1) * np.abs(x).max() + np.abs(b))
     assert resid.max() < 1e-9
 
 
