@@ -20,12 +20,14 @@ is compiled (and cached on disk) per pair of model return types, e.g. (none, non
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numba import njit, prange, types
+from numba.core.errors import NumbaExperimentalFeatureWarning
 from numba.core.registry import CPUDispatcher
 
 from sim.solver.inputs import EnsembleInputs, prepare_inputs
@@ -121,7 +123,12 @@ def _kernel_for(rhs_ret, jac_ret):
             b1, b1, _F8, _A2, _A2, _A1, _A1, _A1, _A1, _A2, i8, _F8,
             _A2, _A2, _F8, _A2, _I3, _A3, _A3, _A1, _I1, _F8, _A1, _F8, _F8, i8,
             types.UniTuple(_I1, 4), types.UniTuple(_I1, 13), _I1, _A3, _I2)
-        _KERNELS[key] = njit(sig, cache=True, parallel=True)(_ensemble_kernel)
+        # First-class function types are the documented way to keep this kernel generic and
+        # cacheable (module docstring of rosenbrock.py); Numba flags them as experimental on
+        # every compile, which would only alarm users, so that one category is muted here.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NumbaExperimentalFeatureWarning)
+            _KERNELS[key] = njit(sig, cache=True, parallel=True)(_ensemble_kernel)
     return _KERNELS[key]
 
 
