@@ -7,6 +7,8 @@ from typing import Any, Dict, List, Optional
 
 from hydra.core.config_store import ConfigStore
 
+from sim.model.patient import Patient
+
 
 @dataclass
 class MechanismsConf:
@@ -24,12 +26,13 @@ class ModelConf:
 
 @dataclass
 class PatientConf:
-    species: str = "human"
-    kl_grade: int = 3
-    age: float = 60.0
-    bmi: float = 28.0
-    alignment_load: float = 1.0
-    inflammation: float = 1.0
+    # Defaults are the Patient object's own, so the config and the Python API agree.
+    species: str = Patient.species
+    kl_grade: int = Patient.kl_grade
+    age: float = Patient.age
+    bmi: float = Patient.bmi
+    alignment_load: float = Patient.alignment_load
+    inflammation: float = Patient.inflammation
 
 
 @dataclass

@@ -25,6 +25,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.cli.run import CONFIG_DIR, git_commit, package_versions
 from sim.cli.schema import SolverConf
+from sim.trial.spec import ObservationSpec, PopulationSpec
 
 
 @dataclass
@@ -47,27 +48,31 @@ class TrialConf:
     horizon_days: float = 3650.0
 
 
+# Defaults come from the domain objects so that the config and the Python API never disagree.
+_P = PopulationSpec
+
+
 @dataclass
 class PopulationConf:
-    species: str = "human"
-    kl_grades: List[int] = field(default_factory=lambda: [2, 3])
+    species: str = _P.species
+    kl_grades: List[int] = field(default_factory=lambda: list(_P.kl_grades))
     kl_weights: Optional[List[float]] = None
-    age_mean: float = 60.0
-    age_sd: float = 8.0
-    age_min: float = 40.0
-    age_max: float = 80.0
-    bmi_mean: float = 29.0
-    bmi_sd: float = 4.5
-    bmi_min: float = 18.5
-    bmi_max: float = 40.0
-    p_female: float = 0.6
-    inflammation_cv: float = 0.3
+    age_mean: float = _P.age_mean
+    age_sd: float = _P.age_sd
+    age_min: float = _P.age_min
+    age_max: float = _P.age_max
+    bmi_mean: float = _P.bmi_mean
+    bmi_sd: float = _P.bmi_sd
+    bmi_min: float = _P.bmi_min
+    bmi_max: float = _P.bmi_max
+    p_female: float = _P.p_female
+    inflammation_cv: float = _P.inflammation_cv
     variability: Optional[Dict[str, float]] = None  # null = sim.trial.spec.DEFAULT_VARIABILITY
 
 
 @dataclass
 class ObservationConf:
-    placebo_cv: float = 0.8
+    placebo_cv: float = ObservationSpec.placebo_cv
     noise: Dict[str, float] = field(default_factory=dict)
 
 
