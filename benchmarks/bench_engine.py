@@ -40,13 +40,13 @@ from numba import carray, cfunc, njit, prange
 from scipy.integrate import solve_ivp
 
 import sim
-from sim.model.jacobian import knee_sparsity
+from sim.model.compiled import KNEE
 from sim.model.parameters import PARAMETERS
 from sim.model.rhs import rhs
 from sim.model.states import N_STATES, STATES, state_index
 from sim.observe import observe
 from sim.simulation import DEFAULT_OPTIONS, build_inputs, simulate
-from sim.solver import SolverOptions, solve_ensemble, solve_ensemble_chunked
+from sim.solver import SolverOptions, solve_ensemble_chunked
 
 REGIMEN = ("msc(cells=5e7,source=ad,allogeneic=0)@0;ha(mg=30,form=linear)@0;prp(ml=5,leukocyte=poor)@30;"
            "msc(cells=5e7,source=ad,allogeneic=0)@182;steroid(mg=40,drug=triamcinolone)@365")
@@ -77,8 +77,7 @@ def inputs(cov: np.ndarray):
 
 
 def engine(y0, p, ev, options=FAST, out_idx=None):
-    return solve_ensemble(rhs, None, y0, p, *ev, t_out=TIMES, out_idx=out_idx, t0=T0,
-                          options=options, jac_sparsity=knee_sparsity())
+    return KNEE.solve_ensemble(y0, p, *ev, t_out=TIMES, out_idx=out_idx, t0=T0, options=options)
 
 
 def max_rel_err(res, ref) -> float:
@@ -208,8 +207,8 @@ def scaling(sizes, chunk: int, threads: int):
         numba.set_num_threads(threads)
         tracemalloc.start()
         t = time.perf_counter()
-        fails = solve_ensemble_chunked(rhs, None, n, min(chunk, n), make, reduce, TIMES, out_idx,
-                                       t0=T0, options=FAST, jac_sparsity=knee_sparsity())
+        fails = solve_ensemble_chunked(KNEE.rhs, KNEE.jac, n, min(chunk, n), make, reduce, TIMES,
+                                       out_idx, t0=T0, options=FAST, **KNEE.solver_kwargs())
         dt = time.perf_counter() - t
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()

@@ -14,13 +14,12 @@ import numpy as np
 from sim.model.dosing import plan_regimen
 from sim.model.parameters import PARAMETER_INDEX, PARAMETERS
 from sim.model.patient import Patient
-from sim.model.jacobian import knee_sparsity
-from sim.model.rhs import rhs
+from sim.model.compiled import KNEE
 from sim.model.species import induction_jumps
 from sim.model.states import N_STATES, STATE_NAMES, state_index
 from sim.regimen import Regimen
 from sim.result import Result
-from sim.solver import SolverOptions, solve_ensemble
+from sim.solver import SolverOptions
 
 #: Solver defaults for the knee model: relative tolerance well below the 1e-3 accuracy needed
 #: on reported outcomes, absolute tolerances scaled to each state's unit.
@@ -154,8 +153,7 @@ def simulate(patients: Patient | Sequence[Patient] = Patient(), regimens: Regime
     t0 = min([-run_in, first] + inductions) - (1.0 if inductions or first < -run_in else 0.0)
     y0, p, ev = build_inputs(patients, regimens, t0)
     opts = options or DEFAULT_OPTIONS
-    sol = solve_ensemble(rhs, None, y0, p, *ev, t_out=t_out, out_idx=out_idx, t0=t0, options=opts,
-                         jac_sparsity=knee_sparsity())
+    sol = KNEE.solve_ensemble(y0, p, *ev, t_out=t_out, out_idx=out_idx, t0=t0, options=opts)
     covariates = {
         "species": np.array([pt.species for pt in patients]),
         "kl_grade": np.array([pt.kl_grade for pt in patients]),

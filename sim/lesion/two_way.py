@@ -77,15 +77,14 @@ from sim.lesion.geometry import LesionGeometry
 from sim.lesion.parameters import LesionParams
 from sim.lesion.result import SERIES_UNITS
 from sim.lesion.simulation import LesionSimulation
-from sim.model.jacobian import knee_sparsity
+from sim.model.compiled import KNEE
 from sim.model.parameters import PARAMETERS, PARAMETER_INDEX
 from sim.model.patient import Patient
-from sim.model.rhs import rhs
 from sim.model.states import N_STATES, STATE_NAMES, STATES, state_index
 from sim.regimen import Regimen
 from sim.result import Result
 from sim.simulation import DEFAULT_OPTIONS, build_inputs
-from sim.solver import SolverOptions, solve_ensemble
+from sim.solver import SolverOptions
 
 __all__ = ["run_two_way", "TwoWayResult", "TwoWayError", "split_vector",
            "DEFAULT_DEFECT_AREA_FRACTION", "TIBIOFEMORAL_CARTILAGE_AREA_CM2",
@@ -347,14 +346,12 @@ def run_two_way(patient: Patient, regimen: Regimen | str, *, days: float,
     t0 = min([-run_in, first] + inductions) - (1.0 if inductions or first < -run_in else 0.0)
     y0, p, ev = build_inputs([patient], [regimen], t0)
     p[0, _P_DIFF] = 0.0  # the lesion supplies all repair (module docstring)
-    sparsity = knee_sparsity()
     n_solver_steps = 0
     codes: list[int] = []
 
     def solve(y, a, t_out, events):
         nonlocal n_solver_steps
-        sol = solve_ensemble(rhs, None, y[None, :], p, *events, t_out=t_out, t0=a,
-                             options=opts, jac_sparsity=sparsity)
+        sol = KNEE.solve_ensemble(y[None, :], p, *events, t_out=t_out, t0=a, options=opts)
         n_solver_steps += int(sol.n_steps[0])
         codes.append(int(sol.status[0]))
         return sol.y[0], (None if sol.ok[0] else sol.messages()[0])

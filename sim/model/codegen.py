@@ -1,4 +1,14 @@
-"""Regenerate ``sim/model/layout.py`` (index constants) from the state and parameter tables.
+"""Regenerate the model's derived modules: index constants, exact Jacobian, sparse LU.
+
+``python -m sim.model.codegen`` writes, in order:
+
+1. ``layout.py``, index constants from the state and parameter tables;
+2. ``jac_analytic.py``, the exact Jacobian of ``rhs`` (:mod:`sim.model.jac_codegen`, needs
+   SymPy: ``pip install -e '.[codegen]'``);
+3. ``knee_lu.py``, the straight-line sparse LU for the Jacobian's pattern
+   (:mod:`sim.solver.lu_codegen`).
+
+Tests fail while any of them is stale.
 
 Numba freezes module-level integers into compiled code, and its on-disk cache is invalidated
 only when the kernel's own source file changes. The kernels therefore carry the layout hash in
@@ -16,6 +26,8 @@ from sim.model.parameters import PARAMETER_NAMES
 from sim.model.states import STATE_NAMES
 
 LAYOUT_FILE = Path(__file__).with_name("layout.py")
+LU_FILE = Path(__file__).with_name("knee_lu.py")
+LU_TITLE = "Sparse LU of the knee model's iteration matrix ``I / (h gamma) - J``."
 
 
 def layout_hash() -> str:
@@ -42,6 +54,27 @@ def render_layout() -> str:
     return "\n".join(lines) + "\n"
 
 
-if __name__ == "__main__":
+def render_knee_lu(pattern) -> str:
+    """Source of ``knee_lu.py`` for the Jacobian pattern ``pattern`` (bool[n, n])."""
+    from sim.solver.lu_codegen import render_lu_module
+
+    return render_lu_module(pattern, title=LU_TITLE, regenerate="python -m sim.model.codegen")
+
+
+def main() -> int:
     LAYOUT_FILE.write_text(render_layout())
     print(f"wrote {LAYOUT_FILE.name}; layout hash {layout_hash()}")
+    from sim.model import jac_codegen
+
+    code = jac_codegen.main([])
+    if code != 0:
+        return code
+    from sim.model import jac_analytic  # imported only now: it was just rewritten
+
+    LU_FILE.write_text(render_knee_lu(jac_analytic.JAC_PATTERN))
+    print(f"wrote {LU_FILE.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -32,6 +32,7 @@ from numba.core.registry import CPUDispatcher
 
 from sim.solver.inputs import EnsembleInputs, prepare_inputs
 from sim.solver.linalg import static_lu_plan
+from sim.solver.lu_codegen import pattern_hash
 from sim.solver.options import SolverOptions
 from sim.solver.rosenbrock import (N_JAC, N_LU, N_RHS, N_STATS, REJECTED, STEPS,
                                    integrate_patient)
@@ -84,12 +85,12 @@ class EnsembleSolution:
 
 # --------------------------------------------------------------------------- kernel
 
-def _ensemble_kernel(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td, tm, te, th,
+def _ensemble_kernel(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gamma, ta, tc, talpha, td, tm, te, th,
                      order, err_exp, y0, p, t0, ev_t, ev_idx, ev_mul, ev_add, t_out, out_idx,
                      rtol, atol, h_max, h_init, max_steps, fd_groups, lu_plan, status, y_out,
                      stats):
     for j in prange(y0.shape[0]):
-        status[j] = integrate_patient(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td,
+        status[j] = integrate_patient(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gamma, ta, tc, talpha, td,
                                       tm, te, th, order, err_exp, y0[j], p[j], t0, ev_t[j],
                                       ev_idx[j], ev_mul[j], ev_add[j], t_out, out_idx, rtol,
                                       atol, h_max, h_init, max_steps, fd_groups, lu_plan, y_out[j],
@@ -105,6 +106,8 @@ _I2 = types.Array(types.int64, 2, "C")
 _I3 = types.Array(types.int64, 3, "C")
 RHS_ARGS = (_F8, _A1, _A1, _A1)
 JAC_ARGS = (_F8, _A1, _A1, _A2)
+LU_FACTOR_SIG = types.int64(_A2, _F8, _A1)
+LU_SOLVE_SIG = types.int64(_A1, _A1)
 _KERNELS: dict[tuple, Any] = {}
 
 
@@ -114,13 +117,26 @@ def _no_jacobian(t, y, p, J):
     return None
 
 
+@njit(cache=True)
+def _no_lu_factor(J, diag, val):
+    """Placeholder ``lu_fac`` when no generated LU is given (never called)."""
+    return np.int64(1)
+
+
+@njit(cache=True)
+def _no_lu_solve(val, b):
+    """Placeholder ``lu_sol`` when no generated LU is given (never called)."""
+    return np.int64(0)
+
+
 def _kernel_for(rhs_ret, jac_ret):
     key = (str(rhs_ret), str(jac_ret))
     if key not in _KERNELS:
         b1, i8 = types.boolean, types.int64
         sig = types.void(
             types.FunctionType(rhs_ret(*RHS_ARGS)), types.FunctionType(jac_ret(*JAC_ARGS)),
-            b1, b1, _F8, _A2, _A2, _A1, _A1, _A1, _A1, _A2, i8, _F8,
+            b1, b1, types.FunctionType(LU_FACTOR_SIG), types.FunctionType(LU_SOLVE_SIG), b1,
+            _F8, _A2, _A2, _A1, _A1, _A1, _A1, _A2, i8, _F8,
             _A2, _A2, _F8, _A2, _I3, _A3, _A3, _A1, _I1, _F8, _A1, _F8, _F8, i8,
             types.UniTuple(_I1, 4), types.UniTuple(_I1, 13), _I1, _A3, _I2)
         # First-class function types are the documented way to keep this kernel generic and
@@ -155,7 +171,7 @@ def _return_type(fn, argtypes, name: str):
 def solve_ensemble(rhs, jac, y0, p, ev_t=None, ev_idx=None, ev_mul=None, ev_add=None,
                    t_out=None, out_idx=None, rtol=None, atol=None, h_max=None, max_steps=None,
                    *, t0: float = 0.0, options: SolverOptions | None = None,
-                   jac_sparsity=None, **option_changes) -> EnsembleSolution:
+                   jac_sparsity=None, linear_solver=None, **option_changes) -> EnsembleSolution:
     """Integrate N independent patients from ``t0`` to ``t_out[-1]`` through their dose events.
 
     Parameters
@@ -182,9 +198,14 @@ def solve_ensemble(rhs, jac, y0, p, ev_t=None, ev_idx=None, ev_mul=None, ev_add=
         Base settings (default ``SolverOptions()``).
     jac_sparsity : bool array, shape (n, n), optional
         Pattern of the Jacobian (True where ``dydt_i`` may depend on ``y_j``; must contain every
-        entry that can be non-zero) for the finite-difference Jacobian (``jac=None``): columns
-        sharing no row are differenced together, and the linear systems use a static sparse
-        LU (fill-reducing order computed once). Ignored when ``jac`` is given.
+        entry that can be non-zero; with an analytic ``jac``, every entry it writes). The linear
+        systems then use a static sparse LU (fill-reducing order computed once), and a
+        finite-difference Jacobian (``jac=None``) differences columns sharing no row together.
+    linear_solver : module, optional
+        A sparse LU generated for ``jac_sparsity`` by :func:`sim.solver.lu_codegen.render_lu_module`
+        (attributes ``lu_factor``, ``lu_solve``, ``PATTERN_HASH``, ``VAL_SIZE``): straight-line
+        code, several times faster than the static LU and identical to it bit for bit.
+        Requires ``jac_sparsity`` with the pattern it was generated for.
     **option_changes
         Other :class:`SolverOptions` fields (``h0``, ``method``, ``autonomous``).
 
@@ -203,7 +224,7 @@ def solve_ensemble(rhs, jac, y0, p, ev_t=None, ev_idx=None, ev_mul=None, ev_add=
     if changes:
         opts = opts.replace(**changes)
     inputs = prepare_inputs(y0, p, t_out, ev_t, ev_idx, ev_mul, ev_add, out_idx, t0)
-    return _run(rhs, jac, inputs, opts, jac_sparsity)
+    return _run(rhs, jac, inputs, opts, jac_sparsity, linear_solver)
 
 
 _NO_PLAN = tuple(np.zeros(0, dtype=np.int64) for _ in range(13))
@@ -228,10 +249,36 @@ def _fd_arrays(jac_sparsity, n: int):
     return _PLANS[key]
 
 
-def _run(rhs, jac, inp: EnsembleInputs, opts: SolverOptions, jac_sparsity=None) -> EnsembleSolution:
+def _generated_lu(linear_solver, jac_sparsity, n: int):
+    """Validate a generated LU module against the pattern; (use it?, factor, solve)."""
+    if linear_solver is None:
+        return False, _no_lu_factor, _no_lu_solve
+    names = ("lu_factor", "lu_solve", "PATTERN_HASH", "VAL_SIZE")
+    if not all(hasattr(linear_solver, a) for a in names):
+        raise SolverInputError(
+            f"linear_solver: must be a module generated by sim.solver.lu_codegen with attributes "
+            f"{', '.join(names)}, got {type(linear_solver).__name__}")
+    if jac_sparsity is None:
+        raise SolverInputError("linear_solver: requires jac_sparsity, the pattern it was generated for")
+    pat = np.asarray(jac_sparsity, dtype=bool) | np.eye(n, dtype=bool)
+    if pattern_hash(pat) != linear_solver.PATTERN_HASH or linear_solver.VAL_SIZE > n * n:
+        raise SolverInputError(
+            "linear_solver: was generated for a different sparsity pattern than jac_sparsity; "
+            "regenerate it (see sim.solver.lu_codegen)")
+    for fn, sig, name in ((linear_solver.lu_factor, LU_FACTOR_SIG, "lu_factor"),
+                          (linear_solver.lu_solve, LU_SOLVE_SIG, "lu_solve")):
+        if not isinstance(fn, CPUDispatcher):
+            raise SolverInputError(f"linear_solver.{name}: must be a @numba.njit function")
+        fn.compile(sig.args)
+    return True, linear_solver.lu_factor, linear_solver.lu_solve
+
+
+def _run(rhs, jac, inp: EnsembleInputs, opts: SolverOptions, jac_sparsity=None,
+         linear_solver=None) -> EnsembleSolution:
     N, n = inp.y0.shape
     atol = opts.atol_vector(n)
-    groups, lu_plan = _fd_arrays(jac_sparsity if jac is None else None, n)
+    groups, lu_plan = _fd_arrays(jac_sparsity, n)
+    lu_gen, lu_fac, lu_sol = _generated_lu(linear_solver, jac_sparsity, n)
     rhs_ret = _return_type(rhs, RHS_ARGS, "rhs")
     use_fd = jac is None
     jac_fn = _no_jacobian if use_fd else jac
@@ -242,7 +289,7 @@ def _run(rhs, jac, inp: EnsembleInputs, opts: SolverOptions, jac_sparsity=None) 
     y_out = np.full((N, T, k), np.nan)
     stats = np.zeros((N, N_STATS), dtype=np.int64)
     _kernel_for(rhs_ret, jac_ret)(
-        rhs, jac_fn, use_fd, opts.autonomous, tab.gamma, tab.a, tab.c, tab.alpha, tab.d, tab.m,
+        rhs, jac_fn, use_fd, lu_gen, lu_fac, lu_sol, opts.autonomous, tab.gamma, tab.a, tab.c, tab.alpha, tab.d, tab.m,
         tab.e, tab.h, tab.order, 1.0 / (tab.error_order + 1), inp.y0, inp.p, inp.t0, inp.ev_t,
         inp.ev_idx, inp.ev_mul, inp.ev_add, inp.t_out, inp.out_idx, opts.rtol, atol, opts.h_max,
         opts.h0, opts.max_steps, groups, lu_plan, status, y_out, stats)
@@ -252,7 +299,7 @@ def _run(rhs, jac, inp: EnsembleInputs, opts: SolverOptions, jac_sparsity=None) 
 
 
 def solve(rhs, jac, y0, p, t_out, events=None, *, out_idx=None, t0: float = 0.0,
-          options: SolverOptions | None = None, jac_sparsity=None,
+          options: SolverOptions | None = None, jac_sparsity=None, linear_solver=None,
           **option_changes) -> EnsembleSolution:
     """Integrate a single patient: ``y0`` float[n], ``p`` float[m].
 
@@ -265,7 +312,8 @@ def solve(rhs, jac, y0, p, t_out, events=None, *, out_idx=None, t0: float = 0.0,
     if len(ev) != 4:
         raise SolverInputError("events: must be (ev_t, ev_idx, ev_mul, ev_add)")
     return solve_ensemble(rhs, jac, y0, p, *ev, t_out=t_out, out_idx=out_idx, t0=t0,
-                          options=options, jac_sparsity=jac_sparsity, **option_changes)
+                          options=options, jac_sparsity=jac_sparsity,
+                          linear_solver=linear_solver, **option_changes)
 
 
 _CHUNK_KEYS = ("y0", "p", "ev_t", "ev_idx", "ev_mul", "ev_add")
@@ -275,7 +323,8 @@ def solve_ensemble_chunked(rhs, jac, n_patients: int, chunk_size: int,
                            make_inputs: Callable[[int, int], Mapping[str, Any]],
                            reduce: Callable[[int, int, EnsembleSolution], Any], t_out,
                            out_idx=None, *, t0: float = 0.0,
-                           options: SolverOptions | None = None, jac_sparsity=None) -> list[Any]:
+                           options: SolverOptions | None = None, jac_sparsity=None,
+                           linear_solver=None) -> list[Any]:
     """Run ``n_patients`` in chunks so only one chunk's trajectories are ever in memory.
 
     Parameters
@@ -287,7 +336,7 @@ def solve_ensemble_chunked(rhs, jac, n_patients: int, chunk_size: int,
         ``ev_t``, ``ev_idx``, ``ev_mul``, ``ev_add`` (shapes as in :func:`solve_ensemble`).
     reduce : callable ``(start, stop, EnsembleSolution) -> Any``
         Reduces one chunk (e.g. to outcome summaries); its return values are collected.
-    t_out, out_idx, t0, options, jac_sparsity
+    t_out, out_idx, t0, options, jac_sparsity, linear_solver
         As in :func:`solve_ensemble`.
 
     Returns
@@ -309,7 +358,7 @@ def solve_ensemble_chunked(rhs, jac, n_patients: int, chunk_size: int,
                 f"make_inputs: returned keys {sorted(chunk)}; required y0, p; "
                 f"allowed {list(_CHUNK_KEYS)}")
         sol = solve_ensemble(rhs, jac, t_out=t_out, out_idx=out_idx, t0=t0, options=options,
-                             jac_sparsity=jac_sparsity, **chunk)
+                             jac_sparsity=jac_sparsity, linear_solver=linear_solver, **chunk)
         if sol.y.shape[0] != stop - start:
             raise SolverInputError(
                 f"make_inputs: returned {sol.y.shape[0]} patients for chunk [{start}, {stop})")

@@ -181,15 +181,15 @@ def _initial_step(rhs, t, y, p, f0, atol, rtol, order, span, h_max, ytmp, ftmp, 
 
 
 @njit(cache=True)
-def _integrate_segment(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td, tm, te, th,
-                       order, err_exp, y, p, t, t_end, t_out, out_idx, io, rtol, atol, h_max,
-                       h_init, max_steps, h_min, y_out, stats, w):
+def _integrate_segment(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gamma, ta, tc,
+                       talpha, td, tm, te, th, order, err_exp, y, p, t, t_end, t_out, out_idx, io,
+                       rtol, atol, h_max, h_init, max_steps, h_min, y_out, stats, w):
     """Integrate ``y`` in place from ``t`` to exactly ``t_end``; record outputs with ``t_out < t_end``.
 
     ``w`` is the patient's preallocated work tuple. Returns ``(status, io)`` with ``io`` the index
     of the next output still to record.
     """
-    f0, f1, ytmp, dfdt, ch, ynew, u, J, W, piv, cols, fd, plan, xw = w
+    f0, f1, ytmp, dfdt, ch, ynew, u, J, W, piv, cols, fd, plan, xw, ust = w
     use_static = plan[0].shape[0] > 0
     n = y.shape[0]
     Wv = W.reshape(n * n)  # the static LU keeps its factors as a compact value array
@@ -235,9 +235,13 @@ def _integrate_segment(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td, 
                 ch[r * s + q] = tc[r, q] * inv_h
         inv_hg = 1.0 / (h * gamma)
         stats[N_LU] += 1
-        # Static sparse LU when the pattern is known; the dense pivoting LU if its elimination
-        # would grow (the choice depends only on the matrix: results stay reproducible).
-        dense = not use_static or static_lu_factor(J, inv_hg, plan, Wv, xw) != 0
+        # Generated or static sparse LU when the pattern is known; the dense pivoting LU if its
+        # elimination would grow (the choice depends only on the matrix: results stay
+        # reproducible).
+        if lu_gen:
+            dense = lu_fac(J, inv_hg, Wv) != 0
+        else:
+            dense = not use_static or static_lu_factor(J, inv_hg, plan, Wv, xw) != 0
         if dense:
             for i in range(n):
                 for j in range(n):
@@ -256,43 +260,62 @@ def _integrate_segment(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td, 
                 for i in range(n):
                     ytmp[i] = f0[i]
             else:
+                # Loops over stages outside, over components inside: contiguous rows of ``u``
+                # that vectorise, with the same order of additions per component as a dot
+                # product over stages.
                 for i in range(n):
-                    acc = y[i]
-                    for j in range(st):
-                        acc += ta[st, j] * u[j, i]
-                    ynew[i] = acc
+                    ynew[i] = y[i]
+                for j in range(st):
+                    a = ta[st, j]
+                    for i in range(n):
+                        ynew[i] += a * u[j, i]
                 code = _rhs(rhs, t + talpha[st] * h, ynew, p, ytmp, stats)
                 if code != 0:
                     return _MODEL_ERROR, io
-            ust = u[st]
+            # Solve in a work vector, then store: a view ``u[st]`` would be a new array object
+            # per stage, with reference counting on the hot path.
             for i in range(n):
-                acc = ytmp[i]
-                for j in range(st):
-                    acc += ch[st * s + j] * u[j, i]
-                if not autonomous:
-                    acc += h * td[st] * dfdt[i]
-                ust[i] = acc
+                ust[i] = ytmp[i]
+            for j in range(st):
+                c = ch[st * s + j]
+                for i in range(n):
+                    ust[i] += c * u[j, i]
+            if not autonomous:
+                c = h * td[st]
+                for i in range(n):
+                    ust[i] += c * dfdt[i]
             if dense:
                 lu_solve(W, piv, ust)
+            elif lu_gen:
+                lu_sol(Wv, ust)
             else:
                 static_lu_solve(Wv, plan, ust, xw)
-            if not _all_finite(ust):
+            stage_ok = True
+            for i in range(n):
+                v = ust[i]
+                u[st, i] = v
+                stage_ok = stage_ok and np.isfinite(v)
+            if not stage_ok:
                 finite = False
                 break
         err = np.inf
         if finite:
+            for i in range(n):
+                ynew[i] = 0.0  # the increment first, as a sum over stages
+                ytmp[i] = 0.0  # the error estimate
+            for j in range(s):
+                cm = tm[j]
+                ce = te[j]
+                for i in range(n):
+                    ynew[i] += cm * u[j, i]
+                    ytmp[i] += ce * u[j, i]
             acc_err = 0.0
             for i in range(n):
                 yi = y[i]
-                dy = 0.0
-                de = 0.0
-                for j in range(s):
-                    dy += tm[j] * u[j, i]
-                    de += te[j] * u[j, i]
-                yn = yi + dy
+                yn = yi + ynew[i]
                 ynew[i] = yn
-                sc = atol[i] + rtol * max(abs(yi), abs(yn))
-                acc_err += (de / sc) * (de / sc)
+                de = ytmp[i] / (atol[i] + rtol * max(abs(yi), abs(yn)))
+                acc_err += de * de
             err = np.sqrt(acc_err / n)
             finite = np.isfinite(err) and _all_finite(ynew)
         if finite and err <= 1.0:
@@ -352,8 +375,8 @@ def _integrate_segment(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td, 
 
 
 @njit(cache=True)
-def integrate_patient(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td, tm, te, th,
-                      order, err_exp, y0, p, t0, ev_t, ev_idx, ev_mul, ev_add, t_out, out_idx,
+def integrate_patient(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gamma, ta, tc,
+                      talpha, td, tm, te, th, order, err_exp, y0, p, t0, ev_t, ev_idx, ev_mul, ev_add, t_out, out_idx,
                       rtol, atol, h_max, h_init, max_steps, fd_groups, lu_plan, y_out, stats):
     """Integrate one patient through its dose events; write outputs; return a status code.
 
@@ -363,6 +386,10 @@ def integrate_patient(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td, t
         Model right-hand side and Jacobian (``jac`` unused when ``use_fd``).
     use_fd : bool
         Finite-difference Jacobian (one extra ``rhs`` call per column group and step).
+    lu_gen : bool
+        Use ``lu_fac(J, 1/(h gamma), val) -> int`` and ``lu_sol(val, b) -> int``, a sparse LU
+        generated for the Jacobian's pattern (:mod:`sim.solver.lu_codegen`), instead of
+        ``lu_plan``; a non-zero ``lu_fac`` falls back to the dense LU as the static one does.
     autonomous : bool
         If False, ``df/dt`` is estimated by a forward difference once per step.
     gamma, ta, tc, talpha, td, tm, te, th, order, err_exp
@@ -405,7 +432,7 @@ def integrate_patient(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td, t
     # J starts at zero: a sparse finite-difference Jacobian writes only its pattern.
     w = (np.empty(n), np.empty(n), np.empty(n), np.zeros(n), np.empty(s * s), np.empty(n),
          np.empty((s, n)), np.zeros((n, n)), np.empty((n, n)), np.empty(n, dtype=np.int64),
-         np.empty(n, dtype=np.int64), fd, lu_plan, np.empty(n))
+         np.empty(n, dtype=np.int64), fd, lu_plan, np.empty(n), np.empty(n))
     y = y0.copy()
     t = t0
     t_final = t_out[T - 1]
@@ -433,8 +460,8 @@ def integrate_patient(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td, t
         t_end = t_final
         if ie < E and ev_t[ie] < t_end:
             t_end = ev_t[ie]
-        code, io = _integrate_segment(rhs, jac, use_fd, autonomous, gamma, ta, tc, talpha, td,
-                                      tm, te, th, order, err_exp, y, p, t, t_end, t_out, out_idx,
+        code, io = _integrate_segment(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous,
+                                      gamma, ta, tc, talpha, td, tm, te, th, order, err_exp, y, p, t, t_end, t_out, out_idx,
                                       io, rtol, atol, h_max, h_init, max_steps, h_min, y_out,
                                       stats, w)
         if code != _SUCCESS:

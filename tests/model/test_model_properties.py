@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import numba
 import numpy as np
-
-from sim.model.jacobian import knee_sparsity
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import Patient, simulate
+from sim.model.compiled import KNEE
 from sim.model.parameters import PARAMETERS
-from sim.model.rhs import jac, rhs
 from sim.model.states import STATE_NAMES
 from sim.regimen import Regimen
 from sim.simulation import DEFAULT_OPTIONS, build_inputs
-from sim.solver import solve_ensemble
 
 Q = {q.name: q for q in PARAMETERS}
 #: Influential rates, gains and residence times of every block of the model.
@@ -88,9 +85,8 @@ def _solver_only(patient, times):
     y0, p, _ = build_inputs([patient], [Regimen(())], -180.0)
     no_events = (np.full((1, 1), np.inf), np.full((1, 1, 1), -1, dtype=np.int64), np.ones((1, 1, 1)),
                  np.zeros((1, 1, 1)))
-    sol = solve_ensemble(rhs, None, y0, p, *no_events, t_out=np.asarray(times, float),
-                         out_idx=np.arange(len(STATE_NAMES)), t0=-180.0, options=DEFAULT_OPTIONS,
-                         jac_sparsity=knee_sparsity())
+    sol = KNEE.solve_ensemble(y0, p, *no_events, t_out=np.asarray(times, float),
+                              out_idx=np.arange(len(STATE_NAMES)), t0=-180.0, options=DEFAULT_OPTIONS)
     return sol.y
 
 

@@ -1,0 +1,817 @@
+"""Generate :mod:`sim.model.jac_analytic`, the exact Jacobian of the knee model, from ``rhs.py``.
+
+Usage::
+
+    python -m sim.model.jac_codegen           # rewrite sim/model/jac_analytic.py
+    python -m sim.model.jac_codegen --check   # exit 1 if the committed file is stale
+
+Method
+------
+``rhs`` is straight-line code over scalars. Its Python body (``rhs.py_func``) is re-bound to a
+copy of its module globals in which ``_pos``, ``_sat``, ``max``, ``min`` and ``abs`` build
+symbolic expressions, and is called with lists of SymPy symbols for ``y`` and ``p`` and a list
+that receives the 37 right-hand-side expressions. Any construct the tracer cannot follow (a
+Python ``if`` on a state, a call to an unknown function) raises during tracing instead of being
+silently mis-differentiated. Each output is differentiated with respect to each state, the
+non-zero derivatives are reduced by common-subexpression elimination, and the result is printed
+as a straight-line Numba function without any SymPy at run time.
+
+Kinks
+-----
+The model is only piecewise smooth: ``_pos`` (clip at zero), ``_sat`` (clip, then saturate),
+``max`` and ``min``. Away from a kink the Jacobian is the ordinary derivative. At a kink the
+generated code returns the one-sided derivative in the direction of increasing ``y_j`` -- the
+value a forward finite difference with a vanishing step converges to -- by forward-mode
+differentiation with one-sided rules. For a kink argument ``g`` with ``dg = dg/dy_j``:
+
+* ``max(g, 0)``: ``dg`` if ``g > 0``; ``0`` if ``g < 0``; ``max(dg, 0)`` if ``g == 0``.
+  Hence ``d/dx max(x, 0) = 1`` at ``x = 0`` (an undosed product sitting at zero), while
+  ``d/dx max(1 - x, 0) = 0`` at ``x = 1`` (a healthy matrix at capacity);
+* ``max(a, b)``: ``da`` if ``a > b``; ``db`` if ``b > a``; ``max(da, db)`` on a tie;
+* ``min(a, b)``: likewise, ``min(da, db)`` on a tie;
+* ``abs(g)``: ``dg`` if ``g > 0``; ``-dg`` if ``g < 0``; ``|dg|`` if ``g == 0``.
+
+Ties are decided on the kink argument as the generated code evaluates it. Compared arguments
+are computed with true divisions, as in ``rhs`` (CSE would otherwise multiply by shared
+reciprocals), so the ties that occur in practice -- a product not given sitting at zero, a
+matrix content at its capacity of one, effusion at its healthy volume -- fall on the same side
+as in ``rhs``. A sum of three or more terms that SymPy reorders may still round differently;
+that matters only on an exact tie of such a sum, where either one-sided value is a valid
+generalised derivative.
+
+Pattern
+-------
+``JAC_PATTERN`` holds every entry whose derivative is not identically zero, plus the full
+diagonal (the Rosenbrock iteration matrix ``I - h*gamma*J`` needs it; structurally zero
+diagonal entries are written as ``0.0``). It is therefore a superset of the probed pattern of
+:func:`sim.model.jacobian.knee_sparsity`.
+
+Staleness
+---------
+The generated file carries ``# source-hash: <hex>`` computed by :func:`source_hash` from the
+text of ``rhs.py`` and ``layout.py``; the hash is checked without SymPy. SymPy is needed only to
+regenerate (the ``codegen`` extra).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import sys
+import time
+import types
+from functools import lru_cache
+from pathlib import Path
+
+MODEL_DIR = Path(__file__).resolve().parent
+#: Files whose text determines the generated Jacobian.
+SOURCE_FILES = ("rhs.py", "layout.py")
+TARGET = MODEL_DIR / "jac_analytic.py"
+HASH_PREFIX = "# source-hash: "
+
+
+def source_hash() -> str:
+    """Hash of the source text of ``rhs.py`` and ``layout.py`` (hex, 16 characters).
+
+    Line endings are normalised so that a checkout with CRLF line endings hashes the same.
+    """
+    digest = hashlib.sha256()
+    for name in SOURCE_FILES:
+        text = (MODEL_DIR / name).read_text(encoding="utf-8")
+        digest.update(name.encode())
+        digest.update(b"\0")
+        digest.update(text.replace("\r\n", "\n").encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def committed_hash(path: Path = TARGET) -> str | None:
+    """The ``# source-hash:`` recorded in a generated file, or None if there is none."""
+    if not path.exists():
+        return None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(HASH_PREFIX):
+            return line[len(HASH_PREFIX):].strip()
+    return None
+
+
+# --------------------------------------------------------------------------- symbolic kinks
+
+@lru_cache(maxsize=1)
+def _kinks():
+    """SymPy function classes for the model's kinks and their one-sided derivatives.
+
+    Built on first use so that importing this module (for :func:`source_hash`) needs no SymPy.
+    Value nodes (``Pos``, ``Max2``, ``Min2``, ``Abs1``) differentiate by the one-sided rules of
+    the module docstring; derivative nodes (``StepGE``, ``StepGT``, ``PosD``, ``MaxD``,
+    ``MinD``, ``AbsD``) only ever appear in the Jacobian and are never differentiated.
+    """
+    import sympy as sp
+
+    S = sp.S
+
+    def known_sign(d):
+        """+1 if ``d >= 0`` is certain, -1 if ``d <= 0`` is certain, else 0."""
+        if d.is_nonnegative:
+            return 1
+        if d.is_nonpositive:
+            return -1
+        return 0
+
+    class _Kink(sp.Function):
+        """Common base: real-valued, finite when its arguments are."""
+
+        def _eval_is_extended_real(self):
+            return True
+
+        def _eval_is_finite(self):
+            return all(a.is_finite for a in self.args) or None
+
+    class _Derivative(_Kink):
+        def _eval_derivative(self, s):
+            raise NotImplementedError(f"{type(self).__name__} is not differentiated twice")
+
+    class StepGE(_Derivative):
+        """1 if x >= 0 else 0."""
+
+        nargs = 1
+
+        @classmethod
+        def eval(cls, x):
+            if x.is_Number:
+                return S.One if x >= 0 else S.Zero
+
+        def _eval_is_extended_nonnegative(self):
+            return True
+
+    class StepGT(_Derivative):
+        """1 if x > 0 else 0."""
+
+        nargs = 1
+
+        @classmethod
+        def eval(cls, x):
+            if x.is_Number:
+                return S.One if x > 0 else S.Zero
+
+        def _eval_is_extended_nonnegative(self):
+            return True
+
+    class PosD(_Derivative):
+        """One-sided derivative of max(g, 0) along a direction in which g changes by d."""
+
+        nargs = 2
+
+    class MaxD(_Derivative):
+        """One-sided derivative of max(a, b), the arguments changing by da, db."""
+
+        nargs = 4
+
+    class MinD(_Derivative):
+        """One-sided derivative of min(a, b), the arguments changing by da, db."""
+
+        nargs = 4
+
+    class AbsD(_Derivative):
+        """One-sided derivative of abs(g), g changing by d."""
+
+        nargs = 2
+
+    def pos_derivative(g, d):
+        sign = known_sign(d)
+        if d == 0:
+            return S.Zero
+        if sign > 0:
+            return d * StepGE(g)
+        if sign < 0:
+            return d * StepGT(g)
+        return PosD(g, d)
+
+    def select_derivative(a, b, da, db, upper):
+        """d/ds of max(a, b) (upper) or min(a, b), reduced where the tie value is known."""
+        if da == 0 and db == 0:
+            return S.Zero
+        sign = known_sign(da - db)
+        if sign == 0:
+            return (MaxD if upper else MinD)(a, b, da, db)
+        # The tie takes the larger (max) or smaller (min) one-sided slope; ``da`` wins the
+        # tie when ``sign`` says it is that one.
+        a_wins_tie = (sign > 0) == upper
+        if upper:
+            a_selected = StepGE(a - b) if a_wins_tie else StepGT(a - b)
+        else:
+            a_selected = StepGE(b - a) if a_wins_tie else StepGT(b - a)
+        return db + (da - db) * a_selected
+
+    class Pos(_Kink):
+        """max(x, 0), as ``_pos`` in rhs.py."""
+
+        nargs = 1
+
+        @classmethod
+        def eval(cls, x):
+            if x.is_Number:
+                return x if x > 0 else S.Zero
+            if isinstance(x, Pos) or x.is_nonnegative:
+                return x
+
+        def _eval_is_extended_nonnegative(self):
+            return True
+
+        def _eval_derivative(self, s):
+            g = self.args[0]
+            return pos_derivative(g, g.diff(s))
+
+    class Max2(_Kink):
+        """max(a, b)."""
+
+        nargs = 2
+
+        @classmethod
+        def eval(cls, a, b):
+            if a.is_Number and b.is_Number:
+                return a if not b > a else b
+
+        def _eval_derivative(self, s):
+            a, b = self.args
+            return select_derivative(a, b, a.diff(s), b.diff(s), upper=True)
+
+    class Min2(_Kink):
+        """min(a, b)."""
+
+        nargs = 2
+
+        @classmethod
+        def eval(cls, a, b):
+            if a.is_Number and b.is_Number:
+                return a if not b < a else b
+
+        def _eval_derivative(self, s):
+            a, b = self.args
+            return select_derivative(a, b, a.diff(s), b.diff(s), upper=False)
+
+    class Abs1(_Kink):
+        """abs(x)."""
+
+        nargs = 1
+
+        @classmethod
+        def eval(cls, x):
+            if x.is_Number:
+                return abs(x)
+
+        def _eval_is_extended_nonnegative(self):
+            return True
+
+        def _eval_derivative(self, s):
+            g = self.args[0]
+            d = g.diff(s)
+            if d == 0:
+                return S.Zero
+            sign = known_sign(d)
+            if sign > 0:
+                return d * (2 * StepGE(g) - 1)
+            if sign < 0:
+                return d * (2 * StepGT(g) - 1)
+            return AbsD(g, d)
+
+    return types.SimpleNamespace(
+        sp=sp, Pos=Pos, Max2=Max2, Min2=Min2, Abs1=Abs1, StepGE=StepGE, StepGT=StepGT,
+        PosD=PosD, MaxD=MaxD, MinD=MinD, AbsD=AbsD,
+        conditional=(Pos, StepGE, StepGT, PosD, MaxD, MinD, AbsD, Abs1),
+    )
+
+
+# --------------------------------------------------------------------------- tracing
+
+def _layout_names(prefix: str) -> list[str]:
+    """Layout constant names ``Y_*`` or ``P_*`` ordered by index."""
+    from sim.model import layout
+
+    names = {v: k for k, v in vars(layout).items() if k.startswith(prefix) and isinstance(v, int)}
+    if sorted(names) != list(range(len(names))):
+        raise RuntimeError(f"layout.py: {prefix}* indices are not 0..n-1")
+    return [names[i] for i in range(len(names))]
+
+
+def trace_rhs():
+    """Symbolic right-hand side.
+
+    Returns
+    -------
+    y_syms, p_syms : list of sympy.Symbol
+        Symbols named after the layout constants (``Y_AGGRECAN`` -> ``y_aggrecan``).
+    f : list of sympy.Expr
+        ``f[i]`` is the expression that ``rhs`` writes into ``dydt[i]``.
+    """
+    k = _kinks()
+    sp = k.sp
+    from sim.model import rhs as rhs_module
+
+    def sym_max(*args):
+        if len(args) == 1:
+            args = tuple(args[0])
+        out = sp.sympify(args[0])
+        for a in args[1:]:  # left fold, as Python keeps the first of equal maxima
+            out = k.Max2(out, sp.sympify(a))
+        return out
+
+    def sym_min(*args):
+        if len(args) == 1:
+            args = tuple(args[0])
+        out = sp.sympify(args[0])
+        for a in args[1:]:
+            out = k.Min2(out, sp.sympify(a))
+        return out
+
+    def sym_pos(x):
+        return k.Pos(sp.sympify(x))
+
+    def sym_sat(x, kk):
+        s = k.Pos(sp.sympify(x))
+        return s / (kk + s)
+
+    def sym_abs(x):
+        return k.Abs1(sp.sympify(x))
+
+    fn = rhs_module.rhs.py_func
+    env = dict(fn.__globals__)
+    env.update(_pos=sym_pos, _sat=sym_sat, max=sym_max, min=sym_min, abs=sym_abs)
+    traced = types.FunctionType(fn.__code__, env, fn.__name__, fn.__defaults__, fn.__closure__)
+
+    y_syms = [sp.Symbol(n.lower(), real=True) for n in _layout_names("Y_")]
+    p_syms = [sp.Symbol(n.lower(), real=True) for n in _layout_names("P_")]
+    out: list = [None] * len(y_syms)
+    traced(sp.Symbol("t", real=True), list(y_syms), list(p_syms), out)
+    missing = [i for i, e in enumerate(out) if e is None]
+    if missing:
+        raise RuntimeError(f"rhs leaves dydt{missing} unset")
+    f = [_integral_floats(sp.sympify(e)) for e in out]
+    return y_syms, p_syms, f
+
+
+def _integral_floats(expr):
+    """Replace integer-valued Floats (1.0, 1e6) by Integers so that SymPy can cancel them."""
+    sp = _kinks().sp
+    subs = {a: sp.Integer(int(a)) for a in expr.atoms(sp.Float) if float(a).is_integer()}
+    return expr.xreplace(subs) if subs else expr
+
+
+def jacobian_entries(y_syms, f):
+    """Non-zero symbolic derivatives plus the diagonal, in CSC order.
+
+    Returns
+    -------
+    entries : list of (row, col, sympy.Expr)
+        Column-major over the pattern; structurally zero diagonal entries carry ``0``.
+    """
+    sp = _kinks().sp
+    n = len(y_syms)
+    free = [e.free_symbols for e in f]
+    entries = []
+    for j, yj in enumerate(y_syms):
+        for i in range(n):
+            d = f[i].diff(yj) if yj in free[i] else sp.S.Zero
+            if d != 0 or i == j:
+                entries.append((i, j, _integral_floats(d)))
+    return entries
+
+
+# --------------------------------------------------------------------------- printing
+
+_ATOM, _POW, _MUL, _UNARY, _ADD = 5, 4, 3, 2, 1
+
+
+class _Printer:
+    """Print the SymPy subset produced by tracing as float64 Python/Numba source."""
+
+    def __init__(self):
+        self.k = _kinks()
+
+    def __call__(self, expr) -> str:
+        return self._print(expr)[0]
+
+    def _wrap(self, expr, min_prec: int) -> str:
+        s, prec = self._print(expr)
+        return s if prec >= min_prec else f"({s})"
+
+    @staticmethod
+    def number(x) -> str:
+        v = float(x)
+        s = repr(v)
+        if s in ("inf", "-inf", "nan"):
+            raise ValueError(f"non-finite constant {s} in generated code")
+        return s
+
+    def _print(self, e):
+        k = self.k
+        if e.is_Symbol:
+            return e.name, _ATOM
+        if e.is_Number:
+            s = self.number(e)
+            return s, (_UNARY if s.startswith("-") else _ATOM)
+        if e.is_Add:
+            return self._add(e), _ADD
+        if e.is_Mul:
+            return self._mul(e)
+        if e.is_Pow:
+            b, x = e.args
+            if not x.is_Integer:
+                raise ValueError(f"non-integer power in model: {e}")
+            n = int(x)
+            if n > 0:
+                return self._power(b, n), (_ATOM if n == 1 else _MUL)
+            return f"1.0 / {self._denominator([(b, -n)])}", _MUL
+        t = type(e)
+        if t is k.Pos:
+            g = self._wrap(e.args[0], _ATOM)
+            return f"({g} if {g} > 0.0 else 0.0)", _ATOM
+        if t is k.StepGE:
+            g = self._wrap(e.args[0], _ATOM)
+            return f"(1.0 if {g} >= 0.0 else 0.0)", _ATOM
+        if t is k.StepGT:
+            g = self._wrap(e.args[0], _ATOM)
+            return f"(1.0 if {g} > 0.0 else 0.0)", _ATOM
+        if t is k.Max2:
+            return f"max({self(e.args[0])}, {self(e.args[1])})", _ATOM
+        if t is k.Min2:
+            return f"min({self(e.args[0])}, {self(e.args[1])})", _ATOM
+        if t is k.Abs1:
+            return f"abs({self(e.args[0])})", _ATOM
+        if t is k.PosD:
+            g, d = (self._wrap(a, _ATOM) for a in e.args)
+            return f"({d} if {g} > 0.0 or ({g} == 0.0 and {d} > 0.0) else 0.0)", _ATOM
+        if t is k.MaxD:
+            a, b, da, db = (self._wrap(x, _ATOM) for x in e.args)
+            return f"({da} if {a} > {b} else ({db} if {b} > {a} else max({da}, {db})))", _ATOM
+        if t is k.MinD:
+            a, b, da, db = (self._wrap(x, _ATOM) for x in e.args)
+            return f"({da} if {a} < {b} else ({db} if {b} < {a} else min({da}, {db})))", _ATOM
+        if t is k.AbsD:
+            g, d = (self._wrap(a, _ATOM) for a in e.args)
+            return f"({d} if {g} > 0.0 else (-{d} if {g} < 0.0 else abs({d})))", _ATOM
+        raise ValueError(f"cannot print {type(e).__name__}: {e}")
+
+    def _power(self, b, n: int) -> str:
+        if n == 1:
+            return self._wrap(b, _POW)
+        if not b.is_Symbol:  # the Jacobian hoists compound bases; only the self-check gets here
+            return f"{self._wrap(b, _ATOM)}**{n}"
+        return "*".join([b.name] * n)
+
+    def _denominator(self, factors) -> str:
+        if len(factors) == 1 and factors[0][1] == 1:
+            return self._wrap(factors[0][0], _POW)
+        return "(" + "*".join(self._power(b, n) for b, n in factors) + ")"
+
+    def _mul(self, e):
+        coeff, factors = e.as_coeff_mul()
+        num, den = [], []
+        for f in factors:
+            if f.is_Pow and f.args[1].is_Integer and int(f.args[1]) < 0:
+                den.append((f.args[0], -int(f.args[1])))
+            else:
+                num.append(f)
+        sign = ""
+        if coeff < 0:
+            sign, coeff = "-", -coeff
+        parts = [] if coeff == 1 and num else [self.number(coeff)]
+        parts += [self._wrap(f, _MUL) if not f.is_Pow else self._print(f)[0] for f in num]
+        s = "*".join(parts)
+        if den:
+            s = f"{s} / {self._denominator(den)}"
+        return sign + s, (_UNARY if sign else _MUL)
+
+    def _add(self, e) -> str:
+        out = []
+        for i, term in enumerate(e.args):
+            neg = term.could_extract_minus_sign() and (term.is_Mul or term.is_Number)
+            s = self._wrap(-term if neg else term, _MUL if neg else _ADD)
+            if i == 0:
+                out.append(("-" + s) if neg else s)
+            else:
+                out.append((" - " if neg else " + ") + s)
+        return "".join(out)
+
+
+# --------------------------------------------------------------------------- code generation
+
+def _hoist(assignments, outputs, temp_names):
+    """Give every compound argument of a conditional, and every compound power base, a temp.
+
+    Conditional expressions name their argument two or three times (``g if g > 0 else 0``);
+    a temp evaluates it once and keeps the source readable.
+    """
+    k = _kinks()
+    sp = k.sp
+    cache: dict = {}
+    out_assign: list = []
+
+    def name_for(arg):
+        if arg.is_Symbol or arg.is_Number:
+            return arg
+        if arg not in cache:
+            arg2 = walk(arg)
+            sym = sp.Symbol(next(temp_names), real=True)
+            out_assign.append((sym, arg2))
+            cache[arg] = sym
+        return cache[arg]
+
+    def walk(e):
+        if e.is_Atom:
+            return e
+        if isinstance(e, k.conditional):
+            return type(e)(*[name_for(a) for a in e.args], evaluate=False)
+        if e.is_Pow and e.args[1].is_Integer and abs(int(e.args[1])) > 1 and not e.args[0].is_Symbol:
+            return sp.Pow(name_for(e.args[0]), e.args[1], evaluate=False)
+        new = [walk(a) for a in e.args]
+        return e.func(*new, evaluate=False) if any(a is not b for a, b in zip(new, e.args)) else e
+
+    for sym, expr in assignments:
+        out_assign.append((sym, walk(expr)))
+    outputs = [walk(e) for e in outputs]
+    return out_assign, outputs
+
+
+#: Argument positions that a conditional compares (the others are only selected).
+_COMPARED = {"Pos": (0,), "StepGE": (0,), "StepGT": (0,), "PosD": (0,), "MaxD": (0, 1),
+             "MinD": (0, 1), "AbsD": (0,), "Max2": (0, 1), "Min2": (0, 1)}
+
+
+def _exact_kink_arguments(assignments, outputs):
+    """Evaluate compared kink arguments with true divisions, as ``rhs`` does.
+
+    CSE shares a reciprocal ``r = 1/b`` among its uses, and ``a*r`` can differ from ``a/b`` in
+    the last bit. Away from a kink that is harmless, but on an exact tie (effusion equal to its
+    healthy volume, so ``vol/healthy - 1 == 0`` in ``rhs``) it would flip the side of the kink
+    and with it the one-sided derivative. The definitions of compared temps are therefore
+    rewritten with the reciprocals (and any temps built on them) expanded back into divisions;
+    this duplicates a few multiplications and costs a handful of divisions.
+    """
+    k = _kinks()
+    sp = k.sp
+    defs = dict(assignments)
+    recip = {s: e for s, e in assignments if e.is_Pow and e.args[1] == -1}
+    memo: dict = {}
+
+    def exact(e):
+        """``e`` with reciprocal temps (transitively) replaced by divisions."""
+        if e in memo:
+            return memo[e]
+        if e.is_Symbol:
+            if e in recip:
+                out = sp.Pow(exact(recip[e].args[0]), -1)
+            elif e in defs:
+                d = exact(defs[e])
+                out = d if d != defs[e] else e
+            else:
+                out = e
+        elif e.is_Atom:
+            out = e
+        else:
+            new = [exact(a) for a in e.args]
+            out = e.func(*new) if new != list(e.args) else e
+        memo[e] = out
+        return out
+
+    compared = set()
+    for e in [x for _, x in assignments] + list(outputs):
+        for node in sp.preorder_traversal(e):
+            pos = _COMPARED.get(type(node).__name__)
+            if pos and isinstance(node, k.conditional + (k.Max2, k.Min2)):
+                compared.update(node.args[i] for i in pos if node.args[i].is_Symbol)
+    return [(s, exact(e) if s in compared and s not in recip else e) for s, e in assignments]
+
+
+def build():
+    """Trace, differentiate and simplify; return everything the renderer needs."""
+    sp = _kinks().sp
+    t0 = time.perf_counter()
+    y_syms, p_syms, f = trace_rhs()
+    t_trace = time.perf_counter() - t0
+    entries = jacobian_entries(y_syms, f)
+    t_diff = time.perf_counter() - t0 - t_trace
+    exprs = [e for _, _, e in entries]
+    temp_names = (f"x{i}" for i in range(10**9))
+    # "basic" pulls common negations and factors out of sums first; it saves about a tenth of
+    # the run time and a quarter of the divisions over plain CSE.
+    replacements, reduced = sp.cse(exprs, symbols=(sp.Symbol(n, real=True) for n in temp_names),
+                                   optimizations="basic", order="none")
+    assignments, outputs = _hoist(replacements, reduced, temp_names)
+    assignments = _exact_kink_arguments(assignments, outputs)
+    t_cse = time.perf_counter() - t0 - t_trace - t_diff
+    return types.SimpleNamespace(
+        y_syms=y_syms, p_syms=p_syms, f=f, entries=entries, assignments=assignments,
+        outputs=outputs, timings={"trace": t_trace, "diff": t_diff, "cse": t_cse})
+
+
+def _body_lines(model, store) -> list[str]:
+    """Loads, temps and stores of one generated function; ``store(k, row, col)`` -> target."""
+    pr = _Printer()
+    used = set()
+    for _, e in model.assignments:
+        used |= e.free_symbols
+    for e in model.outputs:
+        used |= e.free_symbols
+    lines = []
+    for name_list, syms, arr in ((_layout_names("Y_"), model.y_syms, "y"),
+                                 (_layout_names("P_"), model.p_syms, "p")):
+        for const, s in zip(name_list, syms):
+            if s in used:
+                lines.append(f"{s.name} = {arr}[{const}]")
+    for sym, e in model.assignments:
+        lines.append(f"{sym.name} = {pr(e)}")
+    for kk, ((i, j, _), e) in enumerate(zip(model.entries, model.outputs)):
+        lines.append(f"{store(kk, i, j)} = {pr(e)}")
+    return lines
+
+
+def render(model=None) -> str:
+    """Source text of ``jac_analytic.py``."""
+    if model is None:
+        model = build()
+    y_names = _layout_names("Y_")
+    n = len(y_names)
+    nnz = len(model.entries)
+    indptr = [0] * (n + 1)
+    for _, j, _ in model.entries:
+        indptr[j + 1] += 1
+    for j in range(n):
+        indptr[j + 1] += indptr[j]
+    indices = [i for i, _, _ in model.entries]
+    n_diag_zero = sum(1 for i, j, e in model.entries if i == j and e == 0)
+
+    def wrap_ints(values, indent="    ", width=96):
+        rows, cur = [], indent
+        for v in values:
+            piece = f"{v}, "
+            if len(cur) + len(piece) > width:
+                rows.append(cur.rstrip())
+                cur = indent
+            cur += piece
+        rows.append(cur.rstrip())
+        return "\n".join(rows)
+
+    body_J = _body_lines(model, lambda kk, i, j: f"J[{y_names[i]}, {y_names[j]}]")
+    body_v = _body_lines(model, lambda kk, i, j: f"vals[{kk}]")
+    ind = "    "
+    text = f'''# Generated by ``python -m sim.model.jac_codegen`` from sim/model/rhs.py and
+# sim/model/layout.py. Do not edit: change the model and regenerate (a test fails when this
+# file is stale).
+{HASH_PREFIX}{source_hash()}
+"""Exact Jacobian ``d(dydt)/dy`` of the knee model's right-hand side (:func:`sim.model.rhs.rhs`).
+
+Derived symbolically from ``rhs`` (see :mod:`sim.model.jac_codegen` for the method and the
+one-sided derivative used at the kinks of ``max``/``min``/clipping: the limit of a forward
+finite difference). {nnz} structurally non-zero entries of {n} x {n}, including the full
+diagonal ({n_diag_zero} diagonal entries are identically zero and written as 0.0).
+
+``jac(t, y, p, J)`` writes only the entries of ``JAC_PATTERN`` into a dense ``J``; the caller
+zeroes ``J`` once. ``jac_values(t, y, p, vals)`` writes the same values in compressed-column
+order (``JAC_INDPTR``, ``JAC_INDICES``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from sim.model.layout import *  # noqa: F403  (index constants)
+
+SOURCE_HASH = "{source_hash()}"
+JAC_NNZ = {nnz}
+
+#: Compressed-column structure of the pattern: rows of column j are
+#: ``JAC_INDICES[JAC_INDPTR[j]:JAC_INDPTR[j + 1]]``, ascending.
+JAC_INDPTR = np.array([
+{wrap_ints(indptr)}
+], dtype=np.int64)
+JAC_INDICES = np.array([
+{wrap_ints(indices)}
+], dtype=np.int64)
+
+#: bool[{n}, {n}]: True at every entry that ``jac`` writes.
+JAC_PATTERN = np.zeros(({n}, {n}), dtype=np.bool_)
+for _j in range({n}):
+    JAC_PATTERN[JAC_INDICES[JAC_INDPTR[_j]:JAC_INDPTR[_j + 1]], _j] = True
+del _j
+for _a in (JAC_INDPTR, JAC_INDICES, JAC_PATTERN):
+    _a.setflags(write=False)
+del _a
+
+
+@njit(cache=True)
+def jac(t, y, p, J):
+    """Write the structurally non-zero entries of d(dydt)/dy into ``J``.
+
+    Parameters
+    ----------
+    t : float
+        Time in days (unused: the model is autonomous).
+    y : float64[N_Y]
+        State vector.
+    p : float64[N_P]
+        Parameter vector.
+    J : float64[N_Y, N_Y]
+        Output; entries outside ``JAC_PATTERN`` are left untouched.
+
+    Returns
+    -------
+    int
+        0.
+    """
+{chr(10).join(ind + line for line in body_J)}
+    return 0
+
+
+@njit(cache=True)
+def jac_values(t, y, p, vals):
+    """Write the entries of ``JAC_PATTERN`` into ``vals[JAC_NNZ]`` in compressed-column order.
+
+    Same values as :func:`jac`; ``vals[k]`` is the entry in row ``JAC_INDICES[k]`` of the
+    column ``j`` with ``JAC_INDPTR[j] <= k < JAC_INDPTR[j + 1]``. Returns 0.
+    """
+{chr(10).join(ind + line for line in body_v)}
+    return 0
+'''
+    return text
+
+
+# --------------------------------------------------------------------------- self-check
+
+def _check_trace(model, n_points: int = 20, seed: int = 1) -> float:
+    """Largest relative difference between the printed traced rhs and ``rhs`` itself.
+
+    Catches tracing and printing errors at generation time: the traced expressions are printed
+    with the same printer as the Jacobian, executed as plain Python, and compared with the
+    compiled ``rhs`` at random states and parameters.
+    """
+    import numpy as np
+
+    from sim.model.rhs import rhs
+
+    pr = _Printer()
+    lines = ["def f(y, p, out):"]
+    for j, s in enumerate(model.y_syms):
+        lines.append(f"    {s.name} = y[{j}]")
+    for j, s in enumerate(model.p_syms):
+        lines.append(f"    {s.name} = p[{j}]")
+    for i, e in enumerate(model.f):
+        lines.append(f"    out[{i}] = {pr(e)}")
+    ns: dict = {}
+    exec("\n".join(lines), ns)  # noqa: S102 - source printed from the traced model above
+    rng = np.random.default_rng(seed)
+    n, m = len(model.y_syms), len(model.p_syms)
+    worst = 0.0
+    for _ in range(n_points):
+        y = rng.uniform(-0.2, 3.0, n)
+        p = rng.uniform(0.1, 2.0, m)
+        a, b = np.empty(n), np.empty(n)
+        rhs(0.0, y, p, a)
+        ns["f"](y, p, b)
+        worst = max(worst, float(np.max(np.abs(a - b) / (1.0 + np.abs(a)))))
+    return worst
+
+
+# --------------------------------------------------------------------------- command line
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m sim.model.jac_codegen", description=__doc__.split("\n")[0])
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 if jac_analytic.py is stale (full comparison if SymPy is installed)")
+    args = ap.parse_args(argv)
+
+    if args.check:
+        recorded, current = committed_hash(), source_hash()
+        if recorded != current:
+            print(f"{TARGET.name} is stale (source-hash {recorded}, sources hash {current}); "
+                  "run python -m sim.model.jac_codegen", file=sys.stderr)
+            return 1
+        if importlib.util.find_spec("sympy") is None:
+            print(f"{TARGET.name}: source hash matches (SymPy not installed: text not compared)")
+            return 0
+        if TARGET.read_text(encoding="utf-8") != render():
+            print(f"{TARGET.name} differs from a fresh generation; run python -m sim.model.jac_codegen",
+                  file=sys.stderr)
+            return 1
+        print(f"{TARGET.name} is up to date")
+        return 0
+
+    t0 = time.perf_counter()
+    model = build()
+    worst = _check_trace(model)
+    if not worst < 1e-12:
+        print(f"traced rhs disagrees with rhs (relative {worst:.3g}); not writing", file=sys.stderr)
+        return 1
+    text = render(model)
+    TARGET.write_text(text, encoding="utf-8")
+    tm = model.timings
+    print(f"wrote {TARGET.name}: {len(model.entries)} entries, {len(model.assignments)} temps; "
+          f"trace {tm['trace']:.1f} s, differentiate {tm['diff']:.1f} s, cse {tm['cse']:.1f} s, "
+          f"total {time.perf_counter() - t0:.1f} s; traced rhs matches to {worst:.1e}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
