@@ -106,7 +106,7 @@ _I2 = types.Array(types.int64, 2, "C")
 _I3 = types.Array(types.int64, 3, "C")
 RHS_ARGS = (_F8, _A1, _A1, _A1)
 JAC_ARGS = (_F8, _A1, _A1, _A2)
-LU_FACTOR_SIG = types.int64(_A2, _F8, _A1)
+LU_FACTOR_SIG = types.int64(_A1, _F8, _A1)
 LU_SOLVE_SIG = types.int64(_A1, _A1)
 _KERNELS: dict[tuple, Any] = {}
 

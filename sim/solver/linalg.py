@@ -261,9 +261,10 @@ def static_lu_factor(jac, diag, plan, val, rs):
         pk = val[dpos[k]]
         if pk == 0.0 or not np.isfinite(pk):
             return 1
-        val[nnz + k] = 1.0 / pk
+        rpk = 1.0 / pk
+        val[nnz + k] = rpk
         for e in range(l_ptr[k], l_ptr[k + 1]):
-            lik = val[l_pos[e]] / pk
+            lik = val[l_pos[e]] * rpk  # a multiplication: divisions are several times slower
             val[l_pos[e]] = lik
             lim = rs[l_row[e]]
             for t in range(upd_ptr[e], upd_ptr[e + 1]):

@@ -13,10 +13,13 @@ Method
 Rodas4 (Hairer & Wanner 1996), coefficients in :mod:`sim.solver.tableaus`: 6 stages, order 4 with
 an embedded order-3 error estimate, stiffly accurate and L-stable, order-3 dense output. Per step:
 one Jacobian, one LU of ``I/(h*gamma) - J``, six right-hand sides and six triangular solves.
-After a rejected step the Jacobian (same ``t, y``) is kept; only the LU is redone. With a known
-sparsity pattern the finite-difference Jacobian perturbs groups of structurally independent
-columns together and the LU uses a precomputed elimination order on the pattern only
-(:func:`sim.solver.linalg.static_lu_factor`), falling back to the dense pivoting LU for any
+After a rejected step the Jacobian (same ``t, y``) is kept; only the LU is redone. The
+Jacobian is the model's own (the knee model's is generated exactly from its ``rhs``,
+:mod:`sim.model.jac_analytic`) or a finite difference, which with a known sparsity pattern
+perturbs groups of structurally independent columns together. With a pattern, the LU uses a
+precomputed elimination order on the pattern only: a straight-line factorisation generated for
+that pattern (:mod:`sim.solver.lu_codegen`) or the generic
+:func:`sim.solver.linalg.static_lu_factor`; either falls back to the dense pivoting LU for any
 matrix whose elimination would grow. Step size:
 Hairer's RODAS controller with the Gustafsson predictive correction, step ratio in [0.2, 6].
 Error norm: root mean square of ``err_i / (atol_i + rtol * max(|y_i|, |y_new_i|))``.
@@ -84,13 +87,13 @@ def _status_of_impl(r):
     return None
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _rhs(rhs, t, y, p, f, stats):
     stats[N_RHS] += 1
     return _status_of(rhs(t, y, p, f))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _all_finite(x):
     for v in x:
         if not np.isfinite(v):
@@ -193,6 +196,7 @@ def _integrate_segment(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gam
     use_static = plan[0].shape[0] > 0
     n = y.shape[0]
     Wv = W.reshape(n * n)  # the static LU keeps its factors as a compact value array
+    Jv = J.reshape(n * n)  # generated LUs read J by flat constant offsets (no stride arithmetic)
     s = tm.shape[0]
     T = t_out.shape[0]
     code = _rhs(rhs, t, y, p, f0, stats)
@@ -239,7 +243,7 @@ def _integrate_segment(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gam
         # elimination would grow (the choice depends only on the matrix: results stay
         # reproducible).
         if lu_gen:
-            dense = lu_fac(J, inv_hg, Wv) != 0
+            dense = lu_fac(Jv, inv_hg, Wv) != 0
         else:
             dense = not use_static or static_lu_factor(J, inv_hg, plan, Wv, xw) != 0
         if dense:
@@ -387,7 +391,7 @@ def integrate_patient(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gamm
     use_fd : bool
         Finite-difference Jacobian (one extra ``rhs`` call per column group and step).
     lu_gen : bool
-        Use ``lu_fac(J, 1/(h gamma), val) -> int`` and ``lu_sol(val, b) -> int``, a sparse LU
+        Use ``lu_fac(J.reshape(n * n), 1/(h gamma), val) -> int`` and ``lu_sol(val, b) -> int``, a sparse LU
         generated for the Jacobian's pattern (:mod:`sim.solver.lu_codegen`), instead of
         ``lu_plan``; a non-zero ``lu_fac`` falls back to the dense LU as the static one does.
     autonomous : bool
