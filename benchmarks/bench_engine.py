@@ -4,8 +4,9 @@ Population: N virtual KL 2-4 patients (age, BMI varied), a 180-day untreated run
 months under a 5-event regimen (MSC + HA at day 0, PRP at 30, MSC at 182, corticosteroid at 365).
 Every solver integrates the same ``rhs`` piecewise between the same dose jumps:
 
-* engine: Rodas4 (``sim.solver``), grouped finite-difference Jacobian on the detected sparsity
-  pattern and static sparse LU, patients in ``prange``;
+* engine: Rodas4 (``sim.solver``) as every simulation runs it (``sim.model.compiled.KNEE``):
+  exact Jacobian generated from ``rhs``, straight-line sparse LU generated for its pattern,
+  patients in ``prange``;
 * scipy: ``solve_ivp(method="LSODA")`` per segment, one patient at a time (a subset; rate
   extrapolated);
 * numbalsoda: its LSODA (``lsoda``, compiled Fortran/C++) per segment, inside a Numba ``prange``
