@@ -19,6 +19,9 @@ from sim.model.parameters import PARAMETERS, PARAMETER_INDEX, parameter_index
 from sim.model.species import Species, get_species
 from sim.model.states import STATES, state_index
 
+_LOWER = np.array([q.lower for q in PARAMETERS])
+_UPPER = np.array([q.upper for q in PARAMETERS])
+
 # Structural state by Kellgren-Lawrence grade: (collagen, chondrocytes) as fractions of healthy.
 # Assumed mapping of radiographic joint-space narrowing to lost cartilage: none (KL0-1),
 # doubtful/possible (KL2, ~10%), definite (KL3, ~20%), severe (KL4, ~40%).
@@ -103,7 +106,14 @@ class Patient:
         return get_species(self.species)
 
     def parameter_values(self) -> dict[str, float]:
-        """Parameter values of this patient: defaults, then species, covariates, overrides."""
+        """Parameter values of this patient: defaults, then species, covariates, overrides.
+
+        Raises ``ValueError`` naming the parameter if a value is out of its bounds."""
+        values = self._raw_values()
+        self._checked_vector(values)
+        return values
+
+    def _raw_values(self) -> dict[str, float]:
         values = {q.name: q.default for q in PARAMETERS}
         values.update(calibrated_defaults())
         values.update(self.species_preset.parameter_overrides())
@@ -111,13 +121,26 @@ class Patient:
         values["rel_anabolic_age"] = min(max(1.0 - 0.01 * (self.age - 60.0), 0.3), 1.5)
         values["rel_inflammation"] = self.inflammation
         values.update(self.parameters)
-        for name, value in values.items():
-            PARAMETERS[PARAMETER_INDEX[name]].check(value, f"parameter {name}")
         return values
 
+    @staticmethod
+    def _checked_vector(values: dict[str, float]) -> np.ndarray:
+        """Values in table order, bounds-checked at once (one Python check per parameter made
+        building a large population's inputs cost more than solving it); the first bad value
+        raises with the same message as :meth:`~sim.model.table.Quantity.check`."""
+        unknown = values.keys() - PARAMETER_INDEX.keys()
+        if unknown:
+            parameter_index(sorted(unknown)[0])  # raises, listing the valid names
+        vec = np.array([values[q.name] for q in PARAMETERS], dtype=np.float64)
+        bad = ~(np.isfinite(vec) & (vec >= _LOWER) & (vec <= _UPPER))
+        for i in np.flatnonzero(bad):
+            PARAMETERS[i].check(values[PARAMETERS[i].name], f"parameter {PARAMETERS[i].name}")
+        return vec
+
     def parameter_vector(self) -> np.ndarray:
-        values = self.parameter_values()
-        return np.array([values[q.name] for q in PARAMETERS], dtype=np.float64)
+        """Parameter values in table order (float64[n_parameters]), checked as in
+        :meth:`parameter_values`."""
+        return self._checked_vector(self._raw_values())
 
     def initial_state(self) -> np.ndarray:
         """State at the start of the run-in: healthy defaults with the KL-grade structure."""
