@@ -60,9 +60,9 @@ def build_inputs(patients: Sequence[Patient], regimens: Sequence[Regimen | str],
     events = []
     for i, (patient, regimen) in enumerate(zip(patients, regimens)):
         plan = plan_regimen(regimen)
-        values = patient.parameter_values()
-        values.update(plan.parameters)
-        p[i] = [values[q.name] for q in PARAMETERS]
+        p[i] = patient.parameter_vector()
+        for name, value in plan.parameters.items():  # set by the regimen (MSC potency, allogeneic share)
+            p[i, PARAMETER_INDEX[name]] = value
         y0[i] = patient.initial_state()
         ev = plan.event_arrays()
         species = patient.species_preset

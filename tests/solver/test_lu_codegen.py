@@ -99,7 +99,7 @@ def test_linear_solver_must_match_the_pattern(generated):
                        linear_solver=object())
 
 
-def test_knee_model_lu_is_current_and_identical_to_static():
+def test_knee_lu_was_generated_for_the_knee_pattern():
     from sim.model import knee_lu
     from sim.model.compiled import KNEE
 
