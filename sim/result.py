@@ -38,6 +38,10 @@ class Result:
         Accepted/rejected steps, rhs calls, Jacobians per patient.
     provenance : mapping
         Seed, solver settings, package versions and other facts needed to reproduce the run.
+    symptoms : mapping of str to float
+        Coefficients of the observation (symptom) model the run was made with (fields of
+        ``sim.observe.SymptomModel``): :func:`sim.observe.observe` reads them, so a result is
+        observed as it was simulated whatever the defaults are later.
     """
 
     times: np.ndarray
@@ -50,6 +54,7 @@ class Result:
     messages: tuple[str, ...]
     solver_stats: Mapping[str, np.ndarray] = field(default_factory=dict)
     provenance: Mapping[str, object] = field(default_factory=dict)
+    symptoms: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self):
         for name in ("times", "states", "parameters", "status"):
@@ -59,6 +64,7 @@ class Result:
         object.__setattr__(self, "covariates", MappingProxyType(dict(self.covariates)))
         object.__setattr__(self, "solver_stats", MappingProxyType(dict(self.solver_stats)))
         object.__setattr__(self, "provenance", MappingProxyType(dict(self.provenance)))
+        object.__setattr__(self, "symptoms", MappingProxyType({k: float(v) for k, v in self.symptoms.items()}))
 
     @property
     def n_patients(self) -> int:

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,6 +19,7 @@ from sim.model.patient import Patient
 from sim.model.compiled import KNEE
 from sim.model.species import induction_jumps
 from sim.model.states import N_STATES, STATE_NAMES, state_index
+from sim.observe.symptoms import default_symptom_model
 from sim.regimen import Regimen
 from sim.result import Result
 from sim.solver import SolverOptions
@@ -171,6 +174,7 @@ def simulate(patients: Patient | Sequence[Patient] = Patient(), regimens: Regime
         solver_stats={"n_steps": sol.n_steps, "n_rejected": sol.n_rejected, "n_rhs": sol.n_rhs,
                       "n_jac": sol.n_jac},
         provenance=prov,
+        symptoms=dataclasses.asdict(default_symptom_model()),
     )
 
 

@@ -7,7 +7,8 @@
 
 Pieces: :mod:`~sim.calibration.targets` (reported numbers and their SE),
 :mod:`~sim.calibration.forward` (expected statistics from one batched simulation),
-:mod:`~sim.calibration.likelihood` (Gaussian error model with model discrepancy),
+:mod:`~sim.calibration.errors` (hierarchical error model: study, arm and contextual random
+effects, discrepancy per statistic class), :mod:`~sim.calibration.likelihood` (priors, likelihood),
 :mod:`~sim.calibration.fit` (Nelder-Mead point estimate, resumable emcee posterior,
 identifiability), :mod:`~sim.calibration.pipeline` (the whole run), and
 :mod:`~sim.calibration.validate`.
@@ -18,7 +19,7 @@ from sim.calibration.parameters import (
     CALIBRATED,
     CalibratedParameter,
     CalibrationError,
-    calibrated_discrepancy,
+    error_parameters,
     calibrated_parameters,
     calibrated_symptom_model,
     posterior_samples,
@@ -28,6 +29,6 @@ from sim.calibration.validate import ValidationReport, validate
 
 __all__ = [
     "CALIBRATED", "CalibratedParameter", "CalibrationError", "Problem", "Skipped", "Target", "ValidationReport",
-    "build_targets", "calibrated_discrepancy", "calibrated_parameters", "calibrated_symptom_model",
+    "build_targets", "error_parameters", "calibrated_parameters", "calibrated_symptom_model",
     "identifiability", "point_estimate", "posterior_draws", "posterior_samples", "run_mcmc", "validate",
 ]

@@ -21,12 +21,13 @@ from pathlib import Path
 import numpy as np
 from scipy import optimize
 
-from sim.calibration.forward import ForwardModel
-from sim.calibration.likelihood import log_likelihood, log_prior
-from sim.calibration.parameters import CALIBRATED, CalibrationError, box, names
+from sim.calibration.errors import ErrorStructure
+from sim.calibration.forward import ForwardModel, Prediction
+from sim.calibration.likelihood import log_prior, study_log_likelihood
+from sim.calibration.parameters import CALIBRATED, CalibrationError, box, error_parameters, names
 from sim.calibration.targets import build_targets
 
-__all__ = ["Problem", "point_estimate", "run_mcmc", "identifiability", "posterior_draws"]
+__all__ = ["Problem", "point_estimate", "run_mcmc", "identifiability", "posterior_draws", "chain_diagnostics"]
 
 
 class Problem:
@@ -47,13 +48,49 @@ class Problem:
             raise CalibrationError(f"{file}: no scorable rows; skipped: "
                                    + "; ".join(f"{s.key}: {s.reason}" for s in self.skipped[:5]))
         self.forward = ForwardModel(self.targets, self.cohorts, n_sim=n_sim, seed=seed)
+        self.structure = ErrorStructure(self.targets)
         self.observed = np.array([t.observed for t in self.targets])
         self.se = np.array([t.se for t in self.targets])
         self.span = np.array([t.span for t in self.targets])
         self.n_evals = 0
 
     def predict(self, theta) -> np.ndarray:
+        """float64[K, n_targets]: expected statistics (natural-scale ``theta`` float64[K, P])."""
         return self.forward.predict(theta)
+
+    def evaluate(self, theta) -> Prediction:
+        """Expected statistics and contextual loadings (:class:`~sim.calibration.forward.Prediction`)."""
+        return self.forward.evaluate(theta)
+
+    @property
+    def studies(self) -> tuple[str, ...]:
+        """Names of the independent error blocks (one per study; pooled rows one per source)."""
+        return self.structure.studies
+
+    def study_log_likelihood(self, theta, prediction: Prediction | None = None) -> np.ndarray:
+        """float64[K, n_studies]: each study's log likelihood under each natural-scale theta row."""
+        theta = np.atleast_2d(np.asarray(theta, dtype=float))
+        pr = self.evaluate(theta) if prediction is None else prediction
+        return study_log_likelihood(self.structure, pr.mean, pr.context, self.observed, theta)
+
+    def predictive_samples(self, theta, per_draw: int = 50, seed: int = 0,
+                           prediction: Prediction | None = None) -> np.ndarray:
+        """float64[K * per_draw, n_targets]: joint posterior-predictive draws of the reported values.
+
+        Every term of the error model is drawn (sampling error, discrepancy, study, arm and
+        contextual random effects), jointly within each study, so differences between rows of
+        one study (contrasts) have the right, narrower spread.
+        """
+        theta = np.atleast_2d(np.asarray(theta, dtype=float))
+        pr = self.evaluate(theta) if prediction is None else prediction
+        return self.structure.sample(pr.mean, error_parameters(theta), pr.context, int(per_draw),
+                                     np.random.default_rng(seed))
+
+    def predictive_sd(self, theta, prediction: Prediction | None = None) -> np.ndarray:
+        """float64[K, n_targets]: SD of each reported value around the expected statistic."""
+        theta = np.atleast_2d(np.asarray(theta, dtype=float))
+        pr = self.evaluate(theta) if prediction is None else prediction
+        return self.structure.marginal_sd(error_parameters(theta), pr.context)
 
     def log_posterior(self, log_theta) -> np.ndarray:
         """float64[K] for float64[K, P] log-parameters (vectorised for emcee)."""
@@ -64,8 +101,8 @@ class Problem:
         if ok.any():
             theta = np.exp(x[ok])
             self.n_evals += int(ok.sum())
-            out[ok] = log_likelihood(self.predict(theta), self.observed, self.se, self.span, theta)
-        return out
+            out[ok] = lp[ok] + self.study_log_likelihood(theta).sum(axis=1)
+        return np.where(np.isfinite(out), out, -np.inf)
 
 
 def _default_log() -> np.ndarray:
@@ -132,7 +169,8 @@ def _rng_state(tree) -> tuple:
 
 
 def run_mcmc(problem: Problem, store: str | Path, *, n_walkers: int = 16, n_steps: int = 60, seed: int = 1,
-             start=None, spread: float = 0.05, checkpoint_every: int = 5, config: dict | None = None) -> Chain:
+             start=None, spread: float = 0.05, checkpoint_every: int = 5, config: dict | None = None,
+             start_positions: np.ndarray | None = None) -> Chain:
     """Run (or resume) the emcee ensemble, checkpointing to ``store`` (HDF5 via ``sim.io``).
 
     Parameters
@@ -140,6 +178,8 @@ def run_mcmc(problem: Problem, store: str | Path, *, n_walkers: int = 16, n_step
     start : mapping name -> value, optional
         Centre of the initial ball (default: the table defaults); walkers start at
         ``log(start) + spread * N(0, 1)`` clipped into the box.
+    start_positions : float64[n_walkers, P], optional
+        Explicit initial walker positions in log space (e.g. a previous posterior's walkers).
     n_steps : int
         Total steps wanted; a resumed run adds only the missing ones.
     """
@@ -166,8 +206,11 @@ def run_mcmc(problem: Problem, store: str | Path, *, n_walkers: int = 16, n_step
     if rng_state is None:
         sampler.random_state = np.random.RandomState(seed).get_state()
         lo, hi = box()
-        centre = _default_log() if start is None else np.log([start[n] for n in names()])
-        pos = np.clip(centre + spread * np.random.default_rng(seed).standard_normal((n_walkers, P)), lo, hi)
+        if start_positions is not None:
+            pos = np.clip(np.asarray(start_positions, dtype=float).reshape(n_walkers, P), lo, hi)
+        else:
+            centre = _default_log() if start is None else np.log([start[n] for n in names()])
+            pos = np.clip(centre + spread * np.random.default_rng(seed).standard_normal((n_walkers, P)), lo, hi)
         state = emcee.State(pos, log_prob=problem.log_posterior(pos))
     else:
         sampler.random_state = rng_state
@@ -212,3 +255,28 @@ def identifiability(draws: np.ndarray, threshold: float = 0.7) -> dict:
     pairs = [(n[i], n[j], float(corr[i, j])) for i in range(len(n)) for j in range(i + 1, len(n))
              if np.isfinite(corr[i, j]) and abs(corr[i, j]) > threshold]
     return {"names": n, "correlation": corr, "width_ratio": ratio, "correlated_pairs": pairs}
+
+
+def chain_diagnostics(chain: Chain, burn: float = 0.5) -> dict:
+    """R-hat and bulk/tail effective sample sizes per parameter (ArviZ), after ``burn``.
+
+    The walkers of an affine-invariant ensemble are not independent chains, so R-hat across
+    walkers is a conservative screen (values near 1 with ESS in the hundreds indicate a usable
+    posterior for importance sampling), not a proof of convergence.
+    """
+    import logging
+    import warnings
+
+    logging.getLogger("arviz").setLevel(logging.WARNING)  # its import announces optional add-ons at INFO
+    import arviz as az
+
+    x = chain.chain[int(burn * chain.chain.shape[0]):]
+    data = az.convert_to_dataset({"theta": np.transpose(x, (1, 0, 2))},
+                                 coords={"parameter": list(names())}, dims={"theta": ["parameter"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rhat = az.rhat(data)["theta"].values
+        ess_bulk = az.ess(data, method="bulk")["theta"].values
+        ess_tail = az.ess(data, method="tail")["theta"].values
+    return {"names": names(), "rhat": np.asarray(rhat, float), "ess_bulk": np.asarray(ess_bulk, float),
+            "ess_tail": np.asarray(ess_tail, float)}

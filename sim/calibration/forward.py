@@ -2,30 +2,81 @@
 
 For ``K`` parameter vectors, every cohort (inclusion profile x regimen) is simulated with the
 same ``n_sim`` virtual patients per study (common random numbers: same covariates, individual
-parameters and placebo responsiveness in every arm and for every ``theta``), in **one** batched
-parallel ``sim.simulate`` call. Visit noise is left out: the expected (noise-free, large-n) value
-of each statistic is compared with the report, and the sampling error of the report enters the
-likelihood through its reported spread and n (:mod:`sim.calibration.targets`).
+parameters, pain trait and placebo responsiveness in every arm and for every ``theta``), in
+**one** batched parallel ``sim.simulate`` call. The expected (large-n) value of each statistic
+is compared with the report; the report's sampling error enters the likelihood through its
+reported spread and n (:mod:`sim.calibration.targets`, :mod:`sim.calibration.errors`).
+
+Trial-matched virtual patients
+------------------------------
+Trials enrol patients whose pain *at screening* exceeds a threshold, and pain fluctuates from
+visit to visit. Each virtual patient ``i`` has a disease-driven pain ``D_i(t)`` (the knee
+model), a stable pain trait ``b_i ~ N(0, PAIN_TRAIT_SD^2)`` and a fluctuation ``e_i(t)``
+(stationary, SD :data:`FLUCTUATION_SD`, correlation ``rho(t) = exp(-t / FLUCTUATION_DAYS)``).
+Observed entry pain is ``R_i + e_i(0)`` with ``R_i = D_i(0) + b_i``. A cohort enrols patient
+``i`` with probability ``p_i = P(R_i + e_i(0) >= c) = Q((c - R_i) / sd)``, and enrolled patients
+carry the expected fluctuation ``m_i = E[e_i(0) | enrolled] = sd * phi(a) / Q(a)`` (inverse Mills
+ratio). The threshold ``c`` is solved so that the enrolled (``p``-weighted) mean entry level
+equals the arm's reported baseline (:class:`~sim.calibration.targets.Baseline`): selection by
+weighting of plausible patients (Allen, Rieger & Musante 2016, CPT Pharmacometrics Syst
+Pharmacol 5:140). Enrolled patients then carry ``rho(t) m_i`` at later visits, so regression
+to the mean *emerges* from the entry criterion rather than being added. A cohort whose
+reported baseline lies below its unselected mean is shifted (the trait mean) instead.
+Everything is a smooth function of theta, so the likelihood stays smooth.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 
 import numpy as np
+from scipy import special
 
-from sim.calibration.parameters import CALIBRATED, check_theta
-from sim.calibration.targets import Cohort, Target
+from sim.calibration.parameters import CALIBRATED, check_theta, names
+from sim.calibration.targets import DEFAULT_ENTRY_PAIN, Baseline, Cohort, Target
 from sim.model.parameters import PARAMETERS, parameter_index
 from sim.observe import MEASURES, SymptomModel
-from sim.simulation import simulate
-from sim.trial.population import sample_population
+from sim.model.compiled import KNEE
+from sim.model.states import state_index
+from sim.regimen import Regimen
+from sim.simulation import DEFAULT_OPTIONS, PARAMETER_INDEX, build_inputs
+from sim.trial.population import sample_population, stream
 from sim.trial.spec import PopulationSpec
 
-__all__ = ["ForwardModel"]
+__all__ = ["ForwardModel", "Prediction", "PAIN_TRAIT_SD", "FLUCTUATION_SD", "FLUCTUATION_DAYS"]
 
 _STATES = ("collagen", "repair_tissue", "repair_hyaline", "macrophage_m1", "effusion", "pge2",
            "placebo_response", "aggrecan", "chondrocytes", "il1b", "tnfa", "il6", "il10", "mmp3", "mmp13", "ctx2")
+
+#: Between-patient SD of the stable pain trait [VAS mm] (assumed: reported baseline VAS SDs of
+#: the packaged trials are 10-20 mm, part of which the knee model's disease spread explains).
+PAIN_TRAIT_SD = 12.0
+#: Within-patient SD of pain fluctuation between visits [VAS mm] (assumed: 23-32% of symptomatic
+#: adults report their worst pain >= 2/10 above their average within 6 months, Parry 2017, BMC
+#: Musculoskelet Disord 18:80; a 12 mm SD puts about that share of visits 20 mm above average).
+FLUCTUATION_SD = 12.0
+#: Correlation time of the fluctuation [day] (assumed: flares last days to weeks).
+FLUCTUATION_DAYS = 30.0
+RUN_IN = 180.0  #: untreated days before entry, as sim.simulate's default run-in [day]
+_PAIN_STEP = 10.0  #: VAS mm offset used to measure each measure's slope against pain
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Expected statistics and their contextual loadings, float64[K, n_targets] each.
+
+    ``context`` is ``d mean / d log(contextual magnitude)``: the part of each statistic that the
+    contextual (placebo) response contributes (the error model's trial-level random effect).
+    """
+
+    mean: np.ndarray
+    context: np.ndarray
+
+
+def _wmean(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted mean over patients: x float64[K, m], w float64[K, m] (rows sum to 1) -> float64[K]."""
+    return np.sum(w * x, axis=1)
 
 
 class ForwardModel:
@@ -49,101 +100,227 @@ class ForwardModel:
         self.targets, self.cohorts, self.n_sim, self.seed = list(targets), list(cohorts), int(n_sim), int(seed)
         used = sorted({t.cohort for t in targets} | {t.control for t in targets if t.control is not None})
         self._used = used
+        self._slot = {ci: s for s, ci in enumerate(used)}
         self.days = np.union1d([0.0], [t.day for t in targets])
-        pops = {}
+        self._rho = np.exp(-self.days / FLUCTUATION_DAYS)
+        pops, traits = {}, {}
         for ci in used:
             c = cohorts[ci]
             key = (c.study, c.species, c.kl_grades, c.age_mean)
             if key not in pops:
                 spec = PopulationSpec(species=c.species, kl_grades=c.kl_grades, age_mean=c.age_mean)
                 pops[key] = sample_population(spec, self.n_sim, self.seed)
-            pops[ci] = pops[key]
-        self._pops = pops
-
-    def _patients(self, theta: np.ndarray):
-        model = [(j, p.name) for j, p in enumerate(CALIBRATED) if p.kind == "model"]
-        patients, regimens, placebo = [], [], []
-        for row in theta:
-            for ci in self._used:
-                pop, c = self._pops[ci], self.cohorts[ci]
-                for pt in pop.patients():
-                    params = dict(pt.parameters)
-                    for j, name in model:
-                        q = PARAMETERS[parameter_index(name)]
-                        scale = row[j] / q.default if name in params else 1.0
-                        params[name] = float(np.clip(params.get(name, row[j]) * scale, q.lower, q.upper))
-                    patients.append(dataclasses.replace(pt, parameters=params))
-                    regimens.append(c.regimen)
-                placebo.append(pop.placebo)
-        return patients, regimens, np.concatenate(placebo)
-
-    def simulate(self, theta) -> dict:
-        """Noise-free observed values: ``{(k, cohort, measure, scale, reverse): float64[n_sim, D]}``."""
-        theta = check_theta(theta)
-        patients, regimens, placebo = self._patients(theta)
-        res = simulate(patients, regimens, times=self.days, run_in=180.0, record=None)
-        st_all = {n: res.state(n) for n in _STATES}
-        st_all["effusion_healthy"] = res.parameter("effusion_healthy")[:, None]
-        self.n_failed = int((res.status != 0).sum())
-        sym_idx = {p.name: j for j, p in enumerate(CALIBRATED) if p.kind == "symptom"}
-        need = {}
-        for t in self.targets:
+                traits[key] = PAIN_TRAIT_SD * stream(self.seed, f"pain_trait:{c.study}").standard_normal(self.n_sim)
+            pops[ci], traits[ci] = pops[key], traits[key]
+        self._pops, self._traits = pops, traits
+        self.need: dict[int, set] = {}
+        for t in targets:
             for ci in (t.cohort, t.control):
                 if ci is not None:
-                    need.setdefault(ci, set()).add((t.measure, t.scale, t.reverse))
-        out, m = {}, self.n_sim
-        block = len(self._used) * m
-        for k, row in enumerate(theta):
-            base = SymptomModel(**{name: row[j] for name, j in sym_idx.items()})
-            for slot, ci in enumerate(self._used):
-                sl = slice(k * block + slot * m, k * block + (slot + 1) * m)
-                st = {n: v[sl] for n, v in st_all.items()}
-                sym = dataclasses.replace(base, placebo_max=base.placebo_max * placebo[sl][:, None])
-                ix = sym.indices(st)
-                ok = (res.status[sl] == 0)[:, None]
-                for measure, scale, rev in need.get(ci, ()):
-                    meas = MEASURES[measure]
-                    x = np.asarray(meas.fn(st, ix), dtype=float)
-                    nlo, nhi = meas.native_scale
-                    x = scale[0] + (x - nlo) * (scale[1] - scale[0]) / (nhi - nlo)
-                    if rev:
-                        x = scale[0] + scale[1] - x
-                    out[(k, ci, measure, scale, rev)] = np.where(ok, x, np.nan)
-        return out
+                    self.need.setdefault(ci, set()).add((t.measure, t.scale, t.reverse))
+        self.n_failed = 0
+
+    # -- simulation -------------------------------------------------------------------------
+    def _inputs(self):
+        """Solver inputs of one block (all used cohorts x n_sim patients), built once.
+
+        Initial states and dose events do not depend on theta; only the calibrated model
+        parameters' columns change between theta rows (see :meth:`_states`).
+        """
+        if getattr(self, "_block", None) is None:
+            patients, regimens = [], []
+            for ci in self._used:
+                patients += self._pops[ci].patients()
+                regimens += [Regimen.parse(self.cohorts[ci].regimen)] * self.n_sim
+            first = min([r.first_day for r in regimens if r.first_day is not None] + [0.0])
+            inductions = [pt.species_preset.induction_day for pt in patients if pt.species_preset.induction != "none"]
+            t0 = min([-RUN_IN, first] + inductions) - (1.0 if inductions or first < -RUN_IN else 0.0)
+            y0, p, ev = build_inputs(patients, regimens, t0)
+            varied = np.array([[name in pt.parameters for name in self._model_names] for pt in patients])
+            self._block = (y0, p, ev, t0, varied)
+        return self._block
+
+    @property
+    def _model_names(self) -> list[str]:
+        return [p.name for p in CALIBRATED if p.kind == "model"]
+
+    def _states(self, theta: np.ndarray) -> tuple[dict, np.ndarray]:
+        """States float64[K, cohorts, m, D] by name, and ok bool[K, cohorts, m].
+
+        One batched solve of K copies of the block. A calibrated model parameter replaces the
+        table default; where the population varies that parameter between patients, each
+        patient's value is scaled by ``theta / default`` (the patient keeps its relative place).
+        """
+        y0, p_base, ev, t0, varied = self._inputs()
+        K = theta.shape[0]
+        p = np.tile(p_base, (K, 1))
+        vary = np.tile(varied, (K, 1))
+        for j_model, name in enumerate(self._model_names):
+            j = names().index(name)
+            q = PARAMETERS[parameter_index(name)]
+            col = PARAMETER_INDEX[name]
+            value = np.repeat(theta[:, j], p_base.shape[0])
+            p[:, col] = np.clip(np.where(vary[:, j_model], p[:, col] * value / q.default, value), q.lower, q.upper)
+        events = tuple(np.tile(e, (K,) + (1,) * (e.ndim - 1)) for e in ev)
+        out_idx = np.array([state_index(n) for n in _STATES], dtype=np.int64)
+        sol = KNEE.solve_ensemble(np.tile(y0, (K, 1)), p, *events, t_out=self.days, out_idx=out_idx, t0=t0,
+                                  options=DEFAULT_OPTIONS)
+        shape = (K, len(self._used), self.n_sim)
+        st = {n: sol.y[:, :, k].reshape(shape + (self.days.size,)) for k, n in enumerate(_STATES)}
+        st["effusion_healthy"] = p[:, PARAMETER_INDEX["effusion_healthy"]].reshape(shape + (1,))
+        ok = (sol.status == 0).reshape(shape)
+        self.n_failed = int((~ok).sum())
+        return st, ok
+
+    # -- observation ------------------------------------------------------------------------
+    @staticmethod
+    def _symptom_models(theta: np.ndarray) -> SymptomModel:
+        """One SymptomModel whose calibrated fields are float64[K, 1, 1] (broadcast over patients, days)."""
+        fields = {p.name: theta[:, j].reshape(-1, 1, 1) for j, p in enumerate(CALIBRATED) if p.kind == "symptom"}
+        return SymptomModel(**fields)
+
+    @staticmethod
+    def _measure(st: dict, ix: dict, measure: str, scale, reverse: bool) -> np.ndarray:
+        meas = MEASURES[measure]
+        x = np.asarray(meas.fn(st, ix), dtype=float)
+        nlo, nhi = meas.native_scale
+        x = scale[0] + (x - nlo) * (scale[1] - scale[0]) / (nhi - nlo)
+        return scale[0] + scale[1] - x if reverse else x
+
+    def _match(self, sym: SymptomModel, st0: dict, trait: np.ndarray, baseline: Baseline | None):
+        """Enrolment weights, expected entry fluctuation and trait shift of one cohort.
+
+        ``st0``: day-0 states float64[K, m, 1]; ``trait`` float64[m] [VAS mm].
+        Returns ``w`` float64[K, m] (rows sum to 1), ``m_fluct`` float64[K, m], ``shift`` float64[K].
+        """
+        K, m = st0["collagen"].shape[:2]
+        quiet = dict(st0, placebo_response=np.zeros_like(st0["placebo_response"]))
+        b = trait.reshape(1, -1, 1)
+        R = sym.indices(dict(quiet, pain_offset=b))["pain"][..., 0]  # [K, m]
+        if baseline is None:
+            target = np.full(K, DEFAULT_ENTRY_PAIN)
+        else:
+            m0 = self._measure(quiet, sym.indices(dict(quiet, pain_offset=b)), *_bl(baseline))[..., 0]
+            m1 = self._measure(quiet, sym.indices(dict(quiet, pain_offset=b + _PAIN_STEP)), *_bl(baseline))[..., 0]
+            slope = np.mean(m1 - m0, axis=1) / _PAIN_STEP
+            slope = np.where(np.abs(slope) > 1e-9, slope, np.nan)
+            target = R.mean(axis=1) + (baseline.value - m0.mean(axis=1)) / slope
+            target = np.where(np.isfinite(target), target, R.mean(axis=1))
+        target = np.clip(target, 0.0, 100.0)
+        sd = FLUCTUATION_SD
+        below = target <= R.mean(axis=1)
+        shift = np.where(below, target - R.mean(axis=1), 0.0)
+
+        def enrolled(c):
+            a = (c[:, None] - R) / sd
+            logq = special.log_ndtr(-a)
+            mills = np.exp(-0.5 * a * a - 0.5 * np.log(2.0 * np.pi) - logq)
+            w = np.exp(logq - logq.max(axis=1, keepdims=True))
+            return w / w.sum(axis=1, keepdims=True), sd * mills
+
+        lo = R.min(axis=1) - 8.0 * sd
+        hi = np.maximum(target, lo + 1.0)
+        for _ in range(48):  # the enrolled mean rises monotonically with the threshold
+            mid = 0.5 * (lo + hi)
+            w, mf = enrolled(mid)
+            high = _wmean(R + mf, w) > target
+            hi, lo = np.where(high, mid, hi), np.where(high, lo, mid)
+        w, mf = enrolled(0.5 * (lo + hi))
+        w = np.where(below[:, None], 1.0 / m, w)
+        mf = np.where(below[:, None], 0.0, mf)
+        return w, mf, shift
+
+    def evaluate(self, theta) -> Prediction:
+        """Expected statistics and contextual loadings of every target (see :class:`Prediction`)."""
+        theta = check_theta(theta)
+        st_all, ok_all = self._states(theta)
+        sym = self._symptom_models(theta)
+        K = theta.shape[0]
+        obs, ctx, weights, slopes = {}, {}, {}, {}
+        for ci in self._used:
+            s = self._slot[ci]
+            c = self.cohorts[ci]
+            st = {n: v[:, s] for n, v in st_all.items()}
+            ok = ok_all[:, s]
+            # A failed patient gets weight 0; finite stand-ins keep 0 * value at 0.
+            st = {n: np.where(np.isfinite(v), v, 1.0) for n, v in st.items()}
+            trait = self._traits[ci]
+            if c.species == "human":
+                st0 = {n: v[..., :1] for n, v in st.items()}
+                w, mf, shift = self._match(sym, st0, trait, c.baseline)
+            else:
+                w, mf, shift = np.full((K, self.n_sim), 1.0 / self.n_sim), np.zeros((K, self.n_sim)), np.zeros(K)
+                trait = np.zeros_like(trait)
+            w = np.where(ok, w, 0.0)
+            w = w / np.maximum(w.sum(axis=1, keepdims=True), 1e-300)
+            weights[ci] = np.where(ok.any(axis=1, keepdims=True), w, np.nan)
+            offset = trait[None, :, None] + shift[:, None, None] + mf[:, :, None] * self._rho[None, None, :]
+            placebo = self._pops[ci].placebo.reshape(1, -1, 1)
+            quiet0 = dict({n: v[..., :1] for n, v in st.items()}, placebo_response=np.zeros((K, self.n_sim, 1)))
+            entry = sym.indices(dict(quiet0, pain_offset=offset[..., :1]))["pain"]
+            full = dict(st, pain_offset=offset, baseline_pain=entry, placebo_multiplier=placebo)
+            ix, ix0 = sym.indices(full), sym.indices(dict(full, placebo_multiplier=0.0 * placebo))
+            up0 = sym.indices(dict(quiet0, pain_offset=offset[..., :1] + _PAIN_STEP))
+            for key in self.need.get(ci, ()):
+                obs[(ci,) + key] = self._measure(full, ix, *key)
+                ctx[(ci,) + key] = obs[(ci,) + key] - self._measure(full, ix0, *key)
+                slopes[(ci,) + key] = (self._measure(quiet0, up0, *key)[..., 0]
+                                       - self._measure(quiet0, sym.indices(dict(quiet0, pain_offset=offset[..., :1])),
+                                                       *key)[..., 0]) / _PAIN_STEP
+        col = {d: i for i, d in enumerate(self.days)}
+        mean = np.full((K, len(self.targets)), np.nan)
+        context = np.zeros((K, len(self.targets)))
+        for i, t in enumerate(self.targets):
+            key = (t.cohort, t.measure, t.scale, t.reverse)
+            ckey = None if t.control is None else (t.control, t.measure, t.scale, t.reverse)
+            j = col[t.day]
+            w = weights[t.cohort]
+            wc = None if ckey is None else weights[t.control]
+            x = obs[key]
+            xc = None if ckey is None else obs[ckey]
+            mean[:, i] = _statistic(t, x[..., 0], x[..., j], w, xc, wc, j, slopes[key], self._rho[j])
+            x_np, xc_np = x - ctx[key], None if ckey is None else xc - ctx[ckey]
+            context[:, i] = mean[:, i] - _statistic(t, x_np[..., 0], x_np[..., j], w, xc_np, wc, j, slopes[key],
+                                                    self._rho[j])
+        return Prediction(mean, np.nan_to_num(context))
 
     def predict(self, theta) -> np.ndarray:
         """float64[K, n_targets]: expected value of every target's statistic under each theta."""
-        theta = check_theta(theta)
-        sims = self.simulate(theta)
-        pred = np.full((theta.shape[0], len(self.targets)), np.nan)
-        col = {d: i for i, d in enumerate(self.days)}
-        for k in range(theta.shape[0]):
-            for i, t in enumerate(self.targets):
-                x = sims[(k, t.cohort, t.measure, t.scale, t.reverse)]
-                pred[k, i] = _statistic(t, x[:, 0], x[:, col[t.day]],
-                                        None if t.control is None else sims[(k, t.control, t.measure, t.scale, t.reverse)][:, col[t.day]])
-        return pred
+        return self.evaluate(theta).mean
 
 
-def _statistic(t: Target, x0: np.ndarray, x: np.ndarray, xc: np.ndarray | None) -> float:
+def _bl(baseline: Baseline):
+    return baseline.measure, baseline.scale, baseline.reverse
+
+
+def _statistic(t: Target, x0, x, w, xc, wc, j, slope, rho) -> np.ndarray:
+    """float64[K]: the statistic of target ``t`` from per-patient values float64[K, m].
+
+    ``x0``/``x``: entry and follow-up values of the arm; ``xc`` (float64[K, m, D]) the
+    comparator's values; ``w``/``wc`` enrolment weights. Medians are taken as means (the
+    expected large-sample statistic of a symmetric within-arm distribution, smooth in theta).
+    """
     s = t.statistic
     with np.errstate(divide="ignore", invalid="ignore"):
-        if s == "mean":
-            return float(np.nanmean(x) if t.anchor is None else t.anchor + np.nanmean(x - x0))
-        if s == "median":
-            return float(np.nanmedian(x) if t.anchor is None else t.anchor + np.nanmedian(x) - np.nanmedian(x0))
-        if s == "mean_change_from_baseline":
-            return float(np.nanmean(x - x0))
-        if s == "median_change_from_baseline":
-            return float(np.nanmedian(x - x0))
+        if s in ("mean", "median"):
+            return _wmean(x, w) if t.anchor is None else t.anchor + _wmean(x - x0, w)
+        if s in ("mean_change_from_baseline", "median_change_from_baseline"):
+            return _wmean(x - x0, w)
         if s == "baseline_minus_followup":
-            return float(np.nanmean(x0 - x))
+            return _wmean(x0 - x, w)
         if s == "mean_difference_vs_control":
-            return float(np.nanmean(x) - np.nanmean(xc))
+            # A contrast of changes (never of levels): baseline imbalance must not decide the sign.
+            return _wmean(x - x0, w) - _wmean(xc[..., j] - xc[..., 0], wc)
         if s == "mean_pct_change_from_baseline":
-            return float(100.0 * np.nanmean(x - x0) / np.nanmean(x0))
+            return 100.0 * _wmean(x - x0, w) / _wmean(x0, w)
+        better = MEASURES[t.measure].higher_is_better != t.reverse
+        gain = (x - x0) if better else (x0 - x)
         if s == "median_pct_improvement":
-            better = MEASURES[t.measure].higher_is_better != t.reverse
-            gain = (x - x0) if better else (x0 - x)
-            return float(100.0 * np.nanmedian(gain / np.maximum(np.abs(x0), 1e-9)))
-    raise ValueError(f"statistic: {s!r}; allowed: {', '.join(('mean', 'median'))} ...")
+            return 100.0 * _wmean(gain / np.maximum(np.abs(x0), 1e-9), w)
+        if s == "responder_pct":
+            # Observed improvement = expected improvement + the change of the fluctuation between the
+            # two visits, SD fluct * sqrt(2 (1 - rho)) in pain, times the measure's slope.
+            sd = np.abs(slope) * FLUCTUATION_SD * np.sqrt(2.0 * max(1.0 - rho, 1e-6))
+            z = (gain - t.threshold * np.abs(x0)) / np.maximum(sd, 1e-9)
+            return 100.0 * _wmean(special.ndtr(z), w)
+    raise ValueError(f"statistic: {s!r}; allowed: mean, median, changes, differences, percent changes, responders")

@@ -1,9 +1,11 @@
 """Which parameters are calibrated, their search box and prior, and the shipped estimate.
 
-Calibrated (log space, uniform prior inside the box): the effect sizes that carry the trial
-signal and that the parameter table marks "to be calibrated" or "magnitude calibrated", plus
-two observation parameters of :class:`~sim.observe.SymptomModel` and the model-discrepancy
-fraction. Every other parameter stays at its literature default (``sim.model.parameters``).
+Calibrated (log space, inside a box): the effect sizes that carry the trial signal and that the
+parameter table marks "to be calibrated" or "magnitude calibrated", three observation
+parameters of :class:`~sim.observe.SymptomModel`, and the parameters of the hierarchical error
+model (:mod:`sim.calibration.errors`). Every other parameter stays at its literature default
+(``sim.model.parameters``). A parameter with a sourced prior has a log-normal prior (median,
+SD of the log) inside the box; the others are uniform in log space.
 
 The box is the parameter table's bounds intersected with [default / 30, default x 30]: about
 1.5 decades either side of the prior guess, wide enough to move trial-scale effects by an
@@ -13,18 +15,18 @@ decade put two parameters on the box edge).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 
 import numpy as np
 
+from sim.data.calibrated import packaged_calibration
 from sim.model.parameters import PARAMETERS, parameter_index
 from sim.observe import SymptomModel
 
 __all__ = ["CalibratedParameter", "CALIBRATED", "CalibrationError", "calibrated_parameters",
-           "calibrated_symptom_model", "calibrated_discrepancy", "posterior_samples", "names", "box"]
+           "calibrated_symptom_model", "error_parameters", "posterior_samples", "names", "box", "ERROR_NAMES",
+           "prior_log_density"]
 
 
 class CalibrationError(ValueError):
@@ -36,7 +38,7 @@ class CalibratedParameter:
     """One calibrated quantity.
 
     ``kind`` is ``model`` (a row of ``sim.model.parameters``), ``symptom`` (a field of
-    ``SymptomModel``) or ``discrepancy`` (model-discrepancy SD as a fraction of the scale range).
+    ``SymptomModel``) or ``error`` (a parameter of the hierarchical error model).
     """
 
     name: str
@@ -46,6 +48,7 @@ class CalibratedParameter:
     upper: float
     unit: str
     source: str
+    prior_sd_log: float | None = None  #: SD of the log-normal prior around ``default``; None = uniform
 
 
 _WIDTH = 30.0  #: half-width of the search box, as a factor around the default
@@ -57,23 +60,50 @@ def _model(name: str, why: str) -> CalibratedParameter:
     return CalibratedParameter(name, "model", q.default, lo, min(q.upper, q.default * _WIDTH), q.unit, why)
 
 
-def _symptom(name: str, unit: str, why: str) -> CalibratedParameter:
+def _symptom(name: str, unit: str, why: str, width: float = _WIDTH, prior_sd_log=None) -> CalibratedParameter:
     d = float(getattr(SymptomModel(), name))
     # Capped at 100: a symptom coefficient beyond the whole VAS range is not physiological.
-    return CalibratedParameter(name, "symptom", d, d / _WIDTH, min(d * _WIDTH, 100.0), unit, why)
+    return CalibratedParameter(name, "symptom", d, d / width, min(d * width, 100.0), unit, why, prior_sd_log)
+
+
+def _error(name: str, default: float, lower: float, upper: float, unit: str, why: str,
+           prior_sd_log: float = 1.0) -> CalibratedParameter:
+    return CalibratedParameter(name, "error", default, lower, upper, unit, why, prior_sd_log)
 
 
 #: The calibrated set, in parameter-vector order.
 CALIBRATED: tuple[CalibratedParameter, ...] = (
-    _symptom("placebo_max", "VAS mm", "contextual response: saline arms of the trials and pooled saline change"),
+    _symptom("placebo_max", "VAS mm", "contextual response at the reference entry pain; prior: IA saline "
+             "improves VAS by 12.1 mm at 3 months (Saltzman 2017) and 13.4 mm up to 6 months (Previtali 2021)",
+             width=4.0, prior_sd_log=0.35),
+    _symptom("placebo_baseline_exponent", "1", "how the contextual response scales with entry pain; prior "
+             "centred on proportionality (baseline pain predicts the placebo response, evidence.md s1.3)",
+             width=10.0, prior_sd_log=0.7),
     _symptom("per_pge2", "VAS mm per x healthy", "nociceptive-mediator weight of pain: every arm's pain level"),
+    _symptom("function_structure_share", "1", "share of structure in function vs pain: WOMAC function and "
+             "KOOS ADL baselines against the pain baselines of the same arms", width=2.5),
     _model("immuno_m1_to_m2", "MSC/EV immunomodulation gain: MSC arms vs control"),
     _model("K_secretome", "secretome half-saturation: MSC dose groups (LAMO2016, KUAH2018, LU2019)"),
     _model("ha_antiinflammatory", "HA anti-inflammatory effect: HA arms (PATEL2013, JOT2018, GEL200)"),
     _model("k_prp_msc_recruitment", "PRP-mobilised endogenous MSCs: PRP arms (PATEL2013, JOT2018, TAVASSOLI2019)"),
-    CalibratedParameter("discrepancy", "discrepancy", 0.05, 0.005, 0.3, "fraction of scale range",
-                        "model-discrepancy SD added to every row's sampling SE (estimated, so coverage is honest)"),
+    _error("delta_symptom", 0.03, 0.003, 0.3, "fraction of scale range",
+           "structural discrepancy of symptom levels and changes (weak prior)"),
+    _error("delta_percent", 0.05, 0.003, 0.5, "fraction of 100%",
+           "structural discrepancy of percent changes and responder rates (weak prior)"),
+    _error("delta_structure", 0.05, 0.003, 0.5, "fraction of scale range",
+           "structural discrepancy of imaging and histology (weak prior)"),
+    _error("delta_contrast", 0.02, 0.002, 0.3, "fraction of scale range",
+           "structural discrepancy of reported between-arm differences (weak prior)"),
+    _error("sd_study", 0.05, 0.003, 0.4, "fraction of scale range",
+           "trial deviation shared by all arms of a study (weak prior)"),
+    _error("sd_arm", 0.03, 0.002, 0.3, "fraction of scale range",
+           "arm deviation shared by its visits and subscales (weak prior)"),
+    _error("tau_context", 0.49, 0.05, 2.0, "SD of log magnitude",
+           "between-trial SD of the contextual magnitude; prior: 95% prediction interval of placebo-arm "
+           "Hedges' g -0.30 to 1.63 gives tau about 0.49 (evidence.md s1.6)", prior_sd_log=0.5),
 )
+
+ERROR_NAMES = tuple(p.name for p in CALIBRATED if p.kind == "error")
 
 
 def names() -> tuple[str, ...]:
@@ -85,13 +115,8 @@ def box() -> tuple[np.ndarray, np.ndarray]:
     return (np.log([p.lower for p in CALIBRATED]), np.log([p.upper for p in CALIBRATED]))
 
 
-@lru_cache(maxsize=1)
 def _packaged() -> dict:
-    ref = resources.files("sim.data").joinpath("calibration/point_estimate.json")
-    try:
-        return json.loads(ref.read_text())
-    except FileNotFoundError:
-        return {}
+    return packaged_calibration()
 
 
 def _estimate() -> dict[str, float]:
@@ -116,9 +141,22 @@ def calibrated_symptom_model() -> SymptomModel:
     return SymptomModel(**{p.name: est[p.name] for p in CALIBRATED if p.kind == "symptom"})
 
 
-def calibrated_discrepancy() -> float:
-    """Calibrated model-discrepancy SD, as a fraction of a measure's scale range."""
-    return _estimate()["discrepancy"]
+def error_parameters(theta: np.ndarray) -> dict[str, np.ndarray]:
+    """Error-model parameters by name, float64[K] each, from natural-scale rows float64[K, P]."""
+    theta = np.atleast_2d(theta)
+    return {p.name: theta[:, j] for j, p in enumerate(CALIBRATED) if p.kind == "error"}
+
+
+def prior_log_density(log_theta: np.ndarray) -> np.ndarray:
+    """float64[K]: log prior of log-parameter rows (log-normal where sourced, else flat; -inf outside the box)."""
+    lo, hi = box()
+    x = np.atleast_2d(log_theta)
+    inside = np.all((x >= lo) & (x <= hi), axis=1)
+    lp = np.zeros(x.shape[0])
+    for j, p in enumerate(CALIBRATED):
+        if p.prior_sd_log is not None:
+            lp -= 0.5 * ((x[:, j] - np.log(p.default)) / p.prior_sd_log) ** 2
+    return np.where(inside, lp, -np.inf)
 
 
 def posterior_samples() -> tuple[tuple[str, ...], np.ndarray]:

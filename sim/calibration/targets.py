@@ -21,6 +21,19 @@ Documented choices
   patient SD is :data:`ASSUMED_SD_FRACTION` of the scale range. SE of a mean = SD / sqrt(n);
   of a median = 1.2533 SD / sqrt(n) (normal asymptotics); of a between-arm difference the
   CI95 width / 3.92, or SD x sqrt(2 / n).
+* Virtual patients are matched to each arm's entry pain: one reported baseline per arm (the
+  first of :data:`MATCHING_MEASURES` the arm reports at day 0, else the study's, else
+  :data:`DEFAULT_ENTRY_PAIN`) is the :class:`Baseline` of its cohort (see
+  :mod:`sim.calibration.forward`); that row is an input and is skipped. Every *other* baseline
+  row is scored as a prediction of the arm's level at entry on that measure.
+* Responder rates ``responder_rate_<measure>_<k>pct`` (percent of patients improving by at least
+  k% of their baseline) are scored where ``<measure>`` has an observation model.
+* Measure aliases (:data:`MEASURE_ALIASES`): a bilateral trial's per-knee VAS is VAS pain; a
+  review's "unspecified" KOOS/WOMAC baseline is read as the pain subscale (the review column is
+  "baseline pain score") on a 0-100 scale, with an extra scale-uncertainty SD of
+  :data:`ALIAS_SCALE_UNCERTAINTY` of the range added to its sampling SE.
+* Rows without a timepoint are scored at the study's stated follow-up (parsed from the arms
+  file: "2-year follow-up", "follow-up about 2 years", ...); without one they are skipped.
 * Pooled estimates (``MD`` and ``mean_change_from_baseline`` with a CI, measure known to
   ``sim.observe``) compare standard regimens (:data:`POOLED_REGIMENS`) on a KL 2-3 population
   at the stated day (midpoint of a window; :data:`POOLED_DAY` where none); their SE is the CI
@@ -30,13 +43,15 @@ Documented choices
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from sim.data import ArmRow, OutcomeRow
 from sim.data.conversions import spread_to_sd
 from sim.observe import MEASURES
 
-__all__ = ["Target", "Skipped", "Cohort", "build_targets", "DEFAULT_N", "ASSUMED_SD_FRACTION",
+__all__ = ["Target", "Skipped", "Cohort", "Baseline", "build_targets", "MATCHING_MEASURES", "MEASURE_ALIASES",
+           "DEFAULT_ENTRY_PAIN", "study_follow_up", "DEFAULT_N", "ASSUMED_SD_FRACTION",
            "POOLED_REGIMENS", "POOLED_DAY", "POOLED_SE_INFLATION", "SCORED_STATISTICS"]
 
 DEFAULT_N = 20  #: patients per arm where neither the row nor the arm states n (as sim.trial.studies)
@@ -55,7 +70,67 @@ POOLED_REGIMENS = {
     "control": "saline(ml=4)@0",
 }
 SCORED_STATISTICS = ("mean", "median", "mean_change_from_baseline", "median_change_from_baseline",
-                     "mean_difference_vs_control", "mean_pct_change_from_baseline", "median_pct_improvement")
+                     "mean_difference_vs_control", "mean_pct_change_from_baseline", "median_pct_improvement",
+                     "responder_pct")
+#: Measures whose baseline matches the virtual patients' entry pain, in order of preference
+#: (pain scales first: the entry criteria of knee-OA trials are pain thresholds).
+MATCHING_MEASURES = ("VAS_pain", "NRS_pain", "WOMAC_pain", "KOOS_pain", "WOMAC_total", "WOMAC_function",
+                     "KOOS_symptoms", "KOOS_ADL", "Lysholm", "IKDC")
+#: Entry pain of a cohort with no reported baseline [VAS mm] (assumed: knee-OA injection trials
+#: enrol at VAS >= 40 mm and report mean baselines of 50-70 mm).
+DEFAULT_ENTRY_PAIN = 60.0
+#: Reported measure -> (measure with an observation model, default scale when unstated).
+MEASURE_ALIASES = {
+    "VAS_pain_left_knee": ("VAS_pain", None), "VAS_pain_right_knee": ("VAS_pain", None),
+    "KOOS_unspecified": ("KOOS_pain", (0.0, 100.0)), "WOMAC_unspecified": ("WOMAC_pain", (0.0, 100.0)),
+}
+#: Extra SD (fraction of the scale range) of a row whose subscale was inferred (assumed).
+ALIAS_SCALE_UNCERTAINTY = 0.10
+_UNSPECIFIED = ("KOOS_unspecified", "WOMAC_unspecified")
+#: Why reported measures without an observation model stay unscored.
+NOT_MODELLED = {
+    "XR_JSW": "radiographic joint-space width: the source's unit and sign convention are unclear (see its notes)",
+    "AQoL4D": "health utility: no mapping from knee symptoms to a utility score is sourced",
+    "MRI_cartilage_volume_lateral_tibial": "compartment volume in mm^3: the joint-scale model has no anatomy",
+    "MRI_cartilage_volume_medial_tibial": "compartment volume in mm^3: the joint-scale model has no anatomy",
+    "MRI_cartilage_volume_patella": "compartment volume in mm^3: the joint-scale model has no anatomy",
+    "responder_rate_meniscal_volume_gt15pct": "meniscal volume: the model has no meniscus",
+    "fibrocartilage_fraction": "tissue-area share of a focal defect: the joint-scale model has no defect geometry",
+    "hyaline_fraction": "tissue-area share of a focal defect: the joint-scale model has no defect geometry",
+    "cartilage_coverage": "arthroscopic coverage of a defect: the joint-scale model has no defect geometry",
+    "lameness_score": "animal gait score: no observation model for gait",
+    "Tegner": "activity level: not a symptom or structure index of the model",
+    "XR_OA_score_Innes": "radiographic animal OA score: no observation model",
+}
+_RESPONDER = re.compile(r"^responder_rate_(?P<measure>.+)_(?P<pct>\d+(?:\.\d+)?)pct$")
+_FOLLOW_UP = (re.compile(r"(\d+(?:\.\d+)?)[- ](year|month|week)s?[- ]follow[- ]up"),
+              re.compile(r"follow[- ]up (?:of |about |approximately )?(\d+(?:\.\d+)?)[- ](year|month|week)s?"))
+_DAYS_PER = {"year": 365.0, "month": 30.4375, "week": 7.0}
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """A reported entry level that the cohort's virtual patients are matched to.
+
+    ``value`` is on ``scale`` (reversed when ``reverse``); ``measure`` has an observation model.
+    ``None`` as a cohort's baseline means :data:`DEFAULT_ENTRY_PAIN` on the VAS.
+    """
+
+    measure: str
+    scale: tuple[float, float]
+    reverse: bool
+    value: float
+
+
+def study_follow_up(arms_of_study) -> float | None:
+    """The study's stated follow-up [day], parsed from the arms' population or notes; None if none."""
+    for a in arms_of_study:
+        for text in (a.population, a.notes):
+            for rx in _FOLLOW_UP:
+                m = rx.search(text or "")
+                if m:
+                    return float(m.group(1)) * _DAYS_PER[m.group(2)]
+    return None
 
 
 @dataclass(frozen=True)
@@ -67,6 +142,7 @@ class Cohort:
     kl_grades: tuple[int, ...]
     age_mean: float
     regimen: str
+    baseline: Baseline | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +170,7 @@ class Target:
     cohort: int
     control: int | None
     anchor: float | None
+    threshold: float | None = None  #: responder rows: least improvement, as a fraction of baseline
 
 
 @dataclass(frozen=True)
@@ -112,12 +189,24 @@ def _scale(measure: str, row_scale) -> tuple[float, float]:
     return (float(lo), float(hi))
 
 
-def _study_cohort(arm: ArmRow, arms_of_study) -> Cohort:
+def _study_cohort(arm: ArmRow, arms_of_study, baseline: Baseline | None = None) -> Cohort:
     kl = next(((a.kl_min, a.kl_max) for a in arms_of_study if a.kl_min is not None and a.kl_max is not None), None)
     grades = tuple(range(kl[0], kl[1] + 1)) if kl else (2, 3)
     ages = [a.age_mean for a in arms_of_study if a.age_mean is not None]
     age = min(max(sum(ages) / len(ages), 40.0), 80.0) if ages else 60.0
-    return Cohort(arm.study_id, arm.species, grades, round(age, 3), str(arm.regimen))
+    return Cohort(arm.study_id, arm.species, grades, round(age, 3), str(arm.regimen),
+                  baseline if arm.species == "human" else None)
+
+
+def _resolve(row: OutcomeRow) -> tuple[str, float | None, tuple | None]:
+    """(measure with an observation model or the reported one, responder threshold, default scale)."""
+    m = _RESPONDER.match(row.measure)
+    if m and m.group("measure") in MEASURES:
+        return m.group("measure"), float(m.group("pct")) / 100.0, None
+    if row.measure in MEASURE_ALIASES:
+        name, scale = MEASURE_ALIASES[row.measure]
+        return name, None, scale
+    return row.measure, None, None
 
 
 def _row_se(row: OutcomeRow, n: int, span: float) -> float:
@@ -167,70 +256,106 @@ def build_targets(arms, outcomes, pooled=(), *, file: str = "outcomes.csv"):
             cohorts.append(c)
         return index[c]
 
+    resolved = [_resolve(r) for r in outcomes]
     # Reversed scales and reported baselines, per arm x measure x scale (x statistic).
     reverse, anchors = {}, {}
-    for r in outcomes:
+    for r, (measure, thr, _) in zip(outcomes, resolved):
         # higher_is_better describes the row's value; it mirrors the measure's direction for levels,
-        # changes and differences, so a mismatch means a reversed scale (median_pct_improvement is
-        # TRUE by definition and says nothing about the scale).
-        if r.measure in MEASURES and r.statistic in SCORED_STATISTICS and r.statistic != "median_pct_improvement" \
-                and r.higher_is_better is not None:
-            reverse[(r.arm_id, r.measure, r.scale)] = r.higher_is_better != MEASURES[r.measure].higher_is_better
-        if r.timepoint_days == 0 and r.statistic in ("mean", "median"):
-            anchors[(r.arm_id, r.measure, r.scale, r.statistic)] = r.value
+        # changes and differences, so a mismatch means a reversed scale (median_pct_improvement and
+        # responder rates are TRUE by definition and say nothing about the scale).
+        if measure in MEASURES and r.statistic in SCORED_STATISTICS and thr is None \
+                and r.statistic != "median_pct_improvement" and r.higher_is_better is not None:
+            reverse[(r.arm_id, measure, r.scale)] = r.higher_is_better != MEASURES[measure].higher_is_better
+        if r.timepoint_days == 0 and r.statistic in ("mean", "median") and thr is None:
+            anchors[(r.arm_id, measure, r.scale, r.statistic)] = r.value
 
     # Unstated VAS scales: levels all <= 10 mean a 0-10 cm scale.
     levels: dict[tuple[str, str], list[float]] = {}
-    for r in outcomes:
-        if r.scale is None and r.statistic in ("mean", "median"):
-            levels.setdefault((r.arm_id, r.measure), []).append(abs(r.value))
+    for r, (measure, thr, _) in zip(outcomes, resolved):
+        if r.scale is None and r.statistic in ("mean", "median") and thr is None:
+            levels.setdefault((r.arm_id, measure), []).append(abs(r.value))
     inferred = {key: (0.0, 10.0) for key, v in levels.items() if key[1] == "VAS_pain" and max(v) <= 10.0}
 
+    def row_scale(r, measure, default):
+        return _scale(measure, r.scale if r.scale is not None else inferred.get((r.arm_id, measure), default))
+
+    # One matching baseline per arm: the first MATCHING_MEASURES row at day 0 (mean before median).
+    matching: dict[str, tuple[int, Baseline]] = {}
+    for rank_stat in ("mean", "median"):
+        for measure_pref in MATCHING_MEASURES:
+            for k, (r, (measure, thr, default)) in enumerate(zip(outcomes, resolved)):
+                if r.arm_id in matching or measure != measure_pref or thr is not None:
+                    continue
+                if r.timepoint_days == 0 and r.statistic == rank_stat and r.measure not in _UNSPECIFIED:
+                    matching[r.arm_id] = (k, Baseline(measure, row_scale(r, measure, default),
+                                                      reverse.get((r.arm_id, measure, r.scale), False), r.value))
+    study_baseline = {}
+    for arm_id, (_, bl) in matching.items():
+        if arm_id in arm_by_id:
+            study_baseline.setdefault(arm_by_id[arm_id].study_id, bl)
+
+    def baseline_of(arm: ArmRow) -> Baseline | None:
+        own = matching.get(arm.arm_id)
+        return own[1] if own else study_baseline.get(arm.study_id)
+
+    matching_rows = {k for k, _ in matching.values()}
     targets, skipped = [], []
-    for k, r in enumerate(outcomes):
+    for k, (r, (measure, thr, default)) in enumerate(zip(outcomes, resolved)):
         key = f"{file} row {k + 2}"
 
         def skip(reason):
             skipped.append(Skipped(key, r.arm_id, r.measure, r.statistic, reason))
 
         arm = arm_by_id.get(r.arm_id)
-        if r.measure not in MEASURES:
-            skip(f"measure {r.measure!r} has no observation model (sim.observe.MEASURES)")
+        statistic = "responder_pct" if thr is not None and r.statistic == "percent" else r.statistic
+        if measure not in MEASURES:
+            skip(f"measure {r.measure!r}: " + NOT_MODELLED.get(r.measure, "no observation model (sim.observe.MEASURES)"))
             continue
-        if r.statistic not in SCORED_STATISTICS:
-            skip(f"statistic {r.statistic!r} has no simulated counterpart (responder definitions vary)")
-            continue
-        if r.timepoint_days is None:
-            skip("timepoint not stated (or pools several follow-ups)")
+        if statistic not in SCORED_STATISTICS:
+            skip(f"statistic {r.statistic!r} has no simulated counterpart")
             continue
         if arm is None:
             skip(f"arm {r.arm_id!r} not in the arms file")
             continue
-        if arm.species != "human" and MEASURES[r.measure].name.startswith(("WOMAC", "VAS", "NRS", "KOOS")):
+        day = r.timepoint_days
+        if day is None:
+            day = study_follow_up(by_study[arm.study_id])
+            if day is None:
+                skip("timepoint not stated and the study states no follow-up")
+                continue
+        if arm.species != "human" and MEASURES[measure].name.startswith(("WOMAC", "VAS", "NRS", "KOOS")):
             skip(f"patient-reported measure in a {arm.species} study")
             continue
-        if r.timepoint_days == 0 and r.statistic in ("mean", "median"):
-            skip("baseline: used as the arm's anchor (arm baselines come from the reported baselines)")
+        if k in matching_rows:
+            skip("baseline: matches the arm's virtual patients to its reported entry level")
             continue
-        if r.timepoint_days <= 0:
-            skip(f"timepoint {r.timepoint_days:g} days: a change or difference needs a follow-up day > 0")
+        if day == 0 and statistic not in ("mean", "median"):
+            skip(f"timepoint 0 days: a {statistic} needs a follow-up day > 0")
             continue
-        scale = _scale(r.measure, r.scale if r.scale is not None else inferred.get((r.arm_id, r.measure)))
+        if day < 0:
+            skip(f"timepoint {day:g} days: before the first intervention")
+            continue
+        scale = row_scale(r, measure, default)
         # Percent statistics live on a 0-100 % axis whatever the instrument's range.
-        span = 100.0 if "pct" in r.statistic else scale[1] - scale[0]
+        span = 100.0 if ("pct" in statistic) else scale[1] - scale[0]
         n = r.n or arm.n_arm or DEFAULT_N
+        se = _row_se(r, n, span) if thr is None else _responder_se(r.value, n)
+        if r.measure in _UNSPECIFIED:
+            se = math.hypot(se, ALIAS_SCALE_UNCERTAINTY * span)
         control = None
-        if r.statistic == "mean_difference_vs_control":
+        if statistic == "mean_difference_vs_control":
             vs = arm_by_id.get(r.vs_arm_id or "")
             if vs is None:
                 skip(f"vs_arm_id {r.vs_arm_id!r} not in the arms file")
                 continue
-            control = cohort_of(_study_cohort(vs, by_study[vs.study_id]))
-        c = cohort_of(_study_cohort(arm, by_study[arm.study_id]))
-        anchor = anchors.get((r.arm_id, r.measure, r.scale, r.statistic)) if r.statistic in ("mean", "median") else None
-        targets.append(Target(key, "outcomes", arm.study_id, r.arm_id, r.vs_arm_id, r.measure, scale,
-                              reverse.get((r.arm_id, r.measure, r.scale), False), float(r.timepoint_days),
-                              r.statistic, float(r.value), _row_se(r, n, span), span, c, control, anchor))
+            control = cohort_of(_study_cohort(vs, by_study[vs.study_id], baseline_of(vs)))
+        c = cohort_of(_study_cohort(arm, by_study[arm.study_id], baseline_of(arm)))
+        anchor = None
+        if statistic in ("mean", "median") and day > 0:
+            anchor = anchors.get((r.arm_id, measure, r.scale, statistic))
+        targets.append(Target(key, "outcomes", arm.study_id, r.arm_id, r.vs_arm_id, measure, scale,
+                              reverse.get((r.arm_id, measure, r.scale), False), float(day),
+                              statistic, float(r.value), se, span, c, control, anchor, thr))
 
     for k, p in enumerate(pooled):
         key = f"pooled.csv row {k + 2}"
@@ -260,6 +385,13 @@ def build_targets(arms, outcomes, pooled=(), *, file: str = "outcomes.csv"):
         targets.append(Target(key, "pooled", p.study_id, a, b, p.measure, scale, False, day, stat,
                               float(p.value), se, scale[1] - scale[0], c, ctrl, None))
     return targets, skipped, cohorts
+
+
+def _responder_se(percent: float, n: int) -> float:
+    """SE of a responder percentage [%]: binomial, with the proportion kept off 0 and 1 by the
+    Agresti-Coull adjustment (a reported 0% or 100% of a small arm is not certain)."""
+    p = (percent / 100.0 * n + 2.0) / (n + 4.0)
+    return 100.0 * math.sqrt(p * (1.0 - p) / (n + 4.0))
 
 
 def _pooled_day(tp) -> float:

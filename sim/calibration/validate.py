@@ -1,9 +1,11 @@
-"""Out-of-sample validation: predict every row of any arms/outcomes pair with 95% intervals.
+"""Out-of-sample validation: predict every row of any arms/outcomes pair, and leave-one-study-out.
 
-The calibrated model and its posterior (package data) simulate every arm of the files; each
-scorable row gets a posterior-predictive 95% interval (parameter uncertainty from the packaged
-posterior draws, plus the row's sampling error from its reported spread and n, plus the
-calibrated model discrepancy). Rows that cannot be scored are listed with the reason.
+:func:`validate` simulates every arm of any arms/outcomes pair in the shared schema with the
+calibrated model and its posterior; each scorable row gets a joint posterior-predictive
+distribution (parameter uncertainty from the packaged posterior draws, plus every term of the
+hierarchical error model). :func:`validate_loso` predicts every packaged study from a model
+calibrated without it (:mod:`sim.calibration.loso`) and scores it against naive references
+(:mod:`sim.calibration.scoring`). Rows that cannot be scored are listed with the reason.
 """
 
 from __future__ import annotations
@@ -12,27 +14,50 @@ import csv
 import io
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from sim.calibration.fit import Problem
-from sim.calibration.likelihood import total_sd
+from sim.calibration.loso import arm_type, loso_predictions
 from sim.calibration.parameters import CALIBRATED, CalibrationError, _estimate, names, posterior_samples
-from sim.calibration.targets import Skipped, Target
+from sim.calibration.targets import POOLED_REGIMENS, Skipped, Target
 
-__all__ = ["ValidationReport", "validate", "predictive_intervals", "sign_comparisons"]
+__all__ = ["ValidationReport", "validate", "validate_loso", "predictive_intervals", "scored_rows", "LosoResult"]
 
-_DELTA = names().index("discrepancy")
-_CONTROL_PRODUCTS = {"saline", "none"}
+_CHANGE_STATISTICS = ("mean_change_from_baseline", "median_change_from_baseline", "mean_pct_change_from_baseline",
+                      "median_pct_improvement", "responder_pct", "baseline_minus_followup",
+                      "mean_difference_vs_control")
+
+
+def scored_rows(problem: Problem, arms) -> tuple[list, np.ndarray]:
+    """Scoring view of the problem's rows, and int64[k] indices of the rows it keeps.
+
+    Follow-up levels without a reported baseline are neither changes nor baselines: they are
+    scored by :func:`validate` (levels) but left out of the change/contrast classes.
+    """
+    from sim.calibration.scoring import ScoredRow  # scoringrules: the calibrate extra
+
+    regimen = {a.arm_id: str(a.regimen) for a in arms}
+    out, keep = [], []
+    for i, t in enumerate(problem.targets):
+        if t.statistic in ("mean", "median") and t.day > 0 and t.anchor is None:
+            continue
+        kind = arm_type(regimen[t.arm_id]) if t.source == "outcomes" else arm_type(POOLED_REGIMENS.get(t.arm_id, ""))
+        stat = "mean_difference_vs_control" if t.statistic == "mean_difference_vs_control" else t.statistic
+        out.append(ScoredRow(t.key, t.study, t.arm_id, t.vs_arm_id, t.measure, stat, t.day, t.span, t.observed,
+                             t.se, t.anchor, kind, t.source))
+        keep.append(i)
+    return out, np.asarray(keep, dtype=np.int64)
 
 
 @dataclass(frozen=True)
 class ValidationReport:
     """Per-row predictions and the summary scores.
 
-    ``predicted``, ``lower``, ``upper``: float64[n] posterior-predictive median and 95% interval.
+    ``predicted``, ``lower``, ``upper``: float64[n] posterior-predictive median and 95% interval;
+    ``samples`` float64[M, n] joint predictive draws; ``arms`` the arms rows (arm types).
     """
 
     targets: list[Target]
@@ -40,7 +65,12 @@ class ValidationReport:
     predicted: np.ndarray
     lower: np.ndarray
     upper: np.ndarray
-    comparisons: list[tuple[str, str, bool]]
+    samples: np.ndarray = field(repr=False, default=None)
+    arms: tuple = field(repr=False, default=())
+
+    @property
+    def _span(self) -> np.ndarray:
+        return np.array([t.span for t in self.targets])
 
     @property
     def inside(self) -> np.ndarray:
@@ -52,12 +82,34 @@ class ValidationReport:
         return float(self.inside.mean()) if self.targets else float("nan")
 
     @property
+    def width95(self) -> float:
+        return float(np.median((self.upper - self.lower) / self._span)) if self.targets else float("nan")
+
+    @property
+    def interval_score(self) -> float:
+        """Mean interval score (alpha 0.05) of every row, as a fraction of its scale range."""
+        from sim.calibration.scoring import score_samples
+
+        obs = np.array([t.observed for t in self.targets]) / self._span
+        return score_samples(obs, self.samples / self._span).mean("interval_score")
+
+    @property
+    def sign(self):
+        """Sign agreement of within-study contrasts of changes (one vote per study x contrast)."""
+        from sim.calibration.scoring import sign_agreement, within_study_contrasts
+
+        problem_rows = _RowView(self.targets)
+        rows, keep = scored_rows(problem_rows, self.arms)
+        con_rows, con_s = within_study_contrasts(rows, self.samples[:, keep])
+        return sign_agreement(con_rows, con_s)
+
+    @property
     def sign_agreement(self) -> float:
-        return float(np.mean([c[2] for c in self.comparisons])) if self.comparisons else float("nan")
+        return self.sign.agreement
 
     def summary_line(self) -> str:
-        return (f"coverage95={self.coverage95:.3f} sign_agreement={self.sign_agreement:.3f} "
-                f"rows={len(self.targets)} skipped={len(self.skipped)}")
+        return (f"coverage95={self.coverage95:.3f} width95={self.width95:.3f} interval_score={self.interval_score:.3f} "
+                f"sign_agreement={self.sign_agreement:.3f} rows={len(self.targets)} skipped={len(self.skipped)}")
 
     def to_csv(self) -> str:
         buf = io.StringIO()
@@ -74,6 +126,13 @@ class ValidationReport:
         return buf.getvalue()
 
 
+class _RowView:
+    """The ``targets`` attribute :func:`scored_rows` needs, from a plain list."""
+
+    def __init__(self, targets):
+        self.targets = targets
+
+
 def _draws(n_draws: int, seed: int) -> np.ndarray:
     _, samples = posterior_samples()
     if samples.shape[0] == 0:
@@ -85,54 +144,15 @@ def _draws(n_draws: int, seed: int) -> np.ndarray:
 
 
 def predictive_intervals(problem: Problem, draws: np.ndarray, *, per_draw: int = 50, seed: int = 0):
-    """Posterior-predictive median and 95% interval of every target: three float64[n] arrays.
+    """Posterior-predictive median and 95% interval of every target, and the expected statistic.
 
-    ``draws`` float64[S, P] natural-scale parameter draws; each contributes ``per_draw`` reported
-    values ``mu + sd * z`` with the row's total SD.
+    ``draws`` float64[S, P] natural-scale parameter draws; each contributes ``per_draw`` joint
+    draws of the reported values from the hierarchical error model. Returns four float64[n].
     """
-    pred = problem.predict(draws)
-    sd = total_sd(problem.se, problem.span, draws[:, _DELTA])
-    z = np.random.default_rng(seed).standard_normal((draws.shape[0], per_draw, pred.shape[1]))
-    y = (pred[:, None, :] + sd[:, None, :] * z).reshape(-1, pred.shape[1])
+    pr = problem.evaluate(draws)
+    y = problem.predictive_samples(draws, per_draw, seed, prediction=pr)
     q = np.nanquantile(y, [0.5, 0.025, 0.975], axis=0)
-    return q[0], q[1], q[2], np.nanmedian(pred, axis=0)
-
-
-def sign_comparisons(problem: Problem, arms, mu: np.ndarray) -> list[tuple[str, str, bool]]:
-    """Between-arm comparisons ``(row key(s), label, right sign?)``.
-
-    Each ``mean_difference_vs_control`` row, and each pair (arm, study control) of follow-up rows
-    of the same measure, scale, day and statistic; the study control is the ``vs_arm_id`` of a
-    between-arm row, else an arm of only saline / no treatment. Pairs with an observed difference
-    of exactly 0 have no sign and are left out.
-    """
-    out = []
-    ts = problem.targets
-    for t, m in zip(ts, mu):
-        if t.statistic == "mean_difference_vs_control" and t.observed != 0:
-            out.append((t.key, f"{t.arm_id} vs {t.vs_arm_id}", bool(np.sign(m) == np.sign(t.observed))))
-    study_arms: dict[str, list] = {}
-    for a in arms:
-        study_arms.setdefault(a.study_id, []).append(a)
-    controls = {}
-    for study, rows in study_arms.items():
-        vs = [t.vs_arm_id for t in ts if t.study == study and t.vs_arm_id and t.source == "outcomes"]
-        inert = [a.arm_id for a in rows if set(a.regimen.products) <= _CONTROL_PRODUCTS]
-        if vs or inert:
-            controls[study] = (vs or inert)[0]
-    idx = {(t.arm_id, t.measure, t.scale, t.day, t.statistic): i for i, t in enumerate(ts) if t.source == "outcomes"}
-    for i, t in enumerate(ts):
-        c = controls.get(t.study)
-        if t.source != "outcomes" or t.statistic == "mean_difference_vs_control" or c is None or t.arm_id == c:
-            continue
-        j = idx.get((c, t.measure, t.scale, t.day, t.statistic))
-        if j is None:
-            continue
-        d_obs, d_pred = t.observed - ts[j].observed, mu[i] - mu[j]
-        if d_obs != 0:
-            out.append((f"{t.key} - {ts[j].key}", f"{t.arm_id} vs {c} {t.measure} day {t.day:g} {t.statistic}",
-                        bool(np.sign(d_pred) == np.sign(d_obs))))
-    return out
+    return q[0], q[1], q[2], np.nanmedian(pr.mean, axis=0)
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -148,7 +168,7 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def validate(arms_csv, outcomes_csv, out=None, *, n_sim: int = 12, n_draws: int = 20, seed: int = 2024,
-             draws: np.ndarray | None = None) -> ValidationReport:
+             draws: np.ndarray | None = None, per_draw: int = 50) -> ValidationReport:
     """Simulate every arm of ``arms_csv`` and score every row of ``outcomes_csv``.
 
     Parameters
@@ -157,7 +177,8 @@ def validate(arms_csv, outcomes_csv, out=None, *, n_sim: int = 12, n_draws: int 
         Files in the shared schema (``sim/data/trials/README.md``); validated on load, errors
         name file, row and field.
     out : path, optional
-        Write the per-row table (scored and skipped rows) as CSV (atomically).
+        Write the per-row table (scored and skipped rows) as CSV (atomically). The folder must
+        exist and be writable; this is checked before anything is computed.
     n_sim : int
         Virtual patients per arm.
     n_draws : int
@@ -171,6 +192,8 @@ def validate(arms_csv, outcomes_csv, out=None, *, n_sim: int = 12, n_draws: int 
     """
     from sim.data import load_arms, load_outcomes
 
+    if out is not None:
+        _check_writable(Path(out))
     arms = load_arms(arms_csv)
     outcomes = load_outcomes(outcomes_csv, arms=arms)
     if not outcomes:
@@ -180,8 +203,76 @@ def validate(arms_csv, outcomes_csv, out=None, *, n_sim: int = 12, n_draws: int 
     theta = _draws(n_draws, seed) if draws is None else np.atleast_2d(np.asarray(draws, dtype=float))
     if theta.shape[1] != len(CALIBRATED):
         raise CalibrationError(f"draws: {theta.shape[1]} columns; allowed: {len(CALIBRATED)} ({', '.join(names())})")
-    med, lo, hi, mu = predictive_intervals(problem, theta, seed=seed)
-    report = ValidationReport(problem.targets, problem.skipped, med, lo, hi, sign_comparisons(problem, arms, mu))
+    pr = problem.evaluate(theta)
+    y = problem.predictive_samples(theta, per_draw, seed, prediction=pr)
+    q = np.nanquantile(y, [0.5, 0.025, 0.975], axis=0)
+    report = ValidationReport(problem.targets, problem.skipped, q[0], q[1], q[2], y, tuple(arms))
     if out is not None:
         _write_atomic(Path(out), report.to_csv())
     return report
+
+
+def _check_writable(path: Path) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise CalibrationError(f"out: folder {str(folder)!r} does not exist; allowed: a path in an existing folder")
+    if not os.access(folder, os.W_OK):
+        raise CalibrationError(f"out: folder {str(folder)!r} is not writable; allowed: a writable folder")
+
+
+@dataclass
+class LosoResult:
+    """Both LOSO variants: ``reports`` and ``predictions`` keyed "without pooled rows" / "with pooled rows"."""
+
+    rows: list
+    reports: dict
+    predictions: dict
+    studies: int
+    seconds: float = 0.0
+
+
+def validate_loso(arms=None, outcomes=None, pooled=None, *, draws: np.ndarray | None = None, n_sim: int = 12,
+                  seed: int = 2024, n_resample: int = 100, per_draw: int = 20, refit: bool = True,
+                  refit_steps: int = 24, n_boot: int = 1000, store_dir=None, progress=None) -> LosoResult:
+    """Leave-one-study-out validation of the calibrated model on the packaged (or given) rows.
+
+    Parameters
+    ----------
+    arms, outcomes, pooled : sequences of rows, optional
+        Default: the packaged files.
+    draws : float64[S, P], optional
+        Posterior draws fitted to the outcome rows only (default: the packaged posterior).
+    n_resample, per_draw : int
+        Left-out posterior draws per study and predictive samples per draw.
+    refit, refit_steps : bool, int
+        Exact refits where the Pareto k exceeds 0.7 (see :mod:`sim.calibration.loso`).
+
+    Returns
+    -------
+    LosoResult
+        The last line of ``sim-validate --loso`` is the "without pooled rows" report's summary.
+    """
+    import time
+
+    from sim.calibration.scoring import score_loso
+    from sim.data import load_arms, load_outcomes, load_pooled
+
+    t0 = time.perf_counter()
+    arms = load_arms() if arms is None else arms
+    outcomes = load_outcomes() if outcomes is None else outcomes
+    pooled = load_pooled() if pooled is None else pooled
+    problem = Problem(arms, outcomes, pooled, n_sim=n_sim, seed=seed)
+    theta = _draws(10**9, seed) if draws is None else np.atleast_2d(np.asarray(draws, dtype=float))
+    rows, keep = scored_rows(problem, arms)
+    outcome_rows = np.array([r.source == "outcomes" for r in rows])
+    rows = [r for r, o in zip(rows, outcome_rows) if o]
+    keep = keep[outcome_rows]
+    reports, preds = {}, {}
+    for use_pooled in (True, False):
+        lp = loso_predictions(problem, theta, use_pooled=use_pooled, n_resample=n_resample, per_draw=per_draw,
+                              seed=seed, refit=refit, refit_steps=refit_steps, store_dir=store_dir,
+                              progress=progress)
+        reports[lp.variant] = score_loso(rows, lp.samples[:, keep], n_boot=n_boot, seed=seed)
+        preds[lp.variant] = lp
+    studies = len({r.study for r in rows})
+    return LosoResult(rows, reports, preds, studies, time.perf_counter() - t0)

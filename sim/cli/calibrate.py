@@ -27,13 +27,16 @@ def run(cfg: DictConfig, out_dir: Path) -> int:
     result = calibrate(out_dir, n_sim=int(cfg.n_sim), seed=int(cfg.seed), maxfev=int(cfg.maxfev),
                        n_walkers=int(cfg.n_walkers), n_steps=int(cfg.n_steps), burn=float(cfg.burn),
                        max_draws=int(cfg.max_draws), n_draws_report=int(cfg.n_draws_report),
-                       checkpoint_every=int(cfg.checkpoint_every), use_pooled=bool(cfg.use_pooled))
+                       checkpoint_every=int(cfg.checkpoint_every), use_pooled=bool(cfg.use_pooled),
+                       progress=lambda line: print(line, flush=True))
     if cfg.package:
         package_result(result, Path(__file__).resolve().parents[1] / "data" / "calibration")
     ident = result["identifiability"]
     print(f"point estimate ({result['point_estimate']['n_evals']} evaluations):")
-    for name, v, w in zip(ident["names"], result["point_estimate"]["values"].values(), ident["width_ratio"]):
-        print(f"  {name:24s} {v:10.4g}   posterior/prior width {w:.2f}")
+    diag = result["diagnostics"]
+    for name, v, w, r, e in zip(ident["names"], result["point_estimate"]["values"].values(), ident["width_ratio"],
+                                diag["rhat"], diag["ess_bulk"]):
+        print(f"  {name:26s} {v:10.4g}   posterior/prior width {w:.2f}   R-hat {r:.2f}   ESS {e:.0f}")
     for a, b, r in ident["correlated_pairs"]:
         print(f"  correlated: {a} ~ {b} (r={r:+.2f})")
     print(f"time {result['seconds']:.1f} s (MCMC {result['mcmc_seconds']:.1f} s); files in {out_dir}")

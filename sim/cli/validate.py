@@ -1,23 +1,41 @@
-"""``sim-validate``: score the calibrated model on any arms/outcomes pair in the shared schema.
+"""``sim-validate``: score the calibrated model on any trial files, or leave one study out.
 
     sim-validate --arms arms.csv --outcomes outcomes.csv [--out predictions.csv]
+    sim-validate --loso [--out-dir loso/] [--no-refit]
 
-Simulates every arm with the calibrated model and its posterior, writes per-row predictions
-with 95% prediction intervals (and every skipped row with its reason) to ``--out``, and prints
-as the last line ``coverage95=<f> sign_agreement=<f> rows=<n scored> skipped=<n>``.
+The first form simulates every arm with the calibrated model and its posterior, writes per-row
+predictions with 95% prediction intervals (and every skipped row with its reason) to ``--out``,
+and prints as the last line
+``coverage95=<x> width95=<x> interval_score=<x> sign_agreement=<x> rows=<n> skipped=<n>``.
+
+``--loso`` predicts every packaged study from the model calibrated without it (importance
+sampling of the packaged posterior, exact refits where the Pareto k is above 0.7), scores the
+predictions against three naive references (no change, the other studies' mean, a
+random-effects meta-analysis by arm type) with bootstrap CIs over studies, writes the table,
+per-row predictions and a figure to ``--out-dir``, and prints as the last line (the variant
+without the pooled meta-analytic rows)
+``interval_score=<x> skill_vs_no_change=<x> skill_vs_loso_mean=<x> skill_vs_meta=<x> coverage95=<x>
+width95_changes=<x> width95_contrasts=<x> sign_agreement=<x> studies=<n> rows=<n>``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="sim-validate", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--arms", required=True, help="arms file (arms.csv schema)")
-    ap.add_argument("--outcomes", required=True, help="outcomes file (outcomes.csv schema)")
+    ap.add_argument("--arms", help="arms file (arms.csv schema)")
+    ap.add_argument("--outcomes", help="outcomes file (outcomes.csv schema)")
     ap.add_argument("--out", default=None, help="write per-row predictions and skipped rows as CSV")
+    ap.add_argument("--loso", action="store_true", help="leave-one-study-out validation on the packaged studies")
+    ap.add_argument("--out-dir", default=None, help="--loso: folder for loso_table.txt, loso_rows.csv, loso.png")
+    ap.add_argument("--no-refit", action="store_true", help="--loso: importance sampling only (no exact refits)")
+    ap.add_argument("--refit-steps", type=int, default=24, help="--loso: emcee steps of an exact refit (default 24)")
+    ap.add_argument("--resample", type=int, default=100, help="--loso: posterior draws per left-out study (default 100)")
     ap.add_argument("--n-sim", type=int, default=12, help="virtual patients per arm (default 12)")
     ap.add_argument("--draws", type=int, default=20, help="posterior draws for the intervals (default 20)")
     ap.add_argument("--seed", type=int, default=2024)
@@ -25,19 +43,28 @@ def _parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _fail(message: str) -> int:
+    print(f"sim-validate: error: {message}", file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.loso and (args.arms or args.outcomes):
+        return _fail("--loso uses the packaged studies; allowed: --loso alone, or --arms A --outcomes O")
+    if not args.loso and not (args.arms and args.outcomes):
+        return _fail("give --arms and --outcomes (any files in the shared schema), or --loso")
+    if args.n_sim < 2 or args.draws < 1 or args.resample < 2 or args.refit_steps < 2:
+        return _fail("--n-sim must be >= 2, --draws >= 1, --resample >= 2 and --refit-steps >= 2")
+    if args.loso:
+        return _loso(args)
     import sim  # noqa: F401  (configures the kernel cache)
     from sim.calibration import validate
 
-    if args.n_sim < 2 or args.draws < 1:
-        print("sim-validate: --n-sim must be >= 2 and --draws >= 1", file=sys.stderr)
-        return 2
     try:
         report = validate(args.arms, args.outcomes, args.out, n_sim=args.n_sim, n_draws=args.draws, seed=args.seed)
     except (ValueError, OSError) as exc:
-        print(f"sim-validate: error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
     reasons: dict[str, int] = {}
     for s in report.skipped:
         reasons[s.reason] = reasons.get(s.reason, 0) + 1
@@ -48,6 +75,32 @@ def main(argv: list[str] | None = None) -> int:
     if args.out:
         print(f"predictions written to {args.out}")
     print(report.summary_line())
+    return 0
+
+
+def _loso(args) -> int:
+    out_dir = Path(args.out_dir or "loso")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return _fail(f"--out-dir: {exc.strerror or exc}: {str(out_dir)!r}; allowed: a writable folder")
+    if not os.access(out_dir, os.W_OK):
+        return _fail(f"--out-dir: {str(out_dir)!r} is not writable; allowed: a writable folder")
+    import sim  # noqa: F401  (configures the kernel cache)
+    from sim.calibration.report import write_loso_outputs
+    from sim.calibration.validate import validate_loso
+
+    print("sim-validate: leave-one-study-out on the packaged studies (importance sampling of the packaged "
+          "posterior; exact refits where the Pareto k > 0.7)", flush=True)
+    try:
+        result = validate_loso(n_sim=args.n_sim, seed=args.seed, n_resample=args.resample, refit=not args.no_refit,
+                               refit_steps=args.refit_steps, store_dir=out_dir,
+                               progress=lambda line: print(line, flush=True))
+        lines = write_loso_outputs(result, out_dir)
+    except (ValueError, OSError) as exc:
+        return _fail(str(exc))
+    for line in lines:
+        print(line)
     return 0
 
 

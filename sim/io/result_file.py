@@ -10,6 +10,7 @@
 /events/<arm>/...      day, state, mul, add of every state jump
 /status/code           int64[A]; /status/message str[A]; /solver/<stat> int64[A]
 /covariates/<name>     per-arm patient covariates
+/symptom_model         attrs: the observation (symptom) model's coefficients the outcomes were computed with
 """
 
 from __future__ import annotations
@@ -61,4 +62,6 @@ def result_tree(result, arm_names, outcomes: dict, attrs: dict) -> dict:
     tree["status"] = {"code": np.asarray(result.status), "message": list(result.messages)}
     tree["solver"] = {k: np.asarray(v) for k, v in result.solver_stats.items()}
     tree["covariates"] = {k: np.asarray(v) for k, v in result.covariates.items()}
+    tree["symptom_model"] = {"@attrs": {"description": "coefficients of sim.observe.SymptomModel used for "
+                                        "/outcomes", **dict(result.symptoms)}}
     return tree

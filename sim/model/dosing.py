@@ -46,9 +46,20 @@ STEROID_POTENCY: dict[str, float] = {
 }
 
 #: Strength of the contextual (placebo) response set by each kind of intervention: an
-#: intra-articular injection or surgery sets it to 1; oral drugs and exercise to 0.5
-#: (IA placebo beats oral placebo: Bannuru 2015, models.md s6).
+#: intra-articular injection or surgery adds 1 to the expectation drive; oral drugs and exercise
+#: 0.5 (IA placebo beats oral placebo: Bannuru 2015, Ann Intern Med 162:46; evidence.md s1.4).
 PLACEBO_STRENGTH = {"injection": 1.0, "surgery": 1.0, "oral": 0.5}
+
+#: Ceiling of the expectation drive. A repeat intervention adds its strength with saturation,
+#: ``drive -> drive + s (1 - drive / cap)`` (an affine jump), instead of resetting the drive:
+#: a second injection renews and somewhat deepens the expectation, a tenth adds little. Assumed:
+#: no quantitative data on repeat-injection placebo responses were found (evidence.md s1.5).
+PLACEBO_DRIVE_CAP = 2.0
+
+#: Length of an oral NSAID course [day]. The shared grammar writes a continuous co-intervention
+#: as one event on its first day and states no duration; assumed: a 4-week prescribed course,
+#: after which the drug no longer acts (the expectation it set wanes on its own time scale).
+NSAID_COURSE_DAYS = 28.0
 
 SURGERY_JUMPS: dict[str, tuple[tuple[str, float, float], ...]] = {
     # Surgical trauma enters as a surge of debris/DAMPs (fragments, x healthy level), which recruits
@@ -119,7 +130,7 @@ def _amount(event: DoseEvent, key: str, unknown: list) -> float:
 
 def _placebo(day: float, kind: str) -> list[Jump]:
     strength = PLACEBO_STRENGTH[kind]
-    return [Jump(day, "placebo_drive", 0.0, strength)]
+    return [Jump(day, "placebo_drive", 1.0 - strength / PLACEBO_DRIVE_CAP, strength)]
 
 
 def plan_regimen(regimen: Regimen | str) -> DosePlan:
@@ -158,7 +169,8 @@ def plan_regimen(regimen: Regimen | str) -> DosePlan:
         elif ev.product == "surgery":
             jumps += [Jump(d, s, m, ad) for s, m, ad in SURGERY_JUMPS[a["kind"]]] + _placebo(d, "surgery")
         elif ev.product == "nsaid":
-            jumps += [Jump(d, "antiinflammatory", 0.0, 0.5)] + _placebo(d, "oral")
+            jumps += [Jump(d, "antiinflammatory", 0.0, 0.5), Jump(d + NSAID_COURSE_DAYS, "antiinflammatory", 0.0, 0.0)]
+            jumps += _placebo(d, "oral")
         elif ev.product == "exercise":
             jumps += [Jump(d, "anabolic", 0.0, 0.3)] + _placebo(d, "oral")
         elif ev.product in ("antiinflam", "anabolic"):

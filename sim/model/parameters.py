@@ -231,10 +231,15 @@ PARAMETERS: tuple[Q, ...] = (
       _CAL),
     Q("anabolic_emax", 1.0, "1", 0, 100, "Gain of the generic anabolic stimulus", _CAL),
     Q("half_life_scaffold", 60.0, "day", 0.1, 1e4, "Degradation of a delivered scaffold", "assumed"),
-    Q("k_placebo_onset", 0.07, "1/day", 1e-3, 100, "Onset of the contextual response (two weeks)",
-      "parameters.csv:IA_saline_VAS_3mo"),
-    Q("k_placebo_offset", 0.00185, "1/day", 0, 10, "Waning of the contextual response (lasts 6-12 months)",
-      "parameters.csv:IA_saline_SMD_short (6-12 months -0.61 vs -0.68 at 3 months)"),
+    Q("k_placebo_onset", 0.05, "1/day", 1e-3, 100,
+      "Onset of the contextual response (90% of its maximum in about 6.6 weeks)",
+      "model-based meta-analysis of 130 placebo arms: 90% of the maximal placebo response in 5-7 weeks "
+      "(evidence.md s1.2 [R6]); k = ln(10) / 46 days"),
+    Q("k_placebo_offset", 0.00095, "1/day", 0, 10,
+      "Waning of the contextual expectation (half-life 24 months: sustained over 6-12 months)",
+      "within-arm SMD of IA saline -0.68 at <=3 months and -0.61 at 6-12 months (Altman 2016, "
+      "parameters.csv:IA_saline_SMD_short; evidence.md s1.1 derives a half-life of 19-64 months); 24 months "
+      "taken inside that range"),
 )
 
 PARAMETER_NAMES: tuple[str, ...] = tuple(q.name for q in PARAMETERS)

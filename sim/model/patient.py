@@ -8,13 +8,13 @@ knee settles into the disease state that its structure, load and phenotype imply
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
 import numpy as np
 
+from sim.data.calibrated import calibrated_values
 from sim.model.parameters import PARAMETERS, PARAMETER_INDEX, parameter_index
 from sim.model.species import Species, get_species
 from sim.model.states import STATES, state_index
@@ -34,25 +34,14 @@ KL_STRUCTURE: dict[int, tuple[float, float]] = {
 }
 
 
-def defaults_mode() -> str:
-    """``calibrated`` (default) or ``literature``, from the environment variable SIM_DEFAULTS."""
-    mode = os.environ.get("SIM_DEFAULTS", "calibrated")
-    if mode not in ("calibrated", "literature"):
-        raise ValueError(f"SIM_DEFAULTS: {mode!r} is not allowed; allowed: calibrated, literature")
-    return mode
-
-
 def calibrated_defaults() -> dict[str, float]:
     """Calibrated parameter values shipped in ``sim/data/calibration`` (empty in literature mode).
 
     They replace the literature defaults of the few effect-size parameters the calibration fits;
     ``SIM_DEFAULTS=literature`` runs the model with the table's literature values only.
     """
-    if defaults_mode() == "literature":
-        return {}
-    from sim.calibration.parameters import calibrated_parameters  # lazy: calibration imports simulate
-
-    return calibrated_parameters()
+    names = {q.name for q in PARAMETERS}
+    return {k: v for k, v in calibrated_values().items() if k in names}
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,12 @@ def _inputs(result, symptoms: SymptomModel):
     return st, symptoms.indices(st)
 
 
+def _symptoms_of(result) -> SymptomModel:
+    """The symptom model a result was simulated with (the current default for older results)."""
+    recorded = dict(getattr(result, "symptoms", {}) or {})
+    return SymptomModel(**recorded) if recorded else default_symptom_model()
+
+
 def observe(result, measure: str, scale: tuple[float, float] | None = None,
             symptoms: SymptomModel | None = None) -> np.ndarray:
     """Values of ``measure`` for every patient and output time, float64[N, T].
@@ -124,7 +130,7 @@ def observe(result, measure: str, scale: tuple[float, float] | None = None,
         m = MEASURES[measure]
     except KeyError:
         raise ValueError(f"measure: unknown measure {measure!r}; allowed: {', '.join(MEASURES)}") from None
-    st, ix = _inputs(result, symptoms or default_symptom_model())
+    st, ix = _inputs(result, symptoms or _symptoms_of(result))
     values = np.asarray(m.fn(st, ix), dtype=float)
     if scale is not None:
         lo, hi = (float(v) for v in scale)
@@ -137,5 +143,5 @@ def observe(result, measure: str, scale: tuple[float, float] | None = None,
 
 def observe_all(result, symptoms: SymptomModel | None = None) -> dict[str, np.ndarray]:
     """Every measure on its native scale: name -> float64[N, T]."""
-    st, ix = _inputs(result, symptoms or default_symptom_model())
+    st, ix = _inputs(result, symptoms or _symptoms_of(result))
     return {name: np.asarray(m.fn(st, ix), dtype=float) for name, m in MEASURES.items()}

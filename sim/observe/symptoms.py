@@ -12,21 +12,40 @@ with sources; the symptom-specific ones are calibrated against the trial outcome
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
+from sim.data.calibrated import calibrated_values
+
 
 @dataclass(frozen=True)
 class SymptomModel:
-    """Coefficients of the symptom indices (all on a 0-100 'worse is higher' scale)."""
+    """Coefficients of the symptom indices (all on a 0-100 'worse is higher' scale).
+
+    The contextual (placebo) response of a patient with baseline pain ``P0`` [VAS mm] is::
+
+        placebo_max * multiplier * clip(P0 / placebo_reference_pain, 0.1, 3) ** placebo_baseline_exponent
+                    * placebo_response(t)
+
+    so patients (and trials) with more pain at entry improve more under any ritual of care
+    (baseline pain predicts the placebo response: OR 1.054 per point, r = -0.43 between baseline
+    and change, evidence.md s1.3 [R10]; baseline WOMAC is a covariate of the MBMA [R6]). The
+    exponent is calibrated.
+    """
 
     base: float = 8.0  # assumed: residual pain of a knee without synovitis or damage
     per_synovitis_unit: float = 3.15  # VAS mm per unit synovitis score: parameters.csv:pain_per_synovitis_unit
     per_pge2: float = 9.0  # to be calibrated: nociceptive mediators (PGE2/IL-6/NGF axis)
     per_effusion: float = 4.0  # to be calibrated: weak link (parameters.csv:RR_pain_effusion_synovitis_grade)
     per_lost_volume: float = 55.0  # VAS mm per unit lost cartilage volume: parameters.csv:pain_per_0p1mm_cartilage_loss
-    placebo_max: float = 14.0  # VAS mm at the peak of the contextual response: parameters.csv:IA_saline_VAS_3mo
+    # VAS mm at the peak of the contextual response for a patient at the reference baseline pain:
+    # IA saline improves VAS by 12.1 mm at 3 months (Saltzman 2017, parameters.csv:IA_saline_VAS_3mo)
+    # and 13.4 mm up to 6 months (Previtali 2021, evidence.md s1.1 [R3]); calibrated around 13.
+    placebo_max: float = 13.0
+    placebo_reference_pain: float = 60.0  # VAS mm: typical baseline of the trials behind placebo_max
+    placebo_baseline_exponent: float = 1.0  # calibrated; 1 = proportional to baseline pain
     synovitis_half: float = 0.3  # M1 level giving half the maximal synovitis score (assumed)
     function_structure_share: float = 0.35  # assumed: function weighs structure more than pain does
 
@@ -35,29 +54,47 @@ class SymptomModel:
         m1 = np.clip(m1, 0.0, None)
         return 9.0 * m1 / (self.synovitis_half + m1)
 
+    def contextual_scale(self, baseline_pain) -> np.ndarray:
+        """Multiplier of ``placebo_max`` for patients with ``baseline_pain`` [VAS mm] (any shape)."""
+        ratio = np.clip(np.asarray(baseline_pain, dtype=float) / self.placebo_reference_pain, 0.1, 3.0)
+        return ratio ** self.placebo_baseline_exponent
+
     def indices(self, st: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Latent indices from states (arrays of any common shape)."""
+        """Latent indices from states (arrays of any common shape, usually float64[N, T]).
+
+        Optional entries of ``st`` (broadcastable against the states):
+
+        ``pain_offset`` [VAS mm]
+            The patient's stable pain trait plus any expected fluctuation, added to the
+            disease-driven pain before the contextual response.
+        ``placebo_multiplier`` [1]
+            The patient's contextual responsiveness (mean 1).
+        ``baseline_pain`` [VAS mm]
+            Pain at entry, which scales the contextual response; by default the first column
+            of a 2-D array (the first output time: simulations start at entry, day 0), and no
+            scaling for other shapes.
+        """
         lost = np.clip(1.0 - (st["collagen"] + st["repair_tissue"]), 0.0, 1.0)
         synovitis = self.synovitis_score(st["macrophage_m1"])
         effusion_excess = np.clip(st["effusion"] / st["effusion_healthy"] - 1.0, 0.0, None)
-        placebo = self.placebo_max * st["placebo_response"]
         inflammatory = (self.per_synovitis_unit * synovitis + self.per_pge2 * (st["pge2"] - 1.0)
                         + self.per_effusion * effusion_excess)
-        pain = np.clip(self.base + inflammatory + self.per_lost_volume * lost - placebo, 0.0, 100.0)
+        raw = self.base + inflammatory + self.per_lost_volume * lost + st.get("pain_offset", 0.0)
+        baseline = st.get("baseline_pain")
+        if baseline is None:
+            baseline = raw[:, :1] if np.ndim(raw) == 2 else self.placebo_reference_pain
+        scale = self.contextual_scale(np.clip(baseline, 0.0, 100.0))
+        placebo = self.placebo_max * st.get("placebo_multiplier", 1.0) * scale * st["placebo_response"]
+        pain = np.clip(raw - placebo, 0.0, 100.0)
         s = self.function_structure_share
         function = np.clip((1 - s) * pain + s * 100.0 * np.clip(2.0 * lost + 0.3 * (1 - st["aggrecan"]), 0, 1)
                            - 0.2 * placebo, 0.0, 100.0)
         stiffness = np.clip(0.6 * pain + 0.4 * 100.0 * np.clip(effusion_excess / 2.0, 0, 1), 0.0, 100.0)
         return {"pain": pain, "function": function, "stiffness": stiffness, "synovitis": synovitis,
-                "lost_volume": lost}
+                "lost_volume": lost, "contextual": placebo}
 
 
 def default_symptom_model() -> SymptomModel:
     """The calibrated symptom model (``SIM_DEFAULTS=literature``: the literature coefficients)."""
-    from sim.model.patient import defaults_mode
-
-    if defaults_mode() == "literature":
-        return SymptomModel()
-    from sim.calibration.parameters import calibrated_symptom_model  # lazy: avoids an import cycle
-
-    return calibrated_symptom_model()
+    fields = {f.name for f in dataclasses.fields(SymptomModel)}
+    return SymptomModel(**{k: v for k, v in calibrated_values().items() if k in fields})

@@ -1,0 +1,111 @@
+"""Files of a leave-one-study-out validation: table, per-row predictions and a figure.
+
+``loso_table.txt``  both variants' score tables and the folds (method, Pareto k)
+``loso_rows.csv``   every scored row of the variant without pooled rows: class, observed,
+                    predictive median and 50/95% intervals (row scale)
+``loso.png``        observed vs predicted (changes; contrasts), PIT histogram, coverage curve
+
+Written atomically (temporary name, then rename).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["write_loso_outputs", "loso_summary_lines"]
+
+_MAIN = "without pooled rows"
+
+
+def _atomic_write(path: Path, write) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def loso_summary_lines(result) -> list[str]:
+    """Printable report: folds, both variants' tables, and the summary lines (main variant last)."""
+    lines = []
+    lp = result.predictions[_MAIN]
+    refits = [f for f in lp.folds if f.method == "refit"]
+    lines.append(f"folds: {len(lp.folds)} studies left out, {len(refits)} refitted exactly "
+                 f"(Pareto k > 0.7: {', '.join(f.study for f in refits) or 'none'})")
+    for f in lp.folds:
+        lines.append(f"  {f.study:<22} {f.method:<6} k={f.pareto_k:5.2f}")
+    for variant in sorted(result.reports, key=lambda v: v == _MAIN):
+        lines.append("")
+        lines.append(f"leave-one-study-out, calibration {variant}:")
+        lines += ["  " + x for x in result.reports[variant].table()]
+    lines.append("")
+    for variant in sorted(result.reports, key=lambda v: v == _MAIN):
+        line = result.reports[variant].summary_line_loso(result.studies, result.rows)
+        lines.append(line if variant == _MAIN else f"[{variant}] {line}")
+    return lines
+
+
+def _rows_csv(result) -> str:
+    rep = result.reports[_MAIN]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["row", "study", "class", "arm_id", "vs_arm_id", "measure", "statistic", "day", "span", "observed",
+                "median", "pi50_low", "pi50_high", "pi95_low", "pi95_high"])
+    for name in ("baseline", "change", "contrast"):
+        c = rep.classes.get(name)
+        if c is None:
+            continue
+        m = c.model
+        for i, r in enumerate(c.rows):
+            s = r.span
+            w.writerow([r.key, r.study, name, r.arm_id, r.vs_arm_id or "", r.measure, r.statistic, f"{r.day:g}",
+                        f"{s:g}", f"{c.observed[i] * s:.6g}", f"{m.median[i] * s:.6g}", f"{m.lower[0.5][i] * s:.6g}",
+                        f"{m.upper[0.5][i] * s:.6g}", f"{m.lower[0.95][i] * s:.6g}", f"{m.upper[0.95][i] * s:.6g}"])
+    return buf.getvalue()
+
+
+def _figure(result, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sim.calibration.scoring import NOMINAL
+    from sim.plotting.validation import plot_coverage_curve, plot_observed_vs_predicted, plot_pit
+
+    rep = result.reports[_MAIN]
+    fig, axes = plt.subplots(1, 4, figsize=(19, 4.8))
+    for ax, name in zip(axes[:2], ("change", "contrast")):
+        c = rep.classes[name]
+        m = c.model
+        span = np.array([r.span for r in c.rows])
+        plot_observed_vs_predicted(c.rows, m.median * span, m.lower[0.95] * span, m.upper[0.95] * span, ax=ax,
+                                   label=f"{name}s ({len(c.rows)} rows, {c.studies} studies)")
+    both = rep.classes["change+contrast"]
+    plot_pit(both.model.pit, ax=axes[2])
+    plot_coverage_curve(np.asarray(NOMINAL), both.coverage, ax=axes[3])
+    fig.suptitle("Leave-one-study-out predictions of the packaged trials (calibration without pooled rows)")
+    fig.tight_layout()
+    _atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
+    plt.close(fig)
+
+
+def write_loso_outputs(result, out_dir) -> list[str]:
+    """Write the table, rows and figure into ``out_dir``; return the printable report lines."""
+    out_dir = Path(out_dir)
+    lines = loso_summary_lines(result)
+    lines.insert(-2, f"time {result.seconds:.0f} s; files: loso_table.txt, loso_rows.csv, loso.png in {out_dir}")
+    text = "\n".join(lines) + "\n"
+    _atomic_write(out_dir / "loso_table.txt", lambda tmp: Path(tmp).write_text(text))
+    _atomic_write(out_dir / "loso_rows.csv", lambda tmp: Path(tmp).write_text(_rows_csv(result)))
+    _figure(result, out_dir / "loso.png")
+    return lines
