@@ -42,15 +42,19 @@ __all__ = ["ErrorStructure", "ERROR_CLASSES", "WITHIN_ARM_SAMPLING_CORRELATION",
 #: Correlation of the sampling errors of two rows of the same arm (same patients), assumed.
 WITHIN_ARM_SAMPLING_CORRELATION = 0.5
 
-#: Statistic classes, each with its own structural-discrepancy SD (``delta_<class>``).
-ERROR_CLASSES = ("symptom", "percent", "structure", "contrast")
+#: Statistic classes, each with its own structural-discrepancy SD (``delta_<class>``). Entry
+#: levels (day 0) are a class of their own: predicting one measure's baseline from another's
+#: tests the observation model's cross-measure mapping, not the response to treatment.
+ERROR_CLASSES = ("symptom", "percent", "structure", "contrast", "baseline")
 
 _STRUCTURE_PREFIXES = ("MRI_", "XR_", "OARSI", "Mankin", "cartilage_", "repair_", "hyaline", "fibrocartilage",
                        "synovitis", "meniscal")
 
 
-def statistic_class(measure: str, statistic: str) -> str:
-    """The discrepancy class of a row: ``contrast``, ``percent``, ``structure`` or ``symptom``."""
+def statistic_class(measure: str, statistic: str, day: float = 1.0) -> str:
+    """The discrepancy class of a row: ``contrast``, ``baseline``, ``percent``, ``structure`` or ``symptom``."""
+    if day == 0:
+        return "baseline"
     if statistic == "mean_difference_vs_control":
         return "contrast"
     if "pct" in statistic or statistic in ("responder_rate", "percent"):
@@ -110,7 +114,7 @@ class ErrorStructure:
             sampling = corr * np.outer(se, se)
             pooled = ts[0].source != "outcomes"
             study_load = np.where(contrast | pooled, 0.0, span)
-            classes = np.array([ERROR_CLASSES.index(statistic_class(t.measure, t.statistic)) for t in ts])
+            classes = np.array([ERROR_CLASSES.index(statistic_class(t.measure, t.statistic, t.day)) for t in ts])
             blocks.append(_Block(rows, sampling, study_load, arm_load, classes))
         self.blocks = tuple(blocks)
         self.span = np.array([t.span for t in targets])

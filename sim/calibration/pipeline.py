@@ -16,18 +16,25 @@ from sim.calibration.fit import (Problem, chain_diagnostics, identifiability, po
 from sim.calibration.parameters import CALIBRATED, names
 from sim.calibration.validate import ValidationReport
 
-__all__ = ["calibrate", "package_result"]
+__all__ = ["calibrate", "package_result", "install_calibration", "PACKAGE_DATA_DIR"]
+
+#: Where the shipped calibration lives (read by ``sim.data.calibrated``).
+PACKAGE_DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "calibration"
 
 
-def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, n_walkers: int = 30,
+def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, n_walkers: int = 28,
               n_steps: int = 100, burn: float = 0.5, max_draws: int = 200, n_draws_report: int = 20,
               checkpoint_every: int = 5, use_pooled: bool = False, arms=None, outcomes=None, pooled=None,
-              figures: bool = True, progress=None) -> dict:
+              figures: bool = True, progress=None, start_chain=None) -> dict:
     """Run the calibration; write ``chain.h5`` (resumable), ``calibration.h5``, ``fit_rows.csv``, ``fit_report.png``.
 
     By default the posterior is fitted to the trial rows only (``use_pooled=False``): the pooled
     meta-analytic rows do not list their trials, so leave-one-study-out validation adds them
     by importance weighting instead (:mod:`sim.calibration.loso`).
+
+    ``start_chain``: a previous run's ``chain.h5``; its walkers (the higher-posterior half of its
+    last half, picked at random; parameters it lacks start at their defaults) start the new
+    chain and its best point replaces the Nelder-Mead search (a warm start after a model change).
 
     Returns a dict with the point estimate, posterior draws float64[S, P], the identifiability
     report, ArviZ chain diagnostics, the training-row :class:`ValidationReport` and timings.
@@ -43,14 +50,18 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
     pooled = (load_pooled() if pooled is None else pooled) if use_pooled else ()
     problem = Problem(arms, outcomes, pooled, n_sim=n_sim, seed=seed)
     say = progress or (lambda line: None)
-    say(f"calibrate: {len(problem.targets)} rows, {len(problem.studies)} blocks, {len(names())} parameters; "
-        f"point estimate ({maxfev} evaluations at most)")
-    est = point_estimate(problem, maxfev=maxfev)
+    say(f"calibrate: {len(problem.targets)} rows, {len(problem.studies)} blocks, {len(names())} parameters")
+    start_positions = None
+    if start_chain is not None:
+        start_positions, est = _warm_start(problem, start_chain, n_walkers, seed)
+    else:
+        est = point_estimate(problem, maxfev=maxfev)
     say(f"calibrate: point estimate after {time.perf_counter() - t0:.0f} s; emcee {n_walkers} walkers x {n_steps} steps")
     config = dict(n_sim=n_sim, seed=seed, maxfev=maxfev, n_walkers=n_walkers, n_steps=n_steps, burn=burn,
                   use_pooled=use_pooled)
     chain = run_mcmc(problem, out_dir / "chain.h5", n_walkers=n_walkers, n_steps=n_steps, seed=seed,
-                     start=est["values"], checkpoint_every=checkpoint_every, config=config)
+                     start=est["values"], checkpoint_every=checkpoint_every, config=config,
+                     start_positions=start_positions)
     draws = posterior_draws(chain, burn=burn, max_draws=max_draws, seed=seed)
     ident = identifiability(draws)
     diag = chain_diagnostics(chain, burn=burn)
@@ -67,7 +78,8 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
     write_tree(out_dir / "calibration.h5", {
         "@attrs": {"description": "calibration of the knee model against the packaged trial data",
                    "seconds": seconds, "coverage95_training": report.coverage95,
-                   **{k: str(v) for k, v in config.items()}},
+                   "sign_agreement_training": report.sign_agreement, "rows_scored": len(report.targets),
+                   "rows_skipped": len(report.skipped), **{k: str(v) for k, v in config.items()}},
         "names": list(names()),
         "point_estimate": np.array([est["values"][n] for n in names()]),
         "posterior_samples": draws,
@@ -95,30 +107,100 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
             "seconds": seconds, "mcmc_seconds": chain.seconds, "config": config, "problem": problem}
 
 
+def _warm_start(problem, chain_h5, n_walkers: int, seed: int):
+    from sim.calibration.parameters import CalibrationError
+    from sim.io import read_tree
+
+    tree = read_tree(chain_h5)
+    old = [str(n) for n in tree["names"]]
+    chain, logp = np.asarray(tree["chain"]), np.asarray(tree["log_prob"])
+    half = chain[chain.shape[0] // 2:].reshape(-1, chain.shape[2])
+    lp = logp[logp.shape[0] // 2:].ravel()
+    good = half[lp >= np.median(lp)]
+    if good.shape[0] < n_walkers:
+        raise CalibrationError(f"start_chain: {good.shape[0]} usable positions; allowed: a chain with at least "
+                               f"{2 * n_walkers} draws in its last half")
+    pick = good[np.random.default_rng(seed).choice(good.shape[0], n_walkers, replace=False)]
+    default = np.log([p.default for p in CALIBRATED])
+    pos = np.tile(default, (n_walkers, 1))
+    jitter = 0.05 * np.random.default_rng(seed + 1).standard_normal(pos.shape)
+    for j, n in enumerate(names()):
+        pos[:, j] = pick[:, old.index(n)] if n in old else default[j] + jitter[:, j]
+    best = half[np.argmax(lp)]
+    values = {n: float(np.exp(best[old.index(n)])) if n in old else float(np.exp(default[j]))
+              for j, n in enumerate(names())}
+    lp_best = float(problem.log_posterior(np.log([values[n] for n in names()])[None, :])[0])
+    return pos, {"values": values, "log_posterior": lp_best, "n_evals": 1, "seconds": 0.0}
+
+
 def package_result(result: dict, data_dir) -> None:
     """Write the shipped calibration (``point_estimate.json``, ``posterior.h5``) into ``data_dir``."""
+    report = result["report"]
+    _write_package(data_dir, draws=result["draws"], map_values=result["point_estimate"]["values"],
+                   config=result["config"], width_ratio=result["identifiability"]["width_ratio"],
+                   pairs=result["identifiability"]["correlated_pairs"], diagnostics=result["diagnostics"],
+                   seconds=result["seconds"], training={"coverage95_training": report.coverage95,
+                                                        "sign_agreement_training": report.sign_agreement,
+                                                        "rows_scored": len(report.targets),
+                                                        "rows_skipped": len(report.skipped)})
+
+
+def install_calibration(calibration_h5, data_dir=None) -> Path:
+    """Install a finished calibration (its ``calibration.h5``) as the package default.
+
+    ``sim-calibrate`` writes into its own run folder only; this explicit step copies the
+    posterior draws and their median into ``data_dir`` (default: the package's
+    ``sim/data/calibration``), checking that the parameter names match the calibrated set.
+    """
+    from sim.calibration.parameters import CalibrationError
+    from sim.io import read_tree
+
+    tree = read_tree(calibration_h5)
+    cols = tuple(str(n) for n in tree["names"])
+    if cols != names():
+        raise CalibrationError(f"{Path(calibration_h5).name}: parameters {cols} differ from the calibrated set "
+                               f"{names()}; allowed: a calibration made by this version")
+    attrs = tree.get("@attrs", {})
+    config = {k: attrs[k] for k in ("n_sim", "seed", "maxfev", "n_walkers", "n_steps", "burn", "use_pooled")
+              if k in attrs}
+    draws = np.asarray(tree["posterior_samples"], dtype=float)
+    ident = identifiability(draws)
+    diag = {k: np.asarray(v, dtype=float) for k, v in tree.get("diagnostics", {}).items()}
+    training = {k: attrs[k] for k in ("coverage95_training", "sign_agreement_training", "rows_scored",
+                                      "rows_skipped") if k in attrs}
+    data_dir = PACKAGE_DATA_DIR if data_dir is None else Path(data_dir)
+    _write_package(data_dir, draws=draws, map_values=dict(zip(names(), map(float, tree["point_estimate"]))),
+                   config=config, width_ratio=ident["width_ratio"], pairs=ident["correlated_pairs"], diagnostics=diag,
+                   seconds=float(attrs.get("seconds", float("nan"))), training=training)
+    return data_dir
+
+
+def _plain(v):
+    return v.item() if hasattr(v, "item") else (v.decode() if isinstance(v, bytes) else v)
+
+
+def _write_package(data_dir, *, draws, map_values, config, width_ratio, pairs, diagnostics, seconds, training) -> None:
     from sim.io import write_tree
 
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    ident = result["identifiability"]
     # Shipped point estimate: posterior median (robust for the default run), with the MAP search kept for reference.
-    med = np.median(result["draws"], axis=0)
+    med = np.median(draws, axis=0)
+    use_pooled = str(config.get("use_pooled", "False")).lower() == "true"
     meta = {
-        "description": "Calibrated defaults of sim (posterior median); regenerate with sim-calibrate package=true",
+        "description": "Calibrated defaults of sim (posterior median); regenerate with sim-calibrate, then "
+                       "sim-install-calibration <run folder>/calibration.h5",
         "values": {n: float(v) for n, v in zip(names(), med)},
-        "map_search": result["point_estimate"]["values"],
+        "map_search": {k: float(v) for k, v in map_values.items()},
         "units": {p.name: p.unit for p in CALIBRATED},
-        "config": result["config"],
-        "coverage95_training": result["report"].coverage95,
-        "sign_agreement_training": result["report"].sign_agreement,
-        "rows_scored": len(result["report"].targets), "rows_skipped": len(result["report"].skipped),
-        "posterior_width_ratio": {n: float(v) for n, v in zip(names(), ident["width_ratio"])},
-        "rhat": {n: float(v) for n, v in zip(names(), result["diagnostics"]["rhat"])},
-        "ess_bulk": {n: float(v) for n, v in zip(names(), result["diagnostics"]["ess_bulk"])},
-        "correlated_pairs": [list(p) for p in ident["correlated_pairs"]],
-        "seconds": result["seconds"],
-        "data": "sim/data/trials/arms.csv, outcomes.csv" + (", pooled.csv" if result["config"]["use_pooled"] else "")
+        "config": {k: _plain(v) for k, v in config.items()},
+        **{k: _plain(v) for k, v in training.items()},
+        "posterior_width_ratio": {n: float(v) for n, v in zip(names(), width_ratio)},
+        **{key: {n: float(v) for n, v in zip(names(), diagnostics[key])} for key in ("rhat", "ess_bulk")
+           if key in diagnostics},
+        "correlated_pairs": [list(p) for p in pairs],
+        "seconds": float(seconds),
+        "data": "sim/data/trials/arms.csv, outcomes.csv" + (", pooled.csv" if use_pooled else "")
                 + " (manifest digests in sim/data/manifest.json)",
     }
     tmp = data_dir / ".point_estimate.json.tmp"
@@ -126,4 +208,26 @@ def package_result(result: dict, data_dir) -> None:
     tmp.replace(data_dir / "point_estimate.json")
     write_tree(data_dir / "posterior.h5", {"@attrs": {"description": "posterior draws of the calibrated "
                                                       "parameters (natural scale) [draw, parameter]"},
-                                           "names": list(names()), "samples": result["draws"]})
+                                           "names": list(names()), "samples": draws})
+
+
+def main_install(argv=None) -> int:
+    """``sim-install-calibration CALIBRATION_H5 [--data-dir DIR]``: make a calibration the package default."""
+    import argparse
+    import sys
+
+    ap = argparse.ArgumentParser(prog="sim-install-calibration", description=main_install.__doc__)
+    ap.add_argument("calibration", help="calibration.h5 written by sim-calibrate")
+    ap.add_argument("--data-dir", default=None, help="target folder (default: the package's sim/data/calibration)")
+    args = ap.parse_args(argv)
+    if not Path(args.calibration).is_file():
+        print(f"sim-install-calibration: error: calibration: {args.calibration!r} is not a file; allowed: the "
+              "calibration.h5 of a sim-calibrate run", file=sys.stderr)
+        return 2
+    try:
+        where = install_calibration(args.calibration, args.data_dir)
+    except (ValueError, OSError) as exc:
+        print(f"sim-install-calibration: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"installed {args.calibration} as the default calibration in {where}")
+    return 0

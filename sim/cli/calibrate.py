@@ -28,7 +28,8 @@ def run(cfg: DictConfig, out_dir: Path) -> int:
                        n_walkers=int(cfg.n_walkers), n_steps=int(cfg.n_steps), burn=float(cfg.burn),
                        max_draws=int(cfg.max_draws), n_draws_report=int(cfg.n_draws_report),
                        checkpoint_every=int(cfg.checkpoint_every), use_pooled=bool(cfg.use_pooled),
-                       progress=lambda line: print(line, flush=True))
+                       progress=lambda line: print(line, flush=True),
+                       start_chain=cfg.get("start_chain"))
     if cfg.package:
         package_result(result, Path(__file__).resolve().parents[1] / "data" / "calibration")
     ident = result["identifiability"]
