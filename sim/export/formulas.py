@@ -16,7 +16,8 @@ bodies evaluate exactly what the kernel evaluates:
 Function definitions keep the file small (a ``piecewise`` names its argument twice, which
 doubles at every level of nesting) and readable; ``piecewise`` is MathML of every SBML level,
 so no simulator needs the Level 3 Version 2 ``max``/``min`` elements. Floats are printed with
-``repr`` so that every constant reaches the file with all 17 significant digits.
+``repr``; libSBML then writes numbers (here and in parameter values) with 15 significant
+digits, a relative rounding of at most 5e-16.
 
 Needs SymPy (the ``codegen`` extra, which the ``sbml`` extra includes).
 """
