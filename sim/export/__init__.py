@@ -16,6 +16,7 @@ Needs the ``sbml`` extra (python-libsbml, SymPy; libroadrunner for the agreement
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from sim.export.problem import KneeProblem, build_problem
@@ -25,25 +26,22 @@ from sim.regimen import Regimen
 __all__ = ["to_sbml", "build_problem", "KneeProblem", "ExportResult"]
 
 
-class ExportResult(os.PathLike):
+@dataclass(frozen=True)
+class ExportResult:
     """Where the file went and what libSBML's consistency checks said (no errors, or it raises).
 
     Attributes
     ----------
     path : Path
     warnings : tuple of str
-        Consistency warnings (one line each); errors are never written.
+        Consistency warnings, one line each; a document with errors is never written.
     """
 
-    def __init__(self, path: Path, warnings: tuple[str, ...]):
-        self.path = path
-        self.warnings = warnings
+    path: Path
+    warnings: tuple[str, ...]
 
     def __fspath__(self) -> str:
         return str(self.path)
-
-    def __repr__(self) -> str:
-        return f"ExportResult(path={str(self.path)!r}, warnings={len(self.warnings)})"
 
 
 def to_sbml(patient: Patient = Patient(), regimen: Regimen | str = "none()@0", path: str | os.PathLike = "knee.xml",
