@@ -112,6 +112,17 @@ def _merge_events(first, second):
     return tuple(np.concatenate([x, y])[order] for x, y in zip(a, b))
 
 
+def start_day(patients: Sequence[Patient], regimens: Sequence[Regimen], run_in: float) -> float:
+    """Day at which integration starts (days; day 0 is the first day of the study).
+
+    The run-in starts ``run_in`` days before day 0; a regimen event or a species' disease
+    induction before that moves the start one day before the earliest of them.
+    """
+    first = min([r.first_day for r in regimens if r.first_day is not None] + [0.0])
+    inductions = [pt.species_preset.induction_day for pt in patients if pt.species_preset.induction != "none"]
+    return min([-run_in, first] + inductions) - (1.0 if inductions or first < -run_in else 0.0)
+
+
 def simulate(patients: Patient | Sequence[Patient] = Patient(), regimens: Regimen | str | Sequence = "none()@0",
              *, t_end: float = 730.0, step: float = 7.0, run_in: float = 180.0, times=None,
              record: Sequence[str] | None = None, options: SolverOptions | None = None,
@@ -151,9 +162,7 @@ def simulate(patients: Patient | Sequence[Patient] = Patient(), regimens: Regime
         raise ValueError("times: output days must be finite and >= 0")
     record = list(STATE_NAMES if record is None else record)
     out_idx = np.array([state_index(name) for name in record], dtype=np.int64)
-    first = min([r.first_day for r in regimens if r.first_day is not None] + [0.0])
-    inductions = [pt.species_preset.induction_day for pt in patients if pt.species_preset.induction != "none"]
-    t0 = min([-run_in, first] + inductions) - (1.0 if inductions or first < -run_in else 0.0)
+    t0 = start_day(patients, regimens, run_in)
     y0, p, ev = build_inputs(patients, regimens, t0)
     opts = options or DEFAULT_OPTIONS
     sol = KNEE.solve_ensemble(y0, p, *ev, t_out=t_out, out_idx=out_idx, t0=t0, options=opts)
@@ -178,4 +187,4 @@ def simulate(patients: Patient | Sequence[Patient] = Patient(), regimens: Regime
     )
 
 
-__all__ = ["simulate", "TimeGrid", "DEFAULT_OPTIONS", "build_inputs", "PARAMETER_INDEX"]
+__all__ = ["simulate", "start_day", "TimeGrid", "DEFAULT_OPTIONS", "build_inputs", "PARAMETER_INDEX"]
