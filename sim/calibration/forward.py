@@ -12,7 +12,7 @@ Trial-matched virtual patients
 Trials enrol patients whose pain *at screening* exceeds a threshold, and pain fluctuates from
 visit to visit. Each virtual patient ``i`` has a disease-driven pain ``D_i(t)`` (the knee
 model), a stable pain trait ``b_i ~ N(0, PAIN_TRAIT_SD^2)`` and a fluctuation ``e_i(t)``
-(stationary, SD :data:`FLUCTUATION_SD`, correlation ``rho(t) = exp(-t / FLUCTUATION_DAYS)``).
+(stationary, SD ``SymptomModel.fluctuation_sd`` (calibrated), correlation ``rho(t) = exp(-t / FLUCTUATION_DAYS)``).
 Observed entry pain is ``R_i + e_i(0)`` with ``R_i = D_i(0) + b_i``. A cohort enrols patient
 ``i`` with probability ``p_i = P(R_i + e_i(0) >= c) = Q((c - R_i) / sd)``, and enrolled patients
 carry the expected fluctuation ``m_i = E[e_i(0) | enrolled] = sd * phi(a) / Q(a)`` (inverse Mills
@@ -52,10 +52,9 @@ _STATES = ("collagen", "repair_tissue", "repair_hyaline", "macrophage_m1", "effu
 #: Between-patient SD of the stable pain trait [VAS mm] (assumed: reported baseline VAS SDs of
 #: the packaged trials are 10-20 mm, part of which the knee model's disease spread explains).
 PAIN_TRAIT_SD = 12.0
-#: Within-patient SD of pain fluctuation between visits [VAS mm] (assumed: 23-32% of symptomatic
-#: adults report their worst pain >= 2/10 above their average within 6 months, Parry 2017, BMC
-#: Musculoskelet Disord 18:80; a 12 mm SD puts about that share of visits 20 mm above average).
-FLUCTUATION_SD = 12.0
+#: Within-patient SD of pain fluctuation between visits [VAS mm]: the default of the calibrated
+#: ``SymptomModel.fluctuation_sd`` (see there for its source).
+FLUCTUATION_SD = SymptomModel().fluctuation_sd
 #: Correlation time of the fluctuation [day] (assumed: flares last days to weeks).
 FLUCTUATION_DAYS = 30.0
 RUN_IN = 180.0  #: untreated days before entry, as sim.simulate's default run-in [day]
@@ -207,7 +206,7 @@ class ForwardModel:
             target = R.mean(axis=1) + (baseline.value - m0.mean(axis=1)) / slope
             target = np.where(np.isfinite(target), target, R.mean(axis=1))
         target = np.clip(target, 0.0, 100.0)
-        sd = FLUCTUATION_SD
+        sd = np.broadcast_to(np.asarray(sym.fluctuation_sd, dtype=float).reshape(-1, 1), (K, 1))
         below = target <= R.mean(axis=1)
         shift = np.where(below, target - R.mean(axis=1), 0.0)
 
@@ -218,7 +217,7 @@ class ForwardModel:
             w = np.exp(logq - logq.max(axis=1, keepdims=True))
             return w / w.sum(axis=1, keepdims=True), sd * mills
 
-        lo = R.min(axis=1) - 8.0 * sd
+        lo = R.min(axis=1) - 8.0 * sd[:, 0]
         hi = np.maximum(target, lo + 1.0)
         for _ in range(48):  # the enrolled mean rises monotonically with the threshold
             mid = 0.5 * (lo + hi)
@@ -278,10 +277,11 @@ class ForwardModel:
             wc = None if ckey is None else weights[t.control]
             x = obs[key]
             xc = None if ckey is None else obs[ckey]
-            mean[:, i] = _statistic(t, x[..., 0], x[..., j], w, xc, wc, j, slopes[key], self._rho[j])
+            fl = np.broadcast_to(np.asarray(sym.fluctuation_sd, dtype=float).reshape(-1, 1), (K, 1))
+            mean[:, i] = _statistic(t, x[..., 0], x[..., j], w, xc, wc, j, slopes[key] * fl, self._rho[j])
             x_np, xc_np = x - ctx[key], None if ckey is None else xc - ctx[ckey]
-            context[:, i] = mean[:, i] - _statistic(t, x_np[..., 0], x_np[..., j], w, xc_np, wc, j, slopes[key],
-                                                    self._rho[j])
+            context[:, i] = mean[:, i] - _statistic(t, x_np[..., 0], x_np[..., j], w, xc_np, wc, j,
+                                                    slopes[key] * fl, self._rho[j])
         return Prediction(mean, np.nan_to_num(context))
 
     def predict(self, theta) -> np.ndarray:
@@ -293,11 +293,12 @@ def _bl(baseline: Baseline):
     return baseline.measure, baseline.scale, baseline.reverse
 
 
-def _statistic(t: Target, x0, x, w, xc, wc, j, slope, rho) -> np.ndarray:
+def _statistic(t: Target, x0, x, w, xc, wc, j, noise, rho) -> np.ndarray:
     """float64[K]: the statistic of target ``t`` from per-patient values float64[K, m].
 
     ``x0``/``x``: entry and follow-up values of the arm; ``xc`` (float64[K, m, D]) the
-    comparator's values; ``w``/``wc`` enrolment weights. Medians are taken as means (the
+    comparator's values; ``w``/``wc`` enrolment weights; ``noise`` float64[K, m] the pain
+    fluctuation SD in the measure's units (slope x fluctuation SD). Medians are taken as means (the
     expected large-sample statistic of a symmetric within-arm distribution, smooth in theta).
     """
     s = t.statistic
@@ -320,7 +321,7 @@ def _statistic(t: Target, x0, x, w, xc, wc, j, slope, rho) -> np.ndarray:
         if s == "responder_pct":
             # Observed improvement = expected improvement + the change of the fluctuation between the
             # two visits, SD fluct * sqrt(2 (1 - rho)) in pain, times the measure's slope.
-            sd = np.abs(slope) * FLUCTUATION_SD * np.sqrt(2.0 * max(1.0 - rho, 1e-6))
+            sd = np.abs(noise) * np.sqrt(2.0 * max(1.0 - rho, 1e-6))
             z = (gain - t.threshold * np.abs(x0)) / np.maximum(sd, 1e-9)
             return 100.0 * _wmean(special.ndtr(z), w)
     raise ValueError(f"statistic: {s!r}; allowed: mean, median, changes, differences, percent changes, responders")

@@ -93,7 +93,7 @@ class LosoPredictions:
 def loso_predictions(problem: Problem, draws: np.ndarray, *, use_pooled: bool = False, n_resample: int = 100,
                      per_draw: int = 20, seed: int = 0, refit: bool = True, refit_walkers: int | None = None,
                      refit_steps: int = 24, start_walkers: np.ndarray | None = None, store_dir=None,
-                     progress=None) -> LosoPredictions:
+                     progress=None, refit_cache: dict | None = None) -> LosoPredictions:
     """LOSO predictive samples of every outcome row of ``problem``.
 
     Parameters
@@ -116,6 +116,10 @@ def loso_predictions(problem: Problem, draws: np.ndarray, *, use_pooled: bool = 
         Folder for the refits' resumable chains (``loso_<study>.h5``).
     progress : callable, optional
         Called with one line of text per fold.
+    refit_cache : dict, optional
+        Study -> draws of its exact refit (always fitted without the pooled rows); filled here
+        and reused by a later call, where the "with pooled" variant importance-weights the
+        refit's draws by the pooled rows' likelihood instead of refitting again.
     """
     draws = np.atleast_2d(np.asarray(draws, dtype=float))
     outcome_blocks = [s for s, name in enumerate(problem.studies) if not name.startswith("pooled:")]
@@ -138,8 +142,11 @@ def loso_predictions(problem: Problem, draws: np.ndarray, *, use_pooled: bool = 
         method, fold_draws = "psis", None
         if refit and k > K_THRESHOLD:
             method = "refit"
-            fold_draws = _refit(problem, s, draws, use_pooled, refit_walkers, refit_steps, start_walkers,
-                                store_dir, seed)
+            cache = {} if refit_cache is None else refit_cache
+            if name not in cache:
+                cache[name] = _refit(problem, s, draws, False, refit_walkers, refit_steps, start_walkers,
+                                     store_dir, seed)
+            fold_draws = cache[name]
         if fold_draws is None:
             idx = _resample(w, n_resample, rng)
             sub = draws[idx]
@@ -148,6 +155,10 @@ def loso_predictions(problem: Problem, draws: np.ndarray, *, use_pooled: bool = 
             idx = _resample(np.full(fold_draws.shape[0], 1.0 / fold_draws.shape[0]), n_resample, rng)
             sub = fold_draws[idx]
             sub_pred = problem.evaluate(sub)
+            if use_pooled and pooled_blocks:
+                w2, _ = psis_weights(problem.study_log_likelihood(sub, sub_pred)[:, pooled_blocks].sum(axis=1))
+                j = _resample(w2, n_resample, rng)
+                sub, sub_pred = sub[j], type(pred)(sub_pred.mean[j], sub_pred.context[j])
         y = problem.predictive_samples(sub, per_draw, int(rng.integers(2**31)), prediction=sub_pred)
         samples[:, rows] = y[:, rows]
         fold = LosoFold(name, method, k, int(sub.shape[0]), time.perf_counter() - t0)
@@ -192,7 +203,7 @@ def _refit(problem, s, draws, use_pooled, walkers, steps, start_walkers, store_d
     folder = Path(store_dir) if store_dir is not None else Path(tempfile.mkdtemp(prefix="sim-loso-"))
     target = _Without(problem, s, use_pooled)
     shim = _LogPosterior(target)
-    chain = run_mcmc(shim, folder / f"loso_{problem.studies[s]}{'_pooled' if use_pooled else ''}.h5",
+    chain = run_mcmc(shim, folder / f"loso_{problem.studies[s]}.h5",
                      n_walkers=walkers, n_steps=steps, seed=seed + s, start_positions=start_walkers)
     flat = chain.chain[steps // 2:].reshape(-1, P)
     return np.exp(flat)

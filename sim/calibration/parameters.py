@@ -79,6 +79,9 @@ CALIBRATED: tuple[CalibratedParameter, ...] = (
     _symptom("placebo_baseline_exponent", "1", "how the contextual response scales with entry pain; prior "
              "centred on proportionality (baseline pain predicts the placebo response, evidence.md s1.3)",
              width=10.0, prior_sd_log=0.7),
+    _symptom("fluctuation_sd", "VAS mm", "within-patient pain fluctuation: with the entry threshold it sets "
+             "regression to the mean (untreated and saline arms); prior around 12 mm (Parry 2017)",
+             width=3.0, prior_sd_log=0.5),
     _symptom("per_pge2", "VAS mm per x healthy", "nociceptive-mediator weight of pain: every arm's pain level"),
     _symptom("function_structure_share", "1", "share of structure in function vs pain: WOMAC function and "
              "KOOS ADL baselines against the pain baselines of the same arms", width=2.5),

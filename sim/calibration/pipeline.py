@@ -22,7 +22,7 @@ __all__ = ["calibrate", "package_result", "install_calibration", "PACKAGE_DATA_D
 PACKAGE_DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "calibration"
 
 
-def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, n_walkers: int = 28,
+def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, n_walkers: int = 30,
               n_steps: int = 100, burn: float = 0.5, max_draws: int = 200, n_draws_report: int = 20,
               checkpoint_every: int = 5, use_pooled: bool = False, arms=None, outcomes=None, pooled=None,
               figures: bool = True, progress=None, start_chain=None) -> dict:

@@ -123,8 +123,16 @@ class ScoredRow:
 
 
 def row_class(row: ScoredRow) -> str:
-    """``"contrast"``, ``"baseline"`` (day 0) or ``"change"``."""
-    return "contrast" if row.statistic == CONTRAST else "baseline" if row.day == 0 else "change"
+    """``"contrast"``, ``"baseline"`` (day 0), ``"rate"`` (responder percentages) or ``"change"``.
+
+    Responder rates are scored but given no naive reference: "no change" would predict 0%
+    responders, which no trial with visit-to-visit fluctuation shows, so its skill would flatter.
+    """
+    if row.statistic == CONTRAST:
+        return "contrast"
+    if row.day == 0:
+        return "baseline"
+    return "rate" if row.statistic == "responder_pct" else "change"
 
 
 def _check(rows, samples=None):
@@ -522,10 +530,10 @@ def score_loso(rows, samples, *, n_boot: int = 1000, seed: int = 0) -> LosoRepor
             "meta": meta_reference(all_rows)}
     cls = np.array([row_class(r) for r in all_rows])
     classes = {}
-    for name, mask in (("baseline", cls == "baseline"), ("change", cls == "change"), ("contrast", cls == "contrast"),
-                       ("change+contrast", cls != "baseline")):
+    for name, mask in (("baseline", cls == "baseline"), ("rate", cls == "rate"), ("change", cls == "change"),
+                       ("contrast", cls == "contrast"), ("change+contrast", (cls == "change") | (cls == "contrast"))):
         idx = np.flatnonzero(mask)
-        sub = {k: (m[idx], v[idx]) for k, (m, v) in refs.items()} if name != "baseline" else {}
+        sub = {k: (m[idx], v[idx]) for k, (m, v) in refs.items()} if name not in ("baseline", "rate") else {}
         sign = sign_agreement(con_rows, con_s) if name == "contrast" else None
         classes[name] = _class_scores(name, [all_rows[i] for i in idx], y[idx], ys[:, idx], sub, n_boot, seed, sign)
     return LosoReport(classes)

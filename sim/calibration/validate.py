@@ -267,11 +267,11 @@ def validate_loso(arms=None, outcomes=None, pooled=None, *, draws: np.ndarray | 
     outcome_rows = np.array([r.source == "outcomes" for r in rows])
     rows = [r for r, o in zip(rows, outcome_rows) if o]
     keep = keep[outcome_rows]
-    reports, preds = {}, {}
-    for use_pooled in (True, False):
+    reports, preds, refits = {}, {}, {}
+    for use_pooled in (False, True):
         lp = loso_predictions(problem, theta, use_pooled=use_pooled, n_resample=n_resample, per_draw=per_draw,
                               seed=seed, refit=refit, refit_steps=refit_steps, store_dir=store_dir,
-                              progress=progress)
+                              progress=progress, refit_cache=refits)
         reports[lp.variant] = score_loso(rows, lp.samples[:, keep], n_boot=n_boot, seed=seed)
         preds[lp.variant] = lp
     studies = len({r.study for r in rows})

@@ -46,6 +46,11 @@ class SymptomModel:
     placebo_max: float = 13.0
     placebo_reference_pain: float = 60.0  # VAS mm: typical baseline of the trials behind placebo_max
     placebo_baseline_exponent: float = 1.0  # calibrated; 1 = proportional to baseline pain
+    # Within-patient SD of pain between visits [VAS mm]; with an entry threshold it sets how much
+    # regression to the mean a trial shows (sim.calibration.forward). Calibrated around 12 mm:
+    # 23-32% of symptomatic adults report their worst pain >= 2/10 above their average within
+    # 6 months (Parry 2017, BMC Musculoskelet Disord 18:80).
+    fluctuation_sd: float = 12.0
     synovitis_half: float = 0.3  # M1 level giving half the maximal synovitis score (assumed)
     function_structure_share: float = 0.35  # assumed: function weighs structure more than pain does
 
