@@ -17,13 +17,14 @@ from pathlib import Path
 import hydra
 from omegaconf import DictConfig, OmegaConf
 
+from sim.cli.argv import quote_regimen_values
+from sim.cli.configs import config_dir
 from sim.cli.schema import register
 from sim.provenance import git_commit
 from sim.provenance import package_versions as _package_versions
 
 log = logging.getLogger("sim-run")
-REPO = Path(__file__).resolve().parents[2]
-CONFIG_DIR = str(REPO / "configs")
+CONFIG_DIR = config_dir()
 
 register()
 
@@ -125,6 +126,7 @@ def _hydra_main(cfg: DictConfig) -> None:
 
 
 def main() -> None:
+    sys.argv[1:] = quote_regimen_values(sys.argv[1:])
     _hydra_main()
 
 

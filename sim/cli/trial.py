@@ -23,6 +23,7 @@ import hydra
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
+from sim.cli.argv import quote_regimen_values
 from sim.cli.run import CONFIG_DIR, git_commit, package_versions
 from sim.cli.schema import SolverConf
 from sim.trial.spec import ObservationSpec, PopulationSpec
@@ -208,10 +209,14 @@ def _line(rows, comp, ep, day) -> str:
            and r["endpoint"] == ep and r["day"] == day}
     if "mean_difference" not in get:
         return "no data"
-    md, p, g = get["mean_difference"], get.get("welch_p"), get.get("smd")
-    power = get.get("significant_favourable")
+    md = get["mean_difference"]
+    # A statistic can be missing (e.g. an SMD of arms without spread in tiny trials): say so.
+    g = f"{get['smd']['median']:+.2f}" if "smd" in get else "n/a"
+    p = f"{get['welch_p']['median']:.3g}" if "welch_p" in get else "n/a"
+    power = (f"{get['significant_favourable']['replicate_mean']:.2f}" if "significant_favourable" in get
+             else "n/a")
     return (f"MD {md['median']:+.2f} (95% PI {md['pi_low']:+.2f} to {md['pi_high']:+.2f}), "
-            f"SMD {g['median']:+.2f}, median p {p['median']:.3g}, power {power['replicate_mean']:.2f}")
+            f"SMD {g}, median p {p}, power {power}")
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="trial/config")
@@ -227,6 +232,7 @@ def _hydra_main(cfg: DictConfig) -> None:
 
 
 def main() -> None:
+    sys.argv[1:] = quote_regimen_values(sys.argv[1:])
     _hydra_main()
 
 
