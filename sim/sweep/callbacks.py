@@ -11,7 +11,7 @@ Before any job starts it checks that the multirun launches every chunk of the gr
 once (:func:`sim.sweep.hydra_job.check_chunk_coverage`); while jobs run (any launcher:
 basic, joblib, SLURM) a thread in the launching process watches the store's ``points/``
 folder and drives a tqdm bar; at the end it writes ``<store>/aggregate.h5`` and logs the
-done / failed / missing counts.
+done / failed / missing counts, exiting with status 1 if any point failed or is missing.
 """
 
 from __future__ import annotations
@@ -81,6 +81,13 @@ class AggregateOnMultirunEnd(Callback):
         self.poll_s = float(poll_s)
         self._watcher: _ProgressWatcher | None = None
 
+    def __getstate__(self) -> dict:
+        # Launchers that run jobs in other processes (joblib, submitit) pickle the callbacks
+        # into every job; the bar and its thread belong to the launching process only.
+        state = self.__dict__.copy()
+        state["_watcher"] = None
+        return state
+
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         if not is_sweep(config):
             return
@@ -117,6 +124,9 @@ class AggregateOnMultirunEnd(Callback):
         status = sweep_status(store)
         log.info("%s\naggregate: %s", status.summary(), path)
         if status.missing or status.failed:
-            log.warning("re-run the same command to compute missing points%s",
-                        " (add sweep.retry_failed=true to retry failed ones)"
-                        if status.failed else "")
+            # A sweep with failed or missing points is not a success: scripts and CI see a
+            # non-zero exit (1, as `sim-aggregate --strict`), users see the summary and what to do.
+            hint = ("re-run the same command to compute missing points"
+                    + (" (add sweep.retry_failed=true to retry failed ones)" if status.failed else ""))
+            raise SystemExit(f"sim sweep: not every point succeeded\n{status.summary()}\n"
+                             f"aggregate (ok points only): {path}\n{hint}")

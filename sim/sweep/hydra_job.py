@@ -37,7 +37,7 @@ from sim.sweep.definition import SweepConfigError, SweepDefinition
 from sim.sweep.runner import ChunkReport, Evaluator, run_chunk
 
 __all__ = ["is_sweep", "definition_from_config", "run_job", "store_path", "check_chunk_coverage",
-           "declared_chunks", "apply_slurm_cpus", "repeat_events"]
+           "declared_chunks", "apply_slurm_cpus", "share_cores_with_workers", "repeat_events"]
 
 log = logging.getLogger(__name__)
 
@@ -260,6 +260,29 @@ def apply_slurm_cpus() -> int | None:
     return n
 
 
+def share_cores_with_workers() -> int | None:
+    """Give each worker of a local parallel launcher (joblib) its share of the cores.
+
+    ``n_jobs`` worker processes that each start Numba with one thread per core would run
+    ``n_jobs x cores`` threads on ``cores`` cores and slow each other down; this call lowers the
+    job's Numba thread count to ``cores // n_jobs`` (at least 1). Results do not depend on the
+    thread count. Returns the thread count set, or None outside such a launcher.
+    """
+    try:
+        from hydra.core.hydra_config import HydraConfig
+        n_jobs = HydraConfig.get().launcher.get("n_jobs")
+    except (ValueError, AttributeError):  # not inside a Hydra job
+        return None
+    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0:
+        return None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers = n_jobs if n_jobs > 0 else max(1, cores + 1 + n_jobs)  # joblib: -1 means every core
+    import numba
+    n = max(1, min(cores // workers, numba.config.NUMBA_NUM_THREADS))
+    numba.set_num_threads(n)
+    return n
+
+
 def _task_overrides() -> list[str]:
     try:
         from hydra.core.hydra_config import HydraConfig
@@ -274,7 +297,8 @@ def run_job(cfg: DictConfig, evaluate: Evaluator) -> ChunkReport:
     Skips points already in the store, evaluates the rest in one call of ``evaluate``,
     writes ``<store>/points/chunk_<i>.h5`` and returns the report.
     """
-    apply_slurm_cpus()
+    if apply_slurm_cpus() is None:
+        share_cores_with_workers()
     overrides = _task_overrides()
     definition = definition_from_config(cfg, overrides)
     node = _sweep_node(cfg)
