@@ -118,8 +118,19 @@ class TrialRunConf:
 ConfigStore.instance().store(name="base_trial", node=TrialRunConf)
 
 
-def spec_from_config(cfg: DictConfig):
-    """A :class:`~sim.trial.spec.TrialSpec` from the composed config (study id or custom trial)."""
+def spec_from_config(cfg: DictConfig, explicit: frozenset[str] | set[str] = frozenset()):
+    """A :class:`~sim.trial.spec.TrialSpec` from the composed config (study id or custom trial).
+
+    Parameters
+    ----------
+    cfg : DictConfig
+        The composed ``sim-trial`` config.
+    explicit : set of str
+        Dotted keys the user set on the command line. With ``study=<id>`` the study's own
+        ``n_per_arm`` and dropout are used unless ``trial.n_per_arm`` / ``trial.dropout`` are
+        among them: the values of the default custom trial in ``configs/trial/config.yaml``
+        describe that trial, not the study.
+    """
     from sim.trial.spec import Arm, Endpoint, ObservationSpec, PopulationSpec, TrialSpec, TrialSpecError
     from sim.trial.studies import trial_from_study
 
@@ -132,9 +143,9 @@ def spec_from_config(cfg: DictConfig):
         spec = trial_from_study(str(cfg.study), observation=observation, horizon_days=float(tc.horizon_days))
         keep = {k: v for k, v in pc.items() if k not in ("species", "kl_grades", "kl_weights", "age_mean")}
         spec = dataclasses.replace(spec, population=dataclasses.replace(spec.population, **keep))
-        if tc.n_per_arm is not None:
+        if tc.n_per_arm is not None and "trial.n_per_arm" in explicit:
             spec = dataclasses.replace(spec, n_per_arm=int(tc.n_per_arm))
-        if tc.dropout is not None:
+        if tc.dropout is not None and "trial.dropout" in explicit:
             spec = dataclasses.replace(spec, dropout=float(tc.dropout))
         return spec
     if tc.n_per_arm is None:
@@ -146,13 +157,16 @@ def spec_from_config(cfg: DictConfig):
                      observation=observation, horizon_days=float(tc.horizon_days), source="config")
 
 
-def run(cfg: DictConfig, out_dir: Path) -> Path:
-    """The work of ``sim-trial`` with plain objects (after Hydra composed ``cfg``)."""
+def run(cfg: DictConfig, out_dir: Path, explicit: frozenset[str] | set[str] = frozenset()) -> Path:
+    """The work of ``sim-trial`` with plain objects (after Hydra composed ``cfg``).
+
+    ``explicit`` holds the dotted keys set on the command line (see :func:`spec_from_config`).
+    """
     from sim.io import write_tree
     from sim.solver import SolverOptions
     from sim.trial import power_analysis, run_trial, summarize, trial_tree, write_csv
 
-    spec = spec_from_config(cfg)
+    spec = spec_from_config(cfg, explicit)
     options = SolverOptions(rtol=cfg.solver.rtol, atol=cfg.solver.atol, max_steps=cfg.solver.max_steps,
                             method=cfg.solver.method, autonomous=True)
     trial = run_trial(spec, int(cfg.replicates), int(cfg.seed), allocation=str(cfg.allocation), options=options)
@@ -224,8 +238,10 @@ def _hydra_main(cfg: DictConfig) -> None:
     out_dir = Path(cfg.output.dir)
     if not out_dir.is_absolute():
         out_dir = Path(hydra.core.hydra_config.HydraConfig.get().runtime.output_dir) / out_dir
+    task = hydra.core.hydra_config.HydraConfig.get().overrides.task
+    explicit = {o.split("=", 1)[0].lstrip("+~") for o in task}
     try:
-        run(cfg, out_dir)
+        run(cfg, out_dir, frozenset(explicit))
     except ValueError as exc:  # bad input: a clear message and a non-zero exit, no traceback
         print(f"sim-trial: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
