@@ -10,7 +10,11 @@ py="${SIM_PYTHON:-$repo/.venv/bin/python}"
 work="$(mktemp -d -t sim-wheel-XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 
-"$py" -m pip wheel -q --no-deps -w "$work/dist" "$repo"
+# Build from a clean copy of the working tree (tracked and new files, links kept), so that no
+# stale build/ folder of the checkout leaks into the wheel and the checkout stays untouched.
+mkdir "$work/src"
+git -C "$repo" ls-files -co --exclude-standard -z | tar -C "$repo" --null -T - -cf - | tar -C "$work/src" -xf -
+"$py" -m pip wheel -q --no-deps -w "$work/dist" "$work/src"
 "$py" -m venv "$work/venv"
 deps="$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
 fresh="$("$work/venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"

@@ -24,7 +24,8 @@ README = REPO / "README.md"
 BIN = Path(sys.executable).parent
 
 #: Appended to every command of a program (later values win): short horizons, few patients.
-TINY_SIM_RUN = ["experiment.t_end=91", "experiment.report_days=[91]", "hydra.run.dir=run"]
+# 183 days: the main job's last dose (day 182) lies within follow-up
+TINY_SIM_RUN = ["experiment.t_end=183", "experiment.report_days=[91]", "hydra.run.dir=run"]
 TINY = {
     "sim-trial": ["trial.n_per_arm=4", "replicates=2", "power.replicates=2", "power.n_grid=[4]",
                   "hydra.run.dir=trial"],

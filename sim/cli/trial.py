@@ -13,7 +13,6 @@ work is done by plain objects of :mod:`sim.trial`.
 from __future__ import annotations
 
 import dataclasses
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,9 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
 from sim.cli.argv import quote_regimen_values
+from sim.cli.edge import CommandLineError, app_help, check_command_line, fail
+from sim.cli.outputs import (check_dose_days, check_output_target, io_error_message, remove_empty_run_dir,
+                             write_atomic)
 from sim.cli.run import CONFIG_DIR, git_commit, package_versions
 from sim.cli.schema import SolverConf
 from sim.trial.spec import ObservationSpec, PopulationSpec
@@ -167,6 +169,13 @@ def run(cfg: DictConfig, out_dir: Path, explicit: frozenset[str] | set[str] = fr
     from sim.trial import power_analysis, run_trial, summarize, trial_tree, write_csv
 
     spec = spec_from_config(cfg, explicit)
+    # Cheap checks first: a mistake must not cost a simulation, nor leave files behind.
+    check_dose_days({a.name: a.regimen for a in spec.arms}, float(spec.t_end), "trial.arms")
+    target = check_output_target(out_dir, cfg.output.file)
+    day = float(cfg.forest_day) if cfg.forest_day is not None else spec.t_end
+    if day not in spec.follow_up_days:
+        raise ValueError(f"forest_day: {day:g} is not a follow-up visit; allowed: "
+                         f"{', '.join(f'{d:g}' for d in spec.follow_up_days)}")
     options = SolverOptions(rtol=cfg.solver.rtol, atol=cfg.solver.atol, max_steps=cfg.solver.max_steps,
                             method=cfg.solver.method, autonomous=True)
     trial = run_trial(spec, int(cfg.replicates), int(cfg.seed), allocation=str(cfg.allocation), options=options)
@@ -179,16 +188,12 @@ def run(cfg: DictConfig, out_dir: Path, explicit: frozenset[str] | set[str] = fr
                                options=options)
     attrs = {"config": OmegaConf.to_yaml(cfg, resolve=True), "git_commit": git_commit(), "created_by": "sim-trial",
              **package_versions()}
-    path = write_tree(out_dir / cfg.output.file,
+    path = write_tree(target,
                       trial_tree(trial, summary, power=power, patients=bool(cfg.output.patients), attrs=attrs))
     stem = Path(cfg.output.file).stem
     rows = summary.table()
     if cfg.output.csv:
         write_csv(rows, out_dir / f"{stem}_summary.csv")
-    day = float(cfg.forest_day) if cfg.forest_day is not None else spec.t_end
-    if day not in spec.follow_up_days:
-        raise ValueError(f"forest_day: {day:g} is not a follow-up visit; allowed: "
-                         f"{', '.join(f'{d:g}' for d in spec.follow_up_days)}")
     if cfg.output.png and spec.comparisons:
         from sim.plotting.forest import plot_forest
 
@@ -197,11 +202,8 @@ def run(cfg: DictConfig, out_dir: Path, explicit: frozenset[str] | set[str] = fr
                          outer_low=[r[4] for r in fr], outer_high=[r[5] for r in fr],
                          xlabel=f"change-from-baseline difference at day {day:g} (arm - control)",
                          title=f"{spec.name}: {trial.replicates} replicate trials")
-        png = out_dir / f"{stem}_forest.png"
-        tmp = png.with_name(png.name + ".tmp.png")
         ax.figure.tight_layout()
-        ax.figure.savefig(tmp, dpi=110)
-        os.replace(tmp, png)
+        write_atomic(out_dir / f"{stem}_forest.png", lambda tmp: ax.figure.savefig(tmp, dpi=110))
     if cfg.output.table:
         print(f"\n{spec.name}: {spec.question}\nsource: {spec.source}\n")
         for comp, eps in summary.comparisons.items():
@@ -243,12 +245,29 @@ def _hydra_main(cfg: DictConfig) -> None:
     try:
         run(cfg, out_dir, frozenset(explicit))
     except ValueError as exc:  # bad input: a clear message and a non-zero exit, no traceback
+        remove_empty_run_dir(Path(hydra.core.hydra_config.HydraConfig.get().runtime.output_dir))
         print(f"sim-trial: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    except OSError as exc:  # disk full, quota, permissions: one line, temporary files already removed
+        remove_empty_run_dir(Path(hydra.core.hydra_config.HydraConfig.get().runtime.output_dir))
+        print(f"sim-trial: error: {io_error_message(exc)}", file=sys.stderr)
+        raise SystemExit(1) from None
 
 
 def main() -> None:
     sys.argv[1:] = quote_regimen_values(sys.argv[1:])
+    if "--help" in sys.argv[1:] or "-h" in sys.argv[1:]:
+        def all_(option: str) -> bool:
+            return True
+
+        print(app_help("sim-trial", __doc__, CONFIG_DIR, "trial/config",
+                       {"experiment": lambda o: o.startswith("trial_")}))
+        return
+    try:  # composition mistakes: one clear line and exit 2, before Hydra makes a run folder
+        check_command_line("sim-trial", CONFIG_DIR, "trial/config", sys.argv[1:],
+                           experiment_ok=lambda name: name.startswith("trial_"))
+    except CommandLineError as exc:
+        fail("sim-trial", exc)
     _hydra_main()
 
 
