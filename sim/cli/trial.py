@@ -198,10 +198,11 @@ def run(cfg: DictConfig, out_dir: Path, explicit: frozenset[str] | set[str] = fr
         from sim.plotting.forest import plot_forest
 
         fr = summary.forest_rows(day)
-        ax = plot_forest([r[0] for r in fr], [r[1] for r in fr], [r[2] for r in fr], [r[3] for r in fr],
+        ax = plot_forest([_with_unit(r[0]) for r in fr], [r[1] for r in fr], [r[2] for r in fr], [r[3] for r in fr],
                          outer_low=[r[4] for r in fr], outer_high=[r[5] for r in fr],
-                         xlabel=f"change-from-baseline difference at day {day:g} (arm - control)",
-                         title=f"{spec.name}: {trial.replicates} replicate trials")
+                         xlabel=f"change from baseline at day {day:g}: arm - control [row's unit]",
+                         title=f"{spec.name}: {spec.question or 'arms vs ' + spec.control}\n"
+                               f"median of {trial.replicates} replicate trials")
         ax.figure.tight_layout()
         write_atomic(out_dir / f"{stem}_forest.png", lambda tmp: ax.figure.savefig(tmp, dpi=110))
     if cfg.output.table:
@@ -218,6 +219,17 @@ def run(cfg: DictConfig, out_dir: Path, explicit: frozenset[str] | set[str] = fr
         print(f"sim-trial: warning: {trial.n_failed} virtual patient(s) failed in the solver (missing values)",
               file=sys.stderr)
     return path
+
+
+def _with_unit(label: str) -> str:
+    """``"arm vs control: VAS_pain[0-10]"`` -> ``"arm vs control: VAS_pain [0-10 scale]"``;
+    an endpoint on its native scale gets the measure's unit (``WOMAC_total [points]``)."""
+    from sim.observe import MEASURES
+
+    head, _, endpoint = label.rpartition(": ")
+    name, _, scale = endpoint.partition("[")
+    unit = f"{scale.rstrip(']')} scale" if scale else getattr(MEASURES.get(name), "unit", "")
+    return f"{head}: {name} [{unit}]" if unit else label
 
 
 def _line(rows, comp, ep, day) -> str:
