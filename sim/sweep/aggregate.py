@@ -10,7 +10,7 @@ failed or still missing, so that the table always reshapes to the grid::
     /table/error                   str (n,)   error text of failed points
     /table/index/<key>             int64 (n,) position of the point's value on each axis
     /table/coords/<key>            (n,)       the value itself
-    /table/outcomes/<name>         float64 (n, ...)  NaN where not ok
+    /table/outcomes/<name>         float64 (n, ...)  NaN where not ok; attribute ``unit`` when known
     /provenance/chunk_files, /provenance/chunk_attrs   where each chunk came from (JSON)
 
 Root attributes carry the schema version, the definition (JSON), the base configuration
@@ -106,6 +106,7 @@ def aggregate(store: str | os.PathLike, out: str | os.PathLike | None = None) ->
     status = np.full(n, STATUS_MISSING, dtype=np.int8)
     error = np.full(n, "", dtype=object)
     outcomes: dict[str, np.ndarray] = {}
+    units: dict[str, str] = {}
     files, chunk_attrs = [], []
     for c, path in list_chunk_files(store).items():
         rows = read_chunk(path, dh)
@@ -130,6 +131,7 @@ def aggregate(store: str | os.PathLike, out: str | os.PathLike | None = None) ->
             hashes[i], status[i], error[i] = rows.hash[r], rows.status[r], rows.error[r]
             for k, v in outcomes.items():
                 v[i] = rows.outcomes[k][r] if k in rows.outcomes else np.nan
+        units.update(json.loads(rows.attrs.get("outcome_units", "{}") or "{}"))
         files.append(path.name)
         meta = {k: (v.tolist() if isinstance(v, (np.ndarray, np.generic)) else v)
                 for k, v in rows.attrs.items()}
@@ -144,6 +146,9 @@ def aggregate(store: str | os.PathLike, out: str | os.PathLike | None = None) ->
     table = {"grid_index": np.arange(n, dtype=np.int64), "hash": hashes.astype(str),
              "status": status, "error": error.astype(str), "index": index_tree,
              "coords": coords, "outcomes": outcomes}
+    # Units as attributes of the outcome columns (left out of the digest, which covers values).
+    table["outcomes"] = {k: {"@data": v, "@attrs": {"unit": units[k]}} if k in units else v
+                         for k, v in outcomes.items()}
     digest = _digest({**_flatten({"axes": axes_tree}, ""), **_flatten({"table": table}, "")})
     tree = {
         "@attrs": {
@@ -194,6 +199,8 @@ class SweepTable:
     hash : ndarray of str, shape (n,)
     attrs : dict
         Root attributes (definition, base configuration, counts, digest).
+    units : dict of str to str
+        Unit of each outcome column the evaluator declared (e.g. ``"mm"``, ``"%"``).
     """
 
     name: str
@@ -205,6 +212,7 @@ class SweepTable:
     error: np.ndarray
     hash: np.ndarray
     attrs: dict[str, Any] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -261,7 +269,10 @@ def load_sweep(path: str | os.PathLike) -> SweepTable:
     t = tree["table"]
     index = {k: np.asarray(t["index"][k], np.int64) for k in keys}
     coords = {k: axes[k][index[k]] for k in keys}
-    outcomes = {k: np.asarray(v) for k, v in t.get("outcomes", {}).items() if k != "@attrs"}
+    columns = {k: v for k, v in t.get("outcomes", {}).items() if k != "@attrs"}
+    outcomes = {k: np.asarray(data(v)) for k, v in columns.items()}
+    units = {k: str(v["@attrs"]["unit"]) for k, v in columns.items()
+             if isinstance(v, dict) and "unit" in v.get("@attrs", {})}
     return SweepTable(str(attrs.get("name", "")), axes, coords, index, outcomes,
                       np.asarray(t["status"], np.int8), np.asarray(t["error"], str),
-                      np.asarray(t["hash"], str), attrs)
+                      np.asarray(t["hash"], str), attrs, units)

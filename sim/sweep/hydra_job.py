@@ -291,11 +291,13 @@ def _task_overrides() -> list[str]:
         return []
 
 
-def run_job(cfg: DictConfig, evaluate: Evaluator) -> ChunkReport:
+def run_job(cfg: DictConfig, evaluate: Evaluator, units: dict[str, str] | None = None) -> ChunkReport:
     """Run chunk ``cfg.sweep.chunk`` of the sweep in ``cfg``: the body of a Hydra sweep job.
 
     Skips points already in the store, evaluates the rest in one call of ``evaluate``,
-    writes ``<store>/points/chunk_<i>.h5`` and returns the report.
+    writes ``<store>/points/chunk_<i>.h5`` and returns the report. ``units`` (outcome name ->
+    unit) are recorded with the chunk and become the ``unit`` attributes of the aggregate's
+    outcome columns.
     """
     if apply_slurm_cpus() is None:
         share_cores_with_workers()
@@ -308,6 +310,8 @@ def run_job(cfg: DictConfig, evaluate: Evaluator) -> ChunkReport:
     store = store_path(cfg)
     attrs = {"job_overrides": json.dumps(overrides),
              "job_config": OmegaConf.to_yaml(cfg, resolve=False)}
+    if units:
+        attrs["outcome_units"] = json.dumps(dict(units), sort_keys=True)
     report = run_chunk(definition, int(chunk), store, evaluate,
                        retry_failed=bool(node.get("retry_failed", False)), attrs=attrs)
     log.info("sweep %s chunk %d/%d: %d points, %d skipped, %d evaluated (%d failed) in %.2f s",
