@@ -17,6 +17,7 @@ done / failed / missing counts, exiting with status 1 if any point failed or is 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,8 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from sim.sweep.definition import SweepConfigError
-from sim.sweep.hydra_job import (check_chunk_coverage, definition_from_config, is_sweep,
-                                  store_path)
+from sim.sweep.hydra_job import (LAUNCHER_PID_ENV, check_chunk_coverage, definition_from_config,
+                                  is_sweep, store_path)
 from sim.sweep.store import (StoreMismatchError, ensure_manifest, list_chunk_files, manifest_path,
                              sweep_status)
 
@@ -104,6 +105,8 @@ class AggregateOnMultirunEnd(Callback):
             raise SystemExit(f"sim sweep: {type(exc).__name__}: {exc}") from None
         log.info("sweep %s: %d points in %d jobs -> %s", definition.name, n_points, n_chunks,
                  store)
+        # Local worker processes (joblib) watch this pid and exit if the launcher is killed.
+        os.environ[LAUNCHER_PID_ENV] = str(os.getpid())
         if self.progress:
             self._watcher = _ProgressWatcher(definition.name, store, n_points,
                                              definition.chunk_size,

@@ -37,7 +37,7 @@ from sim.sweep.definition import SweepConfigError, SweepDefinition
 from sim.sweep.runner import ChunkReport, Evaluator, run_chunk
 
 __all__ = ["is_sweep", "definition_from_config", "run_job", "store_path", "check_chunk_coverage",
-           "declared_chunks", "apply_slurm_cpus", "share_cores_with_workers", "repeat_events"]
+           "declared_chunks", "apply_slurm_cpus", "share_cores_with_workers", "exit_with_launcher", "repeat_events"]
 
 log = logging.getLogger(__name__)
 
@@ -283,6 +283,41 @@ def share_cores_with_workers() -> int | None:
     return n
 
 
+_WATCHED: list[int] = []
+#: Environment variable holding the pid of the process that launches a sweep's jobs.
+LAUNCHER_PID_ENV = "SIM_SWEEP_LAUNCHER_PID"
+
+
+def exit_with_launcher(poll_s: float = 1.0) -> bool:
+    """In a local worker process (joblib/loky), exit when the launching process has died.
+
+    A launcher killed with SIGKILL cannot stop its loky workers: they would finish their chunk
+    and then idle for minutes. A daemon thread here notices that the worker was re-parented
+    (the launcher is gone) and ends the worker; a chunk it was computing is redone by the next
+    run of the same command (chunk files are written atomically). Not started in the launching
+    process itself, so a sweep run under ``nohup`` survives its terminal. Returns True if the
+    watch runs.
+    """
+    import multiprocessing
+    import threading
+
+    if not multiprocessing.current_process().name.startswith("LokyProcess"):
+        return False
+    if not _WATCHED:
+        # The launcher's pid, exported by the multirun callback before any worker started; the
+        # worker's current parent would be wrong if the launcher died before this job began.
+        parent = int(os.environ.get(LAUNCHER_PID_ENV) or os.getppid())
+        _WATCHED.append(parent)
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                threading.Event().wait(poll_s)
+            os._exit(1)  # the launcher is gone: no one would collect this worker's result
+
+        threading.Thread(target=watch, name="sim-exit-with-launcher", daemon=True).start()
+    return True
+
+
 def _task_overrides() -> list[str]:
     try:
         from hydra.core.hydra_config import HydraConfig
@@ -301,6 +336,7 @@ def run_job(cfg: DictConfig, evaluate: Evaluator, units: dict[str, str] | None =
     """
     if apply_slurm_cpus() is None:
         share_cores_with_workers()
+        exit_with_launcher()
     overrides = _task_overrides()
     definition = definition_from_config(cfg, overrides)
     node = _sweep_node(cfg)

@@ -82,6 +82,38 @@ def test_killed_then_resumed_equals_uninterrupted(reference, tmp_path):
     assert table_digest(tmp_path / "store") == table_digest(reference)
 
 
+@pytest.mark.slow
+def test_joblib_workers_do_not_outlive_a_killed_launcher(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    def children(pid):
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+        return [int(p) for p in out.split()]
+
+    env = {**os.environ, "TOY_WORK_MS": "2000"}
+    cmd = [sys.executable, str(APP), f"hydra.searchpath=[file://{REPO / 'configs'}]", "+sweep=toy",
+           "+launcher=joblib", "sweep.store=store"]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and not (tmp_path / "store" / "points").exists():
+        time.sleep(0.2)  # workers are evaluating once a chunk's running marker appears
+    workers = children(proc.pid)
+    assert workers, "no worker processes started"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.time() + 15
+    alive = workers
+    while alive and time.time() < deadline:
+        time.sleep(0.5)
+        alive = [p for p in workers if os.path.exists(f"/proc/{p}") and
+                 open(f"/proc/{p}/stat").read().split()[2] != "Z"]
+    assert not alive, f"workers still running after the launcher was killed: {alive}"
+
+
 @pytest.mark.parametrize("override, message", [
     ("sweep.chunk_size=3", "24 points in 8 chunks of 3, but this multirun launches chunks "
                            r"\[0, 1, 2, 3, 4\]. Add the override sweep.chunk=range\(0,8\)"),
