@@ -224,12 +224,11 @@ def run(cfg: DictConfig, out_dir: Path, explicit: frozenset[str] | set[str] = fr
 def _with_unit(label: str) -> str:
     """``"arm vs control: VAS_pain[0-10]"`` -> ``"arm vs control: VAS_pain [0-10 scale]"``;
     an endpoint on its native scale gets the measure's unit (``WOMAC_total [points]``)."""
-    from sim.observe import MEASURES
+    from sim.trial.output import endpoint_unit
 
     head, _, endpoint = label.rpartition(": ")
-    name, _, scale = endpoint.partition("[")
-    unit = f"{scale.rstrip(']')} scale" if scale else getattr(MEASURES.get(name), "unit", "")
-    return f"{head}: {name} [{unit}]" if unit else label
+    unit = endpoint_unit(endpoint)
+    return f"{head}: {endpoint.partition('[')[0]} [{unit}]" if unit else label
 
 
 def _line(rows, comp, ep, day) -> str:

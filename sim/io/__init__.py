@@ -1,8 +1,8 @@
 """Reading and writing result files. :mod:`sim.io.hdf5` is the only module that imports h5py."""
 
-from sim.io.hdf5 import read_tree, write_tree
+from sim.io.hdf5 import read_dims, read_tree, write_tree
 
-__all__ = ["load_sweep", "read_tree", "write_tree"]
+__all__ = ["load_sweep", "read_dims", "read_tree", "write_tree"]
 
 
 def __getattr__(name):
