@@ -38,6 +38,10 @@ EXTRA = {
                                     "lesion.run.snapshot_days=[0,10]"],
     "+sweep=": ["hydra.callbacks.sweep.progress=true"],
 }
+#: Commands the README shows failing on purpose, with the exit status and words it promises.
+EXPECTED_FAILURE = {
+    "patinet.bmi=30": (2, ["patinet.bmi", "did you mean 'patient'?"]),
+}
 #: Commands not run, each with its reason (matched by a substring of the README line).
 SKIP = {
     "pip install": "sets up the environment these tests already run in",
@@ -125,6 +129,11 @@ def test_readme_command_runs(cmd, workdir):
     argv, env = _argv(cmd)
     full_env = {**os.environ, "MPLBACKEND": "Agg", "HYDRA_FULL_ERROR": "0", **env}
     proc = subprocess.run(argv, cwd=workdir, env=full_env, capture_output=True, text=True, timeout=600)
+    expected = next((v for key, v in EXPECTED_FAILURE.items() if key in cmd), None)
+    if expected is not None:
+        status, words = expected
+        assert proc.returncode == status and all(w in proc.stderr for w in words), proc.stderr[-2000:]
+        return
     assert proc.returncode == 0, f"{cmd!r} -> {argv[1:]}\n{proc.stdout[-1500:]}\n{proc.stderr[-3000:]}"
     assert "Traceback" not in proc.stderr
 

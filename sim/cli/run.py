@@ -3,7 +3,7 @@
     sim-run                                   # the main job (configs/config.yaml)
     sim-run experiment=mechanisms model=no_paracrine
     sim-run regimen='msc(cells=5e7,source=ad,allogeneic=0)@0' patient=human_kl2
-    sim-run -m +sweep=dose_adjuvant +launcher=joblib   # a sweep (see configs/sweep)
+    sim-run +sweep=dose_adjuvant +launcher=joblib      # a sweep (see configs/sweep)
 """
 
 from __future__ import annotations
@@ -88,7 +88,9 @@ def run_joint(cfg: DictConfig, out_dir: Path) -> Path:
 
         fig = plot_run_summary(out.result.times, out.outcomes, labels, report_days=exp.report_days,
                                units={m: MEASURES[m].unit for m in out.outcomes if m in MEASURES})
-        fig.suptitle(exp.question or exp.name, fontsize=10)
+        pc = cfg.patient
+        fig.suptitle(f"{exp.question or exp.name}\n{pc.species} knee, KL {pc.kl_grade}, age {float(pc.age):g}, "
+                     f"BMI {float(pc.bmi):g}; change from day 0 per arm", fontsize=10)
         write_atomic(out_dir / (target.stem + ".png"), lambda tmp: fig.savefig(tmp, dpi=110))
     if cfg.output.csv:
         def write_csv(tmp: Path) -> None:
