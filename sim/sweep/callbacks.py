@@ -103,6 +103,9 @@ class AggregateOnMultirunEnd(Callback):
             # a bad sweep must stop here, before any job writes anything.
             log.error("%s: %s", type(exc).__name__, exc)
             raise SystemExit(f"sim sweep: {type(exc).__name__}: {exc}") from None
+        except OSError as exc:  # the store cannot be created or written: say so before any job
+            raise SystemExit(f"sim sweep: sweep.store: cannot write {exc.filename or ''} "
+                             f"({exc.strerror or exc}); allowed: a folder you can write") from None
         log.info("sweep %s: %d points in %d jobs -> %s", definition.name, n_points, n_chunks,
                  store)
         # Local worker processes (joblib) watch this pid and exit if the launcher is killed.
