@@ -115,8 +115,9 @@ def check_command_line(prog: str, config_dir: str, config_name: str, argv: Seque
             if value not in allowed:
                 raise CommandLineError(f"{group}: {value!r} is not an option for {prog}{_allowed(value, allowed)}")
             group_args.append(arg)
-        elif not o.key_or_group.startswith("hydra."):
-            plain.append((o, arg))
+        elif not (o.key_or_group.startswith(("hydra.", "hydra/")) or "/" in o.key_or_group
+                  or "@" in o.key_or_group):
+            plain.append((o, arg))  # a value; Hydra's own settings and other groups: the full compose
     try:
         with initialize_config_dir(config_dir=config_dir, version_base="1.3", job_name=prog):
             base = compose(config_name, overrides=group_args)
