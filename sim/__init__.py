@@ -22,6 +22,7 @@ from sim.regimen import Regimen, RegimenError
 from sim.result import Result
 from sim.simulation import simulate
 from sim.solver import SolverOptions
+from sim import io  # noqa: E402,I001  (sim.io.load_sweep / read_tree after a plain `import sim`)
 
 __version__ = "0.1.0"
 

@@ -1,4 +1,5 @@
-"""Every notebook in ``notebooks/`` is executed top to bottom so that none goes stale."""
+"""Every notebook in ``notebooks/`` is executed top to bottom so that none goes stale, and no
+cell shows a figure twice."""
 
 from pathlib import Path
 
@@ -18,3 +19,7 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
     client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
                                      resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
+    # each figure is shown once (a cell ending in `fig` or an Axes would show it twice)
+    for i, cell in enumerate(nb.cells):
+        images = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+        assert len(images) <= 1, f"{path.name} cell {i} shows {len(images)} figures"

@@ -37,6 +37,17 @@ def outcome_names(measures, report_days) -> list[str]:
     return names
 
 
+def outcome_units(measures, report_days) -> dict[str, str]:
+    """Unit of each outcome column of :func:`evaluate_points` (changes from day 0)."""
+    units = {}
+    for m in measures:
+        relative = m in ("MRI_cartilage_volume", "cartilage_thickness")
+        unit = "%" if relative else MEASURES[m].unit if m in MEASURES else ""
+        units.update({name: unit for name in outcome_names([m], report_days)})
+    units["solver_status"] = "code (0 = finished)"
+    return units
+
+
 def evaluate_points(points: list[dict[str, Any]]) -> dict[str, np.ndarray]:
     """Sweep evaluator: ``points`` (resolved configs) -> outcome arrays with one row per point."""
     first = points[0]
@@ -75,4 +86,5 @@ def run_sweep_job(cfg: DictConfig):
     """Body of a Hydra sweep job of ``sim-run`` (one chunk)."""
     from sim.sweep.hydra_job import run_job
 
-    return run_job(cfg, evaluate_points)
+    exp = cfg.experiment
+    return run_job(cfg, evaluate_points, units=outcome_units(list(exp.measures), list(exp.report_days)))

@@ -13,7 +13,6 @@ work is done by plain objects of :mod:`sim.trial`.
 from __future__ import annotations
 
 import dataclasses
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,10 @@ import hydra
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
+from sim.cli.argv import quote_regimen_values
+from sim.cli.edge import CommandLineError, app_help, check_command_line, fail
+from sim.cli.outputs import (check_dose_days, check_output_target, io_error_message, remove_empty_run_dir,
+                             write_atomic)
 from sim.cli.run import CONFIG_DIR, git_commit, package_versions
 from sim.cli.schema import SolverConf
 from sim.trial.spec import ObservationSpec, PopulationSpec
@@ -117,8 +120,19 @@ class TrialRunConf:
 ConfigStore.instance().store(name="base_trial", node=TrialRunConf)
 
 
-def spec_from_config(cfg: DictConfig):
-    """A :class:`~sim.trial.spec.TrialSpec` from the composed config (study id or custom trial)."""
+def spec_from_config(cfg: DictConfig, explicit: frozenset[str] | set[str] = frozenset()):
+    """A :class:`~sim.trial.spec.TrialSpec` from the composed config (study id or custom trial).
+
+    Parameters
+    ----------
+    cfg : DictConfig
+        The composed ``sim-trial`` config.
+    explicit : set of str
+        Dotted keys the user set on the command line. With ``study=<id>`` the study's own
+        ``n_per_arm`` and dropout are used unless ``trial.n_per_arm`` / ``trial.dropout`` are
+        among them: the values of the default custom trial in ``configs/trial/config.yaml``
+        describe that trial, not the study.
+    """
     from sim.trial.spec import Arm, Endpoint, ObservationSpec, PopulationSpec, TrialSpec, TrialSpecError
     from sim.trial.studies import trial_from_study
 
@@ -131,9 +145,9 @@ def spec_from_config(cfg: DictConfig):
         spec = trial_from_study(str(cfg.study), observation=observation, horizon_days=float(tc.horizon_days))
         keep = {k: v for k, v in pc.items() if k not in ("species", "kl_grades", "kl_weights", "age_mean")}
         spec = dataclasses.replace(spec, population=dataclasses.replace(spec.population, **keep))
-        if tc.n_per_arm is not None:
+        if tc.n_per_arm is not None and "trial.n_per_arm" in explicit:
             spec = dataclasses.replace(spec, n_per_arm=int(tc.n_per_arm))
-        if tc.dropout is not None:
+        if tc.dropout is not None and "trial.dropout" in explicit:
             spec = dataclasses.replace(spec, dropout=float(tc.dropout))
         return spec
     if tc.n_per_arm is None:
@@ -145,13 +159,23 @@ def spec_from_config(cfg: DictConfig):
                      observation=observation, horizon_days=float(tc.horizon_days), source="config")
 
 
-def run(cfg: DictConfig, out_dir: Path) -> Path:
-    """The work of ``sim-trial`` with plain objects (after Hydra composed ``cfg``)."""
+def run(cfg: DictConfig, out_dir: Path, explicit: frozenset[str] | set[str] = frozenset()) -> Path:
+    """The work of ``sim-trial`` with plain objects (after Hydra composed ``cfg``).
+
+    ``explicit`` holds the dotted keys set on the command line (see :func:`spec_from_config`).
+    """
     from sim.io import write_tree
     from sim.solver import SolverOptions
     from sim.trial import power_analysis, run_trial, summarize, trial_tree, write_csv
 
-    spec = spec_from_config(cfg)
+    spec = spec_from_config(cfg, explicit)
+    # Cheap checks first: a mistake must not cost a simulation, nor leave files behind.
+    check_dose_days({a.name: a.regimen for a in spec.arms}, float(spec.t_end), "trial.arms")
+    target = check_output_target(out_dir, cfg.output.file)
+    day = float(cfg.forest_day) if cfg.forest_day is not None else spec.t_end
+    if day not in spec.follow_up_days:
+        raise ValueError(f"forest_day: {day:g} is not a follow-up visit; allowed: "
+                         f"{', '.join(f'{d:g}' for d in spec.follow_up_days)}")
     options = SolverOptions(rtol=cfg.solver.rtol, atol=cfg.solver.atol, max_steps=cfg.solver.max_steps,
                             method=cfg.solver.method, autonomous=True)
     trial = run_trial(spec, int(cfg.replicates), int(cfg.seed), allocation=str(cfg.allocation), options=options)
@@ -164,29 +188,23 @@ def run(cfg: DictConfig, out_dir: Path) -> Path:
                                options=options)
     attrs = {"config": OmegaConf.to_yaml(cfg, resolve=True), "git_commit": git_commit(), "created_by": "sim-trial",
              **package_versions()}
-    path = write_tree(out_dir / cfg.output.file,
+    path = write_tree(target,
                       trial_tree(trial, summary, power=power, patients=bool(cfg.output.patients), attrs=attrs))
     stem = Path(cfg.output.file).stem
     rows = summary.table()
     if cfg.output.csv:
         write_csv(rows, out_dir / f"{stem}_summary.csv")
-    day = float(cfg.forest_day) if cfg.forest_day is not None else spec.t_end
-    if day not in spec.follow_up_days:
-        raise ValueError(f"forest_day: {day:g} is not a follow-up visit; allowed: "
-                         f"{', '.join(f'{d:g}' for d in spec.follow_up_days)}")
     if cfg.output.png and spec.comparisons:
         from sim.plotting.forest import plot_forest
 
         fr = summary.forest_rows(day)
-        ax = plot_forest([r[0] for r in fr], [r[1] for r in fr], [r[2] for r in fr], [r[3] for r in fr],
+        ax = plot_forest([_with_unit(r[0]) for r in fr], [r[1] for r in fr], [r[2] for r in fr], [r[3] for r in fr],
                          outer_low=[r[4] for r in fr], outer_high=[r[5] for r in fr],
-                         xlabel=f"change-from-baseline difference at day {day:g} (arm - control)",
-                         title=f"{spec.name}: {trial.replicates} replicate trials")
-        png = out_dir / f"{stem}_forest.png"
-        tmp = png.with_name(png.name + ".tmp.png")
+                         xlabel=f"change from baseline at day {day:g}: arm - control [row's unit]",
+                         title=f"{spec.name}: {spec.question or 'arms vs ' + spec.control}\n"
+                               f"median of {trial.replicates} replicate trials")
         ax.figure.tight_layout()
-        ax.figure.savefig(tmp, dpi=110)
-        os.replace(tmp, png)
+        write_atomic(out_dir / f"{stem}_forest.png", lambda tmp: ax.figure.savefig(tmp, dpi=110))
     if cfg.output.table:
         print(f"\n{spec.name}: {spec.question}\nsource: {spec.source}\n")
         for comp, eps in summary.comparisons.items():
@@ -203,15 +221,29 @@ def run(cfg: DictConfig, out_dir: Path) -> Path:
     return path
 
 
+def _with_unit(label: str) -> str:
+    """``"arm vs control: VAS_pain[0-10]"`` -> ``"arm vs control: VAS_pain [0-10 scale]"``;
+    an endpoint on its native scale gets the measure's unit (``WOMAC_total [points]``)."""
+    from sim.trial.output import endpoint_unit
+
+    head, _, endpoint = label.rpartition(": ")
+    unit = endpoint_unit(endpoint)
+    return f"{head}: {endpoint.partition('[')[0]} [{unit}]" if unit else label
+
+
 def _line(rows, comp, ep, day) -> str:
     get = {r["statistic"]: r for r in rows if r["kind"] == "comparison" and r["group"] == comp
            and r["endpoint"] == ep and r["day"] == day}
     if "mean_difference" not in get:
         return "no data"
-    md, p, g = get["mean_difference"], get.get("welch_p"), get.get("smd")
-    power = get.get("significant_favourable")
+    md = get["mean_difference"]
+    # A statistic can be missing (e.g. an SMD of arms without spread in tiny trials): say so.
+    g = f"{get['smd']['median']:+.2f}" if "smd" in get else "n/a"
+    p = f"{get['welch_p']['median']:.3g}" if "welch_p" in get else "n/a"
+    power = (f"{get['significant_favourable']['replicate_mean']:.2f}" if "significant_favourable" in get
+             else "n/a")
     return (f"MD {md['median']:+.2f} (95% PI {md['pi_low']:+.2f} to {md['pi_high']:+.2f}), "
-            f"SMD {g['median']:+.2f}, median p {p['median']:.3g}, power {power['replicate_mean']:.2f}")
+            f"SMD {g}, median p {p}, power {power}")
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="trial/config")
@@ -219,14 +251,34 @@ def _hydra_main(cfg: DictConfig) -> None:
     out_dir = Path(cfg.output.dir)
     if not out_dir.is_absolute():
         out_dir = Path(hydra.core.hydra_config.HydraConfig.get().runtime.output_dir) / out_dir
+    task = hydra.core.hydra_config.HydraConfig.get().overrides.task
+    explicit = {o.split("=", 1)[0].lstrip("+~") for o in task}
     try:
-        run(cfg, out_dir)
+        run(cfg, out_dir, frozenset(explicit))
     except ValueError as exc:  # bad input: a clear message and a non-zero exit, no traceback
+        remove_empty_run_dir(Path(hydra.core.hydra_config.HydraConfig.get().runtime.output_dir))
         print(f"sim-trial: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    except OSError as exc:  # disk full, quota, permissions: one line, temporary files already removed
+        remove_empty_run_dir(Path(hydra.core.hydra_config.HydraConfig.get().runtime.output_dir))
+        print(f"sim-trial: error: {io_error_message(exc)}", file=sys.stderr)
+        raise SystemExit(1) from None
 
 
 def main() -> None:
+    sys.argv[1:] = quote_regimen_values(sys.argv[1:])
+    if "--help" in sys.argv[1:] or "-h" in sys.argv[1:]:
+        def all_(option: str) -> bool:
+            return True
+
+        print(app_help("sim-trial", __doc__, CONFIG_DIR, "trial/config",
+                       {"experiment": lambda o: o.startswith("trial_")}))
+        return
+    try:  # composition mistakes: one clear line and exit 2, before Hydra makes a run folder
+        check_command_line("sim-trial", CONFIG_DIR, "trial/config", sys.argv[1:],
+                           experiment_ok=lambda name: name.startswith("trial_"))
+    except CommandLineError as exc:
+        fail("sim-trial", exc)
     _hydra_main()
 
 

@@ -12,8 +12,13 @@ A tree is a ``dict`` whose values are
 * a NumPy array, number, string or list of strings: written as a dataset;
 * a ``dict``: written as a group (recursively);
 * a ``dict`` holding the key ``"@data"``: a dataset with attributes. Besides ``"@data"`` it
-  may hold ``"@attrs"`` (a dict of attributes) and ``"@dims"`` (a list with one entry per
-  axis: the absolute path of a dataset to attach as that axis' dimension scale, or None).
+  may hold ``"@attrs"`` (a dict of attributes), ``"@dims"`` (a list with one entry per
+  axis: the absolute path of a dataset to attach as that axis' dimension scale, or None) and
+  ``"@labels"`` (a list with one name per axis, e.g. ``["arm", "time"]``, stored as HDF5
+  dimension labels so that any HDF5 viewer shows what each axis is).
+
+Strings are stored as UTF-8 text (variable-length strings), never as bytes or fixed-width
+arrays, in datasets and attributes alike.
 
 In a group dict the key ``"@attrs"`` holds the group's attributes. Attribute values may be
 numbers, strings, lists of them, or arrays; ``None`` is stored as the string ``"None"``.
@@ -28,7 +33,7 @@ from typing import Any
 import h5py
 import numpy as np
 
-__all__ = ["write_tree", "read_tree"]
+__all__ = ["write_tree", "read_tree", "read_dims"]
 
 _STR = h5py.string_dtype(encoding="utf-8")
 
@@ -36,18 +41,29 @@ _STR = h5py.string_dtype(encoding="utf-8")
 def _as_array(value: Any) -> np.ndarray:
     if isinstance(value, str):
         return np.array(value, dtype=_STR)
+    if isinstance(value, bytes):
+        return np.array(value.decode(), dtype=_STR)
     arr = np.asarray(value)
-    if arr.dtype.kind in ("U", "O"):
-        return np.asarray([str(v) for v in arr.ravel()], dtype=_STR).reshape(arr.shape)
+    if arr.dtype.kind in ("U", "S", "O"):
+        return _as_text(arr)
     return arr
+
+
+def _as_text(arr: np.ndarray) -> np.ndarray:
+    items = [v.decode() if isinstance(v, bytes) else str(v) for v in arr.ravel()]
+    return np.asarray(items, dtype=_STR).reshape(arr.shape)
 
 
 def _set_attrs(obj: h5py.HLObject, attrs: dict[str, Any]) -> None:
     for key, value in attrs.items():
         if value is None:
             value = "None"
-        if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
-            obj.attrs.create(key, np.asarray(value, dtype=_STR))
+        if isinstance(value, bytes):
+            value = value.decode()
+        if isinstance(value, (list, tuple)) and value and all(isinstance(v, (str, bytes)) for v in value):
+            obj.attrs.create(key, _as_text(np.asarray(value, dtype=object)))
+        elif isinstance(value, np.ndarray) and value.dtype.kind in ("U", "S", "O"):
+            obj.attrs.create(key, _as_text(value))
         elif isinstance(value, (bool, np.bool_)):
             obj.attrs[key] = np.bool_(value)
         else:
@@ -65,10 +81,11 @@ def _write_group(group: h5py.Group, tree: dict[str, Any], scales: list) -> None:
             _write_group(group.create_group(key), value, scales)
             continue
         attrs: dict[str, Any] = {}
-        dims = None
+        dims = labels = None
         if isinstance(value, dict):
             attrs = value.get("@attrs", {})
             dims = value.get("@dims")
+            labels = value.get("@labels")
             value = value["@data"]
         arr = _as_array(value)
         kwargs = {}
@@ -76,6 +93,12 @@ def _write_group(group: h5py.Group, tree: dict[str, Any], scales: list) -> None:
             kwargs = {"compression": "gzip", "compression_opts": 4, "shuffle": True}
         dset = group.create_dataset(key, data=arr, **kwargs)
         _set_attrs(dset, attrs)
+        if labels is not None:
+            if len(labels) != arr.ndim:
+                raise ValueError(f"dataset {dset.name}: {len(labels)} labels given for {arr.ndim} axes")
+            for axis, label in enumerate(labels):
+                if label:
+                    dset.dims[axis].label = str(label)
         if dims is not None:
             if len(dims) != arr.ndim:
                 raise ValueError(f"dataset {dset.name}: {len(dims)} dims given for {arr.ndim} axes")
@@ -126,7 +149,7 @@ def _read_value(dset: h5py.Dataset) -> Any:
 def _read_attrs(obj: h5py.HLObject) -> dict[str, Any]:
     out = {}
     for key, value in obj.attrs.items():
-        if key in ("CLASS", "NAME", "REFERENCE_LIST", "DIMENSION_LIST"):
+        if key in ("CLASS", "NAME", "REFERENCE_LIST", "DIMENSION_LIST", "DIMENSION_LABELS"):
             continue  # dimension-scale bookkeeping of HDF5 itself
         if isinstance(value, bytes):
             value = value.decode()
@@ -159,3 +182,23 @@ def read_tree(path: str | os.PathLike, group: str = "/") -> dict[str, Any]:
 
     with h5py.File(path, "r") as f:
         return walk(f[group])
+
+
+def read_dims(path: str | os.PathLike, dataset: str) -> list[tuple[str, str | None]]:
+    """Dimension label and attached scale (its path, or None) of each axis of ``dataset``.
+
+    Parameters
+    ----------
+    path : path-like
+        HDF5 file.
+    dataset : str
+        Absolute path of the dataset, e.g. ``"/outcomes/WOMAC_total"``.
+
+    Returns
+    -------
+    list of (str, str or None)
+        One ``(label, scale path)`` per axis; ``""`` where an axis has no label.
+    """
+    with h5py.File(path, "r") as f:
+        dset = f[dataset]
+        return [(dim.label, dim[0].name if len(dim) else None) for dim in dset.dims]

@@ -3,10 +3,10 @@
 /                      attrs: schema_version, created_by, git_commit, seed, config (resolved YAML),
                        package versions, experiment name and question
 /time                  float64[T], days (dimension scale)
-/arms/names            str[A];  /arms/regimens  str[A]
-/states/<name>         float64[A, T] with attrs unit, description, source
-/outcomes/<measure>    float64[A, T] with attrs unit, native scale, higher_is_better
-/parameters/values     float64[A, m]; /parameters/names, /parameters/units  str[m]
+/arms/names            str[A] (dimension scale of every per-arm axis);  /arms/regimens  str[A]
+/states/<name>         float64[A, T] with attrs unit, description, source; axes labelled arm, time
+/outcomes/<measure>    float64[A, T] with attrs unit, native scale, higher_is_better; axes arm, time
+/parameters/values     float64[A, m] (axes arm, parameter); /parameters/names, /parameters/units  str[m]
 /events/<arm>/...      day, state, mul, add of every state jump
 /status/code           int64[A]; /status/message str[A]; /solver/<stat> int64[A]
 /covariates/<name>     per-arm patient covariates
@@ -31,22 +31,26 @@ def result_tree(result, arm_names, outcomes: dict, attrs: dict) -> dict:
     tree: dict = {"@attrs": {"schema_version": SCHEMA_VERSION, **attrs}}
     tree["time"] = {"@data": np.asarray(result.times), "@attrs": {"unit": "day",
                     "description": "days from the first intervention"}}
-    tree["arms"] = {"names": list(arm_names), "regimens": list(result.regimens)}
+    # Arm names label the first axis of every per-arm array (HDF5 dimension scale "/arms/names").
+    arms_axis = {"@dims": ["/arms/names"], "@labels": ["arm"]}
+    tree["arms"] = {"names": list(arm_names),
+                    "regimens": {"@data": list(result.regimens), **arms_axis}}
     tree["states"] = {
-        name: {"@data": result.state(name), "@dims": [None, "/time"],
+        name: {"@data": result.state(name), "@dims": ["/arms/names", "/time"], "@labels": ["arm", "time"],
                "@attrs": {"unit": meta[name].unit, "description": meta[name].description,
                           "source": meta[name].source}}
         for name in result.state_names
     }
     tree["outcomes"] = {
-        name: {"@data": values, "@dims": [None, "/time"],
+        name: {"@data": values, "@dims": ["/arms/names", "/time"], "@labels": ["arm", "time"],
                "@attrs": {"unit": MEASURES[name].unit, "scale_min": MEASURES[name].native_scale[0],
                           "scale_max": MEASURES[name].native_scale[1],
                           "higher_is_better": MEASURES[name].higher_is_better,
                           "description": MEASURES[name].description}}
         for name, values in outcomes.items()
     }
-    tree["parameters"] = {"values": np.asarray(result.parameters),
+    tree["parameters"] = {"values": {"@data": np.asarray(result.parameters), "@dims": ["/arms/names", "/parameters/names"],
+                                     "@labels": ["arm", "parameter"]},
                           "names": [q.name for q in PARAMETERS], "units": [q.unit for q in PARAMETERS],
                           "sources": [q.source for q in PARAMETERS]}
     events = {}
@@ -59,9 +63,13 @@ def result_tree(result, arm_names, outcomes: dict, attrs: dict) -> dict:
                        "@attrs": {"regimen": regimen,
                                   "typical_amounts_used": list(plan.unknown_amounts) or "none"}}
     tree["events"] = events
-    tree["status"] = {"code": np.asarray(result.status), "message": list(result.messages)}
-    tree["solver"] = {k: np.asarray(v) for k, v in result.solver_stats.items()}
-    tree["covariates"] = {k: np.asarray(v) for k, v in result.covariates.items()}
+    def per_arm(v):
+        v = np.asarray(v)
+        return {"@data": v, **arms_axis} if v.ndim == 1 and len(v) == len(arm_names) else v
+
+    tree["status"] = {"code": per_arm(result.status), "message": per_arm(np.asarray(result.messages, dtype=str))}
+    tree["solver"] = {k: per_arm(v) for k, v in result.solver_stats.items()}
+    tree["covariates"] = {k: per_arm(v) for k, v in result.covariates.items()}
     tree["symptom_model"] = {"@attrs": {"description": "coefficients of sim.observe.SymptomModel used for "
                                         "/outcomes", **dict(result.symptoms)}}
     return tree

@@ -18,7 +18,8 @@ def plot_forest(labels, estimate, low, high, *, outer_low=None, outer_high=None,
     estimate, low, high : array_like, shape [K]
         Point estimate and its interval (e.g. the median 95% CI over replicate trials).
     outer_low, outer_high : array_like, shape [K], optional
-        A second, thinner interval (e.g. the 95% prediction interval of the estimate).
+        A second, thinner interval (e.g. the 95% prediction interval of the estimate), drawn with
+        end caps just below the first so that both stay visible.
     null : float
         Value of no difference (vertical reference line).
     favours : (str, str), optional
@@ -37,12 +38,17 @@ def plot_forest(labels, estimate, low, high, *, outer_low=None, outer_high=None,
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots(figsize=(7.5, 0.45 * k + 2.0))
-    y = np.arange(k)[::-1]
+    y = np.arange(k)[::-1].astype(float)
+    y_ci = y
     if outer_low is not None and outer_high is not None:
         olo, ohi = np.asarray(outer_low, float), np.asarray(outer_high, float)
-        ax.hlines(y, olo, ohi, color="0.6", lw=1.0, label="95% prediction interval")
-    ax.hlines(y, lo, hi, color="C0", lw=3.0, label="95% CI")
-    ax.plot(est, y, "s", color="k", ms=5, label="estimate")
+        # The prediction interval gets its own line just below the CI, with end caps, so that it
+        # stays visible where it is as narrow as the CI or narrower (small or noisy trials).
+        y_ci, y_pi = y + 0.12, y - 0.18
+        ax.hlines(y_pi, olo, ohi, color="0.45", lw=1.2, label="95% prediction interval")
+        ax.plot(np.r_[olo, ohi], np.r_[y_pi, y_pi], "|", color="0.45", ms=7)
+    ax.hlines(y_ci, lo, hi, color="C0", lw=3.0, label="95% CI")
+    ax.plot(est, y_ci, "s", color="k", ms=5, label="estimate")
     ax.axvline(null, color="0.3", lw=0.8, ls="--")
     ax.set_yticks(y)
     ax.set_yticklabels(list(labels), fontsize=8)

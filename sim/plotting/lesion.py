@@ -80,14 +80,17 @@ def plot_fill_curves(results: dict, *, ax=None, quality: bool = True):
     results : dict[str, LesionResult]
         Label -> result.
     """
+    from sim.plotting.trajectories import MARKERS
+
     ax = _axes(ax)
-    for label, res in results.items():
-        line, = ax.plot(res.times, res.series["defect_fill"], label=f"{label}: fill")
+    for i, (label, res) in enumerate(results.items()):  # a marker per result: not colour alone
+        line, = ax.plot(res.times, res.series["defect_fill"], label=f"{label}: fill", marker=MARKERS[i % len(MARKERS)],
+                        markevery=max(1, len(res.times) // 8), markersize=4)
         if quality:
             ax.plot(res.times, res.series["repair_quality"], ls="--", color=line.get_color(),
                     label=f"{label}: hyaline share")
-    ax.set_xlabel("time (days)")
-    ax.set_ylabel("fraction")
+    ax.set_xlabel("time since injection [day]")
+    ax.set_ylabel("fraction of the defect [0-1]")
     ax.set_ylim(0, 1)
     ax.legend(fontsize="small")
     return ax
@@ -96,9 +99,10 @@ def plot_fill_curves(results: dict, *, ax=None, quality: bool = True):
 def plot_cell_counts(result, *, ax=None):
     """Cells by kind in the simulated slice over time."""
     ax = _axes(ax)
-    for key, (label, color) in zip(("n_msc", "n_chondrocyte", "n_marrow"), _KIND_STYLE.values()):
-        ax.plot(result.times, result.series[key], label=label, color=color)
-    ax.set_xlabel("time (days)")
-    ax.set_ylabel("cells in slice")
+    styles = ("-", "--", "-.")
+    for key, (label, color), ls in zip(("n_msc", "n_chondrocyte", "n_marrow"), _KIND_STYLE.values(), styles):
+        ax.plot(result.times, result.series[key], label=label, color=color, ls=ls)
+    ax.set_xlabel("time since injection [day]")
+    ax.set_ylabel("cells in the simulated slice [count]")
     ax.legend(fontsize="small")
     return ax

@@ -32,11 +32,13 @@ def plot_heatmap(values, x_labels, y_labels, *, ax=None, xlabel="", ylabel="", c
     return ax
 
 
-def plot_dose_response(doses, curves: dict, *, ax=None, xlabel="MSC dose (cells)", ylabel="", logx=True):
+def plot_dose_response(doses, curves: dict, *, ax=None, xlabel="MSC dose [cells]", ylabel="", logx=True):
     """One curve per label: ``curves[label]`` has one value per dose."""
+    from sim.plotting.trajectories import arm_style
+
     ax = _new_axes(ax)
-    for label, y in curves.items():
-        ax.plot(doses, y, marker="o", label=str(label))
+    for i, (label, y) in enumerate(curves.items()):  # style and marker per curve, not colour alone
+        ax.plot(doses, y, label=str(label), **arm_style(i))
     if logx:
         ax.set_xscale("log")
     ax.set_xlabel(xlabel)

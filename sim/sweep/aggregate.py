@@ -10,7 +10,7 @@ failed or still missing, so that the table always reshapes to the grid::
     /table/error                   str (n,)   error text of failed points
     /table/index/<key>             int64 (n,) position of the point's value on each axis
     /table/coords/<key>            (n,)       the value itself
-    /table/outcomes/<name>         float64 (n, ...)  NaN where not ok
+    /table/outcomes/<name>         float64 (n, ...)  NaN where not ok; attribute ``unit`` when known
     /provenance/chunk_files, /provenance/chunk_attrs   where each chunk came from (JSON)
 
 Root attributes carry the schema version, the definition (JSON), the base configuration
@@ -26,16 +26,16 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sim.io import read_tree, write_tree
+from sim.io.sweep_table import StoreMismatchError, SweepTable, aggregate_file, load_sweep
 from sim.sweep.definition import canonical_json
-from sim.sweep.store import (STATUS_FAILED, STATUS_MISSING, STATUS_OK, StoreMismatchError,
-                             list_chunk_files, read_chunk, read_manifest)
+from sim.sweep.store import (STATUS_FAILED, STATUS_MISSING, STATUS_OK, list_chunk_files, read_chunk,
+                             read_manifest)
 
 __all__ = ["aggregate", "load_sweep", "SweepTable", "table_digest"]
 
@@ -106,6 +106,7 @@ def aggregate(store: str | os.PathLike, out: str | os.PathLike | None = None) ->
     status = np.full(n, STATUS_MISSING, dtype=np.int8)
     error = np.full(n, "", dtype=object)
     outcomes: dict[str, np.ndarray] = {}
+    units: dict[str, str] = {}
     files, chunk_attrs = [], []
     for c, path in list_chunk_files(store).items():
         rows = read_chunk(path, dh)
@@ -130,6 +131,7 @@ def aggregate(store: str | os.PathLike, out: str | os.PathLike | None = None) ->
             hashes[i], status[i], error[i] = rows.hash[r], rows.status[r], rows.error[r]
             for k, v in outcomes.items():
                 v[i] = rows.outcomes[k][r] if k in rows.outcomes else np.nan
+        units.update(json.loads(rows.attrs.get("outcome_units", "{}") or "{}"))
         files.append(path.name)
         meta = {k: (v.tolist() if isinstance(v, (np.ndarray, np.generic)) else v)
                 for k, v in rows.attrs.items()}
@@ -144,6 +146,9 @@ def aggregate(store: str | os.PathLike, out: str | os.PathLike | None = None) ->
     table = {"grid_index": np.arange(n, dtype=np.int64), "hash": hashes.astype(str),
              "status": status, "error": error.astype(str), "index": index_tree,
              "coords": coords, "outcomes": outcomes}
+    # Units as attributes of the outcome columns (left out of the digest, which covers values).
+    table["outcomes"] = {k: {"@data": v, "@attrs": {"unit": units[k]}} if k in units else v
+                         for k, v in outcomes.items()}
     digest = _digest({**_flatten({"axes": axes_tree}, ""), **_flatten({"table": table}, "")})
     tree = {
         "@attrs": {
@@ -164,104 +169,7 @@ def aggregate(store: str | os.PathLike, out: str | os.PathLike | None = None) ->
 
 def table_digest(path: str | os.PathLike) -> str:
     """SHA-256 of the ``/axes`` and ``/table`` contents of an aggregate file, recomputed."""
-    tree = read_tree(_aggregate_file(path))
+    tree = read_tree(aggregate_file(path))
     return _digest({**_flatten({"axes": tree["axes"]}, ""), **_flatten({"table": tree["table"]}, "")})
 
 
-def _aggregate_file(path: str | os.PathLike) -> Path:
-    path = Path(path)
-    return path / "aggregate.h5" if path.is_dir() else path
-
-
-@dataclass(frozen=True)
-class SweepTable:
-    """An aggregated sweep as labelled arrays (one row per grid point, grid order).
-
-    Attributes
-    ----------
-    name : str
-    axes : dict of str to ndarray
-        Values of each axis, keyed by dotted config key, in sweep order.
-    coords : dict of str to ndarray, shape (n,)
-        Each point's value on each axis.
-    index : dict of str to ndarray of int64, shape (n,)
-        Each point's position on each axis.
-    outcomes : dict of str to ndarray of float64, shape (n, ...)
-        NaN where the point failed or is missing.
-    status : ndarray of int8, shape (n,)
-        0 ok, 1 failed, 2 missing.
-    error : ndarray of str, shape (n,)
-    hash : ndarray of str, shape (n,)
-    attrs : dict
-        Root attributes (definition, base configuration, counts, digest).
-    """
-
-    name: str
-    axes: dict[str, np.ndarray]
-    coords: dict[str, np.ndarray]
-    index: dict[str, np.ndarray]
-    outcomes: dict[str, np.ndarray]
-    status: np.ndarray
-    error: np.ndarray
-    hash: np.ndarray
-    attrs: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        """Grid shape: one entry per axis, in sweep order."""
-        return tuple(len(v) for v in self.axes.values())
-
-    @property
-    def ok(self) -> np.ndarray:
-        """Boolean mask of points evaluated without error."""
-        return self.status == 0
-
-    def grid(self, outcome: str) -> np.ndarray:
-        """Outcome ``outcome`` reshaped to ``shape + per-point shape`` (axes in sweep order)."""
-        if outcome not in self.outcomes:
-            raise KeyError(f"no outcome {outcome!r}; outcomes: {', '.join(self.outcomes)}")
-        v = self.outcomes[outcome]
-        return v.reshape(self.shape + v.shape[1:])
-
-    def mask(self, selection: Mapping[str, Any]) -> np.ndarray:
-        """Rows whose coordinates equal ``selection`` (``{axis key: value}``)."""
-        m = np.ones(self.status.shape, dtype=bool)
-        for key, value in selection.items():
-            if key not in self.coords:
-                raise KeyError(f"no axis {key!r}; axes: {', '.join(self.axes)}")
-            m &= self.coords[key] == value
-        return m
-
-
-def load_sweep(path: str | os.PathLike) -> SweepTable:
-    """Load an aggregate (file, or store folder holding ``aggregate.h5``) as a :class:`SweepTable`."""
-    path = _aggregate_file(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} not found; run `sim-aggregate STORE` first")
-    tree = read_tree(path)
-    attrs = tree.get("@attrs", {})
-    if "table" not in tree or "axes" not in tree:
-        raise StoreMismatchError(f"{path} is not a sweep aggregate (no /table or /axes)")
-    from sim.sweep.store import _check_schema
-    _check_schema(attrs, path)
-    keys = list(attrs["axis_keys"])
-
-    def data(v: Any) -> Any:
-        return v["@data"] if isinstance(v, dict) and "@data" in v else v
-
-    axes = {}
-    for k in keys:
-        node = tree["axes"][k]
-        arr = np.asarray(data(node))
-        if isinstance(node, dict) and node.get("@attrs", {}).get("encoding") == "json":
-            decoded = np.empty(arr.shape, dtype=object)
-            decoded[:] = [json.loads(s) for s in arr.ravel()]
-            arr = decoded
-        axes[k] = arr
-    t = tree["table"]
-    index = {k: np.asarray(t["index"][k], np.int64) for k in keys}
-    coords = {k: axes[k][index[k]] for k in keys}
-    outcomes = {k: np.asarray(v) for k, v in t.get("outcomes", {}).items() if k != "@attrs"}
-    return SweepTable(str(attrs.get("name", "")), axes, coords, index, outcomes,
-                      np.asarray(t["status"], np.int8), np.asarray(t["error"], str),
-                      np.asarray(t["hash"], str), attrs)

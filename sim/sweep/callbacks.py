@@ -11,12 +11,13 @@ Before any job starts it checks that the multirun launches every chunk of the gr
 once (:func:`sim.sweep.hydra_job.check_chunk_coverage`); while jobs run (any launcher:
 basic, joblib, SLURM) a thread in the launching process watches the store's ``points/``
 folder and drives a tqdm bar; at the end it writes ``<store>/aggregate.h5`` and logs the
-done / failed / missing counts.
+done / failed / missing counts, exiting with status 1 if any point failed or is missing.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,8 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from sim.sweep.definition import SweepConfigError
-from sim.sweep.hydra_job import (check_chunk_coverage, definition_from_config, is_sweep,
-                                  store_path)
+from sim.sweep.hydra_job import (LAUNCHER_PID_ENV, check_chunk_coverage, definition_from_config,
+                                  is_sweep, store_path)
 from sim.sweep.store import (StoreMismatchError, ensure_manifest, list_chunk_files, manifest_path,
                              sweep_status)
 
@@ -81,6 +82,13 @@ class AggregateOnMultirunEnd(Callback):
         self.poll_s = float(poll_s)
         self._watcher: _ProgressWatcher | None = None
 
+    def __getstate__(self) -> dict:
+        # Launchers that run jobs in other processes (joblib, submitit) pickle the callbacks
+        # into every job; the bar and its thread belong to the launching process only.
+        state = self.__dict__.copy()
+        state["_watcher"] = None
+        return state
+
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         if not is_sweep(config):
             return
@@ -95,8 +103,13 @@ class AggregateOnMultirunEnd(Callback):
             # a bad sweep must stop here, before any job writes anything.
             log.error("%s: %s", type(exc).__name__, exc)
             raise SystemExit(f"sim sweep: {type(exc).__name__}: {exc}") from None
+        except OSError as exc:  # the store cannot be created or written: say so before any job
+            raise SystemExit(f"sim sweep: sweep.store: cannot write {exc.filename or ''} "
+                             f"({exc.strerror or exc}); allowed: a folder you can write") from None
         log.info("sweep %s: %d points in %d jobs -> %s", definition.name, n_points, n_chunks,
                  store)
+        # Local worker processes (joblib) watch this pid and exit if the launcher is killed.
+        os.environ[LAUNCHER_PID_ENV] = str(os.getpid())
         if self.progress:
             self._watcher = _ProgressWatcher(definition.name, store, n_points,
                                              definition.chunk_size,
@@ -117,6 +130,9 @@ class AggregateOnMultirunEnd(Callback):
         status = sweep_status(store)
         log.info("%s\naggregate: %s", status.summary(), path)
         if status.missing or status.failed:
-            log.warning("re-run the same command to compute missing points%s",
-                        " (add sweep.retry_failed=true to retry failed ones)"
-                        if status.failed else "")
+            # A sweep with failed or missing points is not a success: scripts and CI see a
+            # non-zero exit (1, as `sim-aggregate --strict`), users see the summary and what to do.
+            hint = ("re-run the same command to compute missing points"
+                    + (" (add sweep.retry_failed=true to retry failed ones)" if status.failed else ""))
+            raise SystemExit(f"sim sweep: not every point succeeded\n{status.summary()}\n"
+                             f"aggregate (ok points only): {path}\n{hint}")

@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from sim.io.sweep_table import SWEEP_SCHEMA_VERSION
+
 __all__ = [
     "SCHEMA_VERSION",
     "SweepConfigError",
@@ -31,7 +33,7 @@ __all__ = [
 
 #: Version of the on-disk layout of sweep stores (chunk files, manifest, aggregate). Bump it
 #: whenever the layout or the hashing changes: stores of another version are refused.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = SWEEP_SCHEMA_VERSION  # the file layout's version (defined beside its reader)
 
 
 class SweepConfigError(ValueError):

@@ -37,7 +37,7 @@ from sim.sweep.definition import SweepConfigError, SweepDefinition
 from sim.sweep.runner import ChunkReport, Evaluator, run_chunk
 
 __all__ = ["is_sweep", "definition_from_config", "run_job", "store_path", "check_chunk_coverage",
-           "declared_chunks", "apply_slurm_cpus", "repeat_events"]
+           "declared_chunks", "apply_slurm_cpus", "share_cores_with_workers", "exit_with_launcher", "repeat_events"]
 
 log = logging.getLogger(__name__)
 
@@ -260,6 +260,64 @@ def apply_slurm_cpus() -> int | None:
     return n
 
 
+def share_cores_with_workers() -> int | None:
+    """Give each worker of a local parallel launcher (joblib) its share of the cores.
+
+    ``n_jobs`` worker processes that each start Numba with one thread per core would run
+    ``n_jobs x cores`` threads on ``cores`` cores and slow each other down; this call lowers the
+    job's Numba thread count to ``cores // n_jobs`` (at least 1). Results do not depend on the
+    thread count. Returns the thread count set, or None outside such a launcher.
+    """
+    try:
+        from hydra.core.hydra_config import HydraConfig
+        n_jobs = HydraConfig.get().launcher.get("n_jobs")
+    except (ValueError, AttributeError):  # not inside a Hydra job
+        return None
+    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0:
+        return None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers = n_jobs if n_jobs > 0 else max(1, cores + 1 + n_jobs)  # joblib: -1 means every core
+    import numba
+    n = max(1, min(cores // workers, numba.config.NUMBA_NUM_THREADS))
+    numba.set_num_threads(n)
+    return n
+
+
+_WATCHED: list[int] = []
+#: Environment variable holding the pid of the process that launches a sweep's jobs.
+LAUNCHER_PID_ENV = "SIM_SWEEP_LAUNCHER_PID"
+
+
+def exit_with_launcher(poll_s: float = 1.0) -> bool:
+    """In a local worker process (joblib/loky), exit when the launching process has died.
+
+    A launcher killed with SIGKILL cannot stop its loky workers: they would finish their chunk
+    and then idle for minutes. A daemon thread here notices that the worker was re-parented
+    (the launcher is gone) and ends the worker; a chunk it was computing is redone by the next
+    run of the same command (chunk files are written atomically). Not started in the launching
+    process itself, so a sweep run under ``nohup`` survives its terminal. Returns True if the
+    watch runs.
+    """
+    import multiprocessing
+    import threading
+
+    if not multiprocessing.current_process().name.startswith("LokyProcess"):
+        return False
+    if not _WATCHED:
+        # The launcher's pid, exported by the multirun callback before any worker started; the
+        # worker's current parent would be wrong if the launcher died before this job began.
+        parent = int(os.environ.get(LAUNCHER_PID_ENV) or os.getppid())
+        _WATCHED.append(parent)
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                threading.Event().wait(poll_s)
+            os._exit(1)  # the launcher is gone: no one would collect this worker's result
+
+        threading.Thread(target=watch, name="sim-exit-with-launcher", daemon=True).start()
+    return True
+
+
 def _task_overrides() -> list[str]:
     try:
         from hydra.core.hydra_config import HydraConfig
@@ -268,13 +326,17 @@ def _task_overrides() -> list[str]:
         return []
 
 
-def run_job(cfg: DictConfig, evaluate: Evaluator) -> ChunkReport:
+def run_job(cfg: DictConfig, evaluate: Evaluator, units: dict[str, str] | None = None) -> ChunkReport:
     """Run chunk ``cfg.sweep.chunk`` of the sweep in ``cfg``: the body of a Hydra sweep job.
 
     Skips points already in the store, evaluates the rest in one call of ``evaluate``,
-    writes ``<store>/points/chunk_<i>.h5`` and returns the report.
+    writes ``<store>/points/chunk_<i>.h5`` and returns the report. ``units`` (outcome name ->
+    unit) are recorded with the chunk and become the ``unit`` attributes of the aggregate's
+    outcome columns.
     """
-    apply_slurm_cpus()
+    if apply_slurm_cpus() is None:
+        share_cores_with_workers()
+        exit_with_launcher()
     overrides = _task_overrides()
     definition = definition_from_config(cfg, overrides)
     node = _sweep_node(cfg)
@@ -284,6 +346,8 @@ def run_job(cfg: DictConfig, evaluate: Evaluator) -> ChunkReport:
     store = store_path(cfg)
     attrs = {"job_overrides": json.dumps(overrides),
              "job_config": OmegaConf.to_yaml(cfg, resolve=False)}
+    if units:
+        attrs["outcome_units"] = json.dumps(dict(units), sort_keys=True)
     report = run_chunk(definition, int(chunk), store, evaluate,
                        retry_failed=bool(node.get("retry_failed", False)), attrs=attrs)
     log.info("sweep %s chunk %d/%d: %d points, %d skipped, %d evaluated (%d failed) in %.2f s",

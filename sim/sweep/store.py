@@ -32,6 +32,8 @@ from typing import Any
 import numpy as np
 
 from sim.io import read_tree, write_tree
+from sim.io.sweep_table import StoreMismatchError
+from sim.io.sweep_table import check_schema as _check_schema
 from sim.sweep.definition import SCHEMA_VERSION, SweepDefinition, canonical_json
 
 __all__ = [
@@ -46,10 +48,6 @@ STATUS_OK, STATUS_FAILED, STATUS_MISSING = 0, 1, 2
 STATUS_NAMES = {STATUS_OK: "ok", STATUS_FAILED: "failed", STATUS_MISSING: "missing"}
 
 _CHUNK_RE = re.compile(r"^chunk_(\d+)\.h5$")
-
-
-class StoreMismatchError(ValueError):
-    """The store belongs to another schema version or another sweep definition."""
 
 
 def manifest_path(store: str | os.PathLike) -> Path:
@@ -83,15 +81,6 @@ def read_manifest(store: str | os.PathLike) -> dict[str, Any]:
     attrs = read_tree(path).get("@attrs", {})
     _check_schema(attrs, path)
     return attrs
-
-
-def _check_schema(attrs: Mapping[str, Any], path: Path) -> None:
-    version = attrs.get("schema_version")
-    if version is None or int(version) != SCHEMA_VERSION:
-        raise StoreMismatchError(
-            f"{path} has sweep schema version {version}; this sim reads and writes version "
-            f"{SCHEMA_VERSION}. Aggregate it with the sim version that wrote it, or choose "
-            "a new sweep.store; nothing was overwritten")
 
 
 def ensure_manifest(store: str | os.PathLike, definition: SweepDefinition) -> Path:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: Short horizon and a two-arm comparison keep each run around a second.
-FAST = ["experiment.t_end=91", "experiment.report_days=[28,91]"]
+# 183 days: the main job's last dose (day 182) must lie within follow-up
+FAST = ["experiment.t_end=183", "experiment.report_days=[28,91]"]
 
 
 def command() -> list[str]:

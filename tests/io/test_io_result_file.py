@@ -113,6 +113,18 @@ def test_time_is_dimension_scale_of_states_and_outcomes(run, tree):
     np.testing.assert_array_equal(tree["time"]["@data"], np.union1d(np.arange(0, 92, 7.0), [28.0, 91.0]))
 
 
+def test_axes_labelled_and_arms_are_a_dimension_scale(run):
+    from sim.io import read_dims
+
+    path = run[0] / "result.h5"
+    assert read_dims(path, "/outcomes/WOMAC_total") == [("arm", "/arms/names"), ("time", "/time")]
+    assert read_dims(path, "/states/" + STATES[0].name) == [("arm", "/arms/names"), ("time", "/time")]
+    assert read_dims(path, "/parameters/values") == [("arm", "/arms/names"), ("parameter", "/parameters/names")]
+    assert read_dims(path, "/status/code") == [("arm", "/arms/names")]
+    with h5py.File(path, "r") as f:  # text, not bytes: readable as str by any HDF5 reader
+        assert h5py.check_string_dtype(f["arms/names"].dtype).encoding == "utf-8"
+
+
 def test_parameters_named_with_units(tree):
     params = tree["parameters"]
     assert list(params["names"]) == [q.name for q in PARAMETERS]

@@ -7,8 +7,10 @@ from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 from sweep_support import APP, REPO, run_app
 
+from sim.io import read_tree
 from sim.sweep import load_sweep, sweep_status, table_digest
 from sim.sweep.hydra_job import check_chunk_coverage, definition_from_config
+from sim.sweep.store import list_chunk_files
 
 CONF = APP.parent / "conf"
 SWEEPS = sorted(p.stem for p in (REPO / "configs" / "sweep").glob("*.yaml")
@@ -22,14 +24,24 @@ def _compose(*overrides: str):
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory) -> Path:
+def reference_run(tmp_path_factory):
     """The toy sweep run once, uninterrupted, with the basic launcher."""
     cwd = tmp_path_factory.mktemp("ref")
-    run_app(cwd, "+sweep=toy", "sweep.store=store")
-    return cwd / "store"
+    proc = run_app(cwd, "+sweep=toy", "sweep.store=store")
+    return cwd / "store", proc
 
 
-def test_basic_run_aggregates(reference):
+@pytest.fixture(scope="module")
+def reference(reference_run) -> Path:
+    return reference_run[0]
+
+
+def test_basic_run_aggregates(reference_run):
+    reference, proc = reference_run
+    # failed points: exit 1 with the status summary, after the aggregate was written
+    assert proc.returncode == 1
+    assert "24 points: 18 done, 6 failed, 0 running, 0 missing" in proc.stderr
+    assert "sweep.retry_failed=true" in proc.stderr
     t = load_sweep(reference)
     assert t.shape == (4, 3, 2) and t.attrs["n_ok"] == 18 and t.attrs["n_failed"] == 6
     assert all("regimen.dose must be >= 0" in e for e in t.error[t.coords["regimen.dose"] < 0])
@@ -47,8 +59,14 @@ def test_progress_bar_and_rerun_skips_everything(reference, tmp_path):
 
 @pytest.mark.slow
 def test_joblib_launcher_gives_identical_table(reference, tmp_path):
-    run_app(tmp_path, "+sweep=toy", "+launcher=joblib", "sweep.store=store")
+    # with the default progress bar: its thread stays in the launching process
+    run_app(tmp_path, "+sweep=toy", "+launcher=joblib", "sweep.store=store", progress=True)
     assert table_digest(tmp_path / "store") == table_digest(reference)
+    # 2 workers x Numba threads stay within the cores
+    import os
+    cores = len(os.sched_getaffinity(0))
+    for path in list_chunk_files(tmp_path / "store").values():
+        assert 2 * int(read_tree(path)["@attrs"]["numba_num_threads"]) <= max(2, cores)
 
 
 def test_killed_then_resumed_equals_uninterrupted(reference, tmp_path):
@@ -62,6 +80,38 @@ def test_killed_then_resumed_equals_uninterrupted(reference, tmp_path):
     proc = run_app(tmp_path, "+sweep=toy", "sweep.store=store")
     assert "0 missing" in proc.stdout + proc.stderr
     assert table_digest(tmp_path / "store") == table_digest(reference)
+
+
+@pytest.mark.slow
+def test_joblib_workers_do_not_outlive_a_killed_launcher(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    def children(pid):
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+        return [int(p) for p in out.split()]
+
+    env = {**os.environ, "TOY_WORK_MS": "2000"}
+    cmd = [sys.executable, str(APP), f"hydra.searchpath=[file://{REPO / 'configs'}]", "+sweep=toy",
+           "+launcher=joblib", "sweep.store=store"]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and not (tmp_path / "store" / "points").exists():
+        time.sleep(0.2)  # workers are evaluating once a chunk's running marker appears
+    workers = children(proc.pid)
+    assert workers, "no worker processes started"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.time() + 15
+    alive = workers
+    while alive and time.time() < deadline:
+        time.sleep(0.5)
+        alive = [p for p in workers if os.path.exists(f"/proc/{p}") and
+                 open(f"/proc/{p}/stat").read().split()[2] != "Z"]
+    assert not alive, f"workers still running after the launcher was killed: {alive}"
 
 
 @pytest.mark.parametrize("override, message", [

@@ -183,3 +183,26 @@ def test_parallel_equals_serial(definition, tmp_path):
     run_sweep(definition, tmp_path / "a", toy_evaluate, progress=False)
     run_sweep(definition, tmp_path / "b", toy_evaluate, n_jobs=2, progress=False)
     assert table_digest(tmp_path / "a") == table_digest(tmp_path / "b")
+
+
+def test_outcome_units_reach_the_aggregate(definition, tmp_path):
+    """Units recorded with the chunks become unit attributes of the outcome columns."""
+    from sim.sweep import run_chunk
+
+    units = json.dumps({"y": "mm", "curve": "points"})
+    for c in range(definition.n_chunks):
+        run_chunk(definition, c, tmp_path, toy_evaluate, attrs={"outcome_units": units})
+    path = aggregate(tmp_path)
+    t = load_sweep(path)
+    assert t.units == {"y": "mm", "curve": "points"}
+    assert read_tree(path)["table"]["outcomes"]["y"]["@attrs"]["unit"] == "mm"
+    assert t.outcomes["y"].shape == (12,)
+
+
+def test_sim_run_sweep_outcome_units():
+    from sim.cli.sweep_job import outcome_names, outcome_units
+
+    units = outcome_units(["WOMAC_total", "VAS_pain", "MRI_cartilage_volume"], [91.0, 365.0])
+    assert set(units) == set(outcome_names(["WOMAC_total", "VAS_pain", "MRI_cartilage_volume"],
+                                           [91.0, 365.0])) | {"solver_status"}
+    assert units["dVAS_pain_day91"] == "mm" and units["dMRI_cartilage_volume_pct_day365"] == "%"

@@ -47,3 +47,23 @@ def test_sim_trial_bad_input_is_a_clear_error(tmp_path, overrides, field):
     proc = _run(tmp_path, *overrides)
     assert proc.returncode == 2
     assert field in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _compose_trial(*overrides):
+    from hydra import compose, initialize_config_dir
+
+    import sim.cli.trial  # noqa: F401  (registers the schema)
+    from sim.cli.configs import config_dir
+    with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
+        return compose("trial/config", overrides=list(overrides))
+
+
+def test_study_uses_its_own_n_per_arm_unless_overridden():
+    from sim.cli.trial import spec_from_config
+    from sim.trial.studies import trial_from_study
+
+    study = trial_from_study("LAMO2016")
+    spec = spec_from_config(_compose_trial("study=LAMO2016"))
+    assert spec.n_per_arm == study.n_per_arm and spec.dropout == study.dropout
+    spec = spec_from_config(_compose_trial("study=LAMO2016", "trial.n_per_arm=7"), {"trial.n_per_arm"})
+    assert set(spec.n_per_arm.values()) == {7}

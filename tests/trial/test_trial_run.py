@@ -106,14 +106,30 @@ def test_hdf5_summaries_equal_recomputed_from_patients(trial, tmp_path):
     again = summarize(trial)
     for arm in trial.spec.arm_names:
         for ep in trial.values[arm]:
-            np.testing.assert_array_equal(back["patients"][arm][ep], trial.values[arm][ep])
+            np.testing.assert_array_equal(back["patients"][arm][ep]["@data"], trial.values[arm][ep])
             for stat, x in again.arms[arm][ep].items():
-                np.testing.assert_array_equal(back["summary"]["arms"][arm][ep][stat], x)
+                np.testing.assert_array_equal(back["summary"]["arms"][arm][ep][stat]["@data"], x)
     for comp, eps in again.comparisons.items():
         for ep, st in eps.items():
             for stat, x in st.items():
-                np.testing.assert_array_equal(back["summary"]["comparisons"][comp][ep][stat], x)
+                np.testing.assert_array_equal(back["summary"]["comparisons"][comp][ep][stat]["@data"], x)
     assert len(back["summary"]["table"]["median"]) == len(s.table())
+
+
+def test_hdf5_axes_labelled_with_units(trial, tmp_path):
+    from sim.io import read_dims
+
+    path = write_tree(tmp_path / "t.h5", trial_tree(trial, summarize(trial), patients=True))
+    back = read_tree(path)
+    arm = trial.spec.arm_names[0]
+    ep = next(iter(trial.values[arm]))
+    comp = next(iter(back["summary"]["comparisons"]))
+    assert read_dims(path, f"/patients/{arm}/{ep}") == [("replicate", None), ("patient", None), ("visit", "/visits")]
+    assert read_dims(path, f"/summary/arms/{arm}/{ep}/mean") == [("replicate", None), ("visit", "/visits")]
+    assert read_dims(path, f"/summary/comparisons/{comp}/{ep}/mean_difference") == [("replicate", None),
+                                                                                    ("visit", "/follow_up")]
+    assert back["summary"]["arms"][arm][ep]["mean"]["@attrs"]["unit"] not in ("", "1")
+    assert back["summary"]["comparisons"][comp][ep]["welch_p"]["@attrs"]["unit"] == "1"
 
 
 def test_saline_arm_improves_like_pooled_saline_arms():

@@ -1,0 +1,181 @@
+"""Command-line checks at the Hydra edge: composition mistakes worded like every other bad input.
+
+Hydra reports a misspelt key (``patinet.bmi=30``) as "Could not override 'patinet.bmi'", exits
+with status 1 and leaves an empty run folder behind, and it silently ignores an unknown option
+of an optional group (``treatment=nope``). Before Hydra starts, :func:`check_command_line`
+composes the config once with the same overrides and turns any mistake into one line,
+``<prog>: error: <field>: <what is wrong>; allowed: ...; did you mean ...?``, and exit status 2.
+Command lines with Hydra's own flags (``--help``, ``-m``, ...) or sweep syntax are left to Hydra.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from hydra import compose, initialize_config_dir
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.errors import HydraException
+from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
+
+#: Config groups of the configs folder that are not options of the apps' own config trees.
+_NOT_APP_GROUPS = {"hydra"}
+
+
+class CommandLineError(ValueError):
+    """A command-line override that does not compose; the message names field and value."""
+
+
+def group_options(config_root: str | Path) -> dict[str, list[str]]:
+    """Options of every config group below ``config_root``: ``{"patient": ["human_kl2", ...]}``."""
+    root = Path(config_root)
+    out: dict[str, list[str]] = {}
+    # followlinks: the experiment group is a link to the top-level experiments/ folder
+    for folder, _, files in sorted(os.walk(root, followlinks=True)):
+        group = Path(folder).relative_to(root).as_posix()
+        stems = sorted(f[:-5] for f in files if f.endswith(".yaml"))
+        if group != "." and stems:
+            out[group] = stems
+    return out
+
+
+def _close(value: str, allowed: Sequence[str]) -> str:
+    match = difflib.get_close_matches(str(value), list(allowed), n=1, cutoff=0.6)
+    return f"; did you mean {match[0]!r}?" if match else ""
+
+
+def _allowed(word: str, allowed: Sequence[str]) -> str:
+    return f"; allowed: {', '.join(allowed)}{_close(word, allowed)}"
+
+
+def _unknown_key(key: str, base: DictConfig) -> str | None:
+    """Message for the first part of dotted ``key`` that ``base`` does not have, if any."""
+    node = base
+    parts = key.split(".")
+    for i, part in enumerate(parts):
+        if not isinstance(node, DictConfig):
+            return None
+        if part not in node:
+            where = ".".join(parts[:i]) or "the top level"
+            if OmegaConf.get_type(node) is dict:  # an open table (e.g. model.parameters)
+                return f"{key}: {where} has no entry {part!r} yet; add one with a leading '+': +{key}=<value>"
+            keys = sorted(k for k in node.keys() if not str(k).startswith("_"))
+            return f"{key}: no setting {part!r} under {where}{_allowed(part, keys)}"
+        node = node[part]
+    return None
+
+
+def check_command_line(prog: str, config_dir: str, config_name: str, argv: Sequence[str],
+                       experiment_ok: Callable[[str], bool] = lambda name: True) -> None:
+    """Compose ``config_name`` with ``argv`` once; raise :class:`CommandLineError` on a mistake.
+
+    Parameters
+    ----------
+    prog : str
+        Program name, for the job name only.
+    config_dir : str
+        The configs folder (:func:`sim.cli.configs.config_dir`).
+    config_name : str
+        The app's primary config (``"config"``, ``"trial/config"``).
+    argv : sequence of str
+        Command-line arguments after the program name (regimen values already quoted).
+    experiment_ok : callable
+        Which options of the ``experiment`` group this app can run.
+
+    Raises
+    ------
+    CommandLineError
+        Naming the field, the value, the allowed values and a close match.
+    """
+    if not argv or any(a.startswith("-") for a in argv):
+        return  # Hydra's own flags (--help, -m, --cfg, ...): Hydra handles the command line
+    try:
+        overrides = OverridesParser.create().parse_overrides(list(argv))
+    except HydraException as exc:
+        first = str(exc).splitlines()[0]
+        raise CommandLineError(f"cannot read the command line ({first}); put values with special "
+                               f"characters in quotes for Hydra, e.g. \"regimen='msc(cells=1e8,source=bm,"
+                               f"allogeneic=0)@0'\"") from None
+    if any(o.is_sweep_override() for o in overrides):
+        return  # a multirun over values: Hydra composes each job
+    groups = group_options(config_dir)
+    plain, group_args = [], []
+    for o, arg in zip(overrides, argv):
+        group = o.key_or_group.split("@")[0]
+        if group in groups and group not in _NOT_APP_GROUPS and not o.is_delete():
+            value = str(o.value())
+            allowed = [g for g in groups[group] if not g.startswith("_")]
+            if group == "experiment":
+                allowed = [g for g in allowed if experiment_ok(g)]
+            if value not in allowed:
+                raise CommandLineError(f"{group}: {value!r} is not an option for {prog}{_allowed(value, allowed)}")
+            group_args.append(arg)
+        elif not (o.key_or_group.startswith(("hydra.", "hydra/")) or "/" in o.key_or_group
+                  or "@" in o.key_or_group):
+            plain.append((o, arg))  # a value; Hydra's own settings and other groups: the full compose
+    try:
+        with initialize_config_dir(config_dir=config_dir, version_base="1.3", job_name=prog):
+            base = compose(config_name, overrides=group_args)
+            for o, _ in plain:
+                msg = _unknown_key(o.key_or_group, base) if not o.is_add() else None
+                if msg:
+                    raise CommandLineError(msg)
+            compose(config_name, overrides=list(argv))
+    except (HydraException, OmegaConfBaseException) as exc:
+        raise CommandLineError(_reword(exc)) from None
+
+
+def _reword(exc: BaseException) -> str:
+    """One line from a Hydra/OmegaConf composition error: the field first, then what is wrong."""
+    text = str(exc)
+    cause = exc.__cause__ if exc.__cause__ is not None else exc
+    cause_text = str(cause)
+    key = re.search(r"full_key: (\S+)", cause_text)
+    first = cause_text.strip().splitlines()[0] if cause_text.strip() else text.splitlines()[0]
+    m = re.match(r"Error merging override (\S+?)=(.*)", text)
+    if m and key:
+        return f"{key.group(1)}: {m.group(2)!r} {_plain(first)}"
+    if key:
+        return f"{key.group(1)}: {_plain(first)}"
+    return _plain(text.strip().splitlines()[0])
+
+
+def _plain(message: str) -> str:
+    m = re.match(r"Value '(.*)' (?:of type '\w+' )?could not be converted to (\w+)", message)
+    if m:
+        return f"is not a valid {m.group(2).lower()}"
+    return message
+
+
+def fail(prog: str, exc: Exception) -> None:
+    """Print ``<prog>: error: <message>`` and exit with status 2 (bad input)."""
+    print(f"{prog}: error: {exc}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def app_help(prog: str, usage: str, config_dir: str, config_name: str, groups: dict[str, Callable[[str], bool]]) -> str:
+    """``--help`` text: usage, the config groups this app can use (and only those), the config.
+
+    Hydra's own help lists every group of the shared configs folder, including those of the
+    other apps (``trial``, ``calibration``) and trial experiments that ``sim-run`` cannot run.
+
+    Parameters
+    ----------
+    groups : dict of str to callable
+        The groups to list, each with a filter of its options.
+    """
+    options = group_options(config_dir)
+    lines = [usage.strip(), "", "== Configuration groups (group=option) ==", ""]
+    for group, keep in groups.items():
+        shown = [o for o in options.get(group, []) if not o.startswith("_") and keep(o)]
+        lines.append(f"{group}: {', '.join(shown)}")
+    with initialize_config_dir(config_dir=config_dir, version_base="1.3", job_name=prog):
+        cfg = compose(config_name)
+    lines += ["", "== Config (override any value: key=value) ==", "", OmegaConf.to_yaml(cfg),
+              f"Hydra's own options: {prog} --hydra-help"]
+    return "\n".join(lines)
