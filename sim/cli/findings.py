@@ -3,6 +3,7 @@
     sim-findings                                   # all findings, 200 replica studies each
     sim-findings --only F3,F8 --replicates 50 --out findings.csv
     sim-findings --set mech_paracrine=0            # the same replicas with paracrine action off
+    sim-findings --markdown                        # the finding table of the README
 
 The last printed line is ``reproduced=<k>/<n> mean_probability=<x> non_evidential=<m>``.
 ``--out PATH`` writes ``PATH`` as CSV (suffix ``.csv``) and the same table as HDF5 beside it
@@ -25,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--seed", type=int, default=None, help="seed of pools and replicas (default: the package's)")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                     help="parameter value for every arm, e.g. mech_homing=0 (repeatable)")
+    ap.add_argument("--markdown", action="store_true", help="print only the finding table as Markdown (README)")
     ap.add_argument("--out", default=None, help="write the table as CSV and HDF5 (PATH.csv and PATH.h5)")
     return ap
 
@@ -46,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     import sim  # noqa: F401  (configures the kernel cache before any kernel is imported)
     from sim.findings import DEFAULT_POOL, DEFAULT_REPLICATES, DEFAULT_SEED, get_findings, run_findings
-    from sim.findings.report import format_findings, to_csv, to_tree
+    from sim.findings.report import format_findings, format_markdown, to_csv, to_tree
 
     replicates = DEFAULT_REPLICATES if args.replicates is None else args.replicates
     pool = DEFAULT_POOL if args.pool is None else args.pool
@@ -78,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         base.parent.mkdir(parents=True, exist_ok=True)
         base.with_suffix(".csv").write_text(to_csv(results))
         write_tree(base.with_suffix(".h5"), to_tree(results, replicates, pool, seed))
-    print(format_findings(results))
+    print(format_markdown(results) if args.markdown else format_findings(results))
     return 0
 
 

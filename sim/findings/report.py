@@ -85,6 +85,19 @@ def format_findings(results: list[FindingResult]) -> str:
     return "\n".join(lines)
 
 
+def format_markdown(results: list[FindingResult]) -> str:
+    """The finding table as Markdown (the README's), then :func:`summary_line` as the last line."""
+    lines = ["| finding | species | n per arm | test | relations P>=0.5 | P(finding) | reproduced | non-evidential |",
+             "|---|---|---|---|---|---|---|---|"]
+    for fr in results:
+        d = fr.finding.design
+        ns = "/".join(str(d.n_arm(a)) for a in fr.finding.arms)
+        lines.append(f"| {fr.finding.id} | {fr.finding.population.species} | {ns} | {d.test} | "
+                     f"{sum(r.reproduced for r in fr.relations)}/{len(fr.relations)} | {fr.probability:.2f} | "
+                     f"{'yes' if fr.reproduced else 'no'} | {_flag(fr)} |")
+    return "\n".join(lines + ["", summary_line(results)])
+
+
 def to_csv(results: list[FindingResult]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")

@@ -119,6 +119,9 @@ def test_cli_prints_tables_and_last_line(tmp_path, capsys):
 def test_cli_switches_a_mechanism_and_rejects_bad_input(capsys):
     assert main(["--only", "F12", "--replicates", "3", "--pool", "40", "--set", "mech_paracrine=0"]) == 0
     capsys.readouterr()
+    assert main(["--only", "F10", "--replicates", "3", "--pool", "40", "--markdown"]) == 0
+    md = capsys.readouterr().out.strip().splitlines()
+    assert md[0].startswith("| finding |") and md[2].startswith("| F10 |") and md[-1].startswith("reproduced=1/1")
     assert main(["--only", "F99", "--replicates", "3"]) == 2
     assert "F99" in capsys.readouterr().err
     assert main(["--only", "F12", "--set", "mech_nope=0"]) == 2
