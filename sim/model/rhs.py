@@ -32,7 +32,7 @@ from numba import njit
 
 from sim.model.layout import *  # noqa: F403  (index constants, generated)
 
-# layout-hash: 593c5152c5ff317d
+# layout-hash: 3714f4a08198965d
 
 LN2 = math.log(2.0)
 
@@ -234,9 +234,13 @@ def rhs(t, y, p, dydt):
     death_adh = p[P_K_MSC_DEATH_ADHERED] * crowd * immune * m_adh
     # The switch gates what differentiated cells build (repair tissue, below), not the fate
     # flux itself, so that switching it off does not leave more cells secreting.
+    # IL-1 and TNF inhibit MSC chondrogenesis dose-dependently through NF-kB, IL-1 more potently
+    # (Wehling 2009; Heldens 2012); the switch set to 0 gives exactly 1.
+    inflamed_fate = 1.0 / (1.0 + p[P_MECH_INFLAMMATION_BLOCKS_CHONDROGENESIS] * (
+        il1_excess / p[P_K_IL1_CHONDROGENESIS] + tnf_excess / p[P_K_TNF_CHONDROGENESIS]))
     differentiation = p[P_K_MSC_DIFFERENTIATION] * (
         1.0 + p[P_DIFFERENTIATION_PER_TGFB] * tgf_signal + p[P_DIFFERENTIATION_PER_SCAFFOLD] * scaffold
-        + p[P_DIFFERENTIATION_PER_ANABOLIC] * anabolic) * _sat(m_adh, p[P_K_MSC_DENSITY]) * m_adh
+        + p[P_DIFFERENTIATION_PER_ANABOLIC] * anabolic) * _sat(m_adh, p[P_K_MSC_DENSITY]) * m_adh * inflamed_fate
     proliferation = p[P_K_MSC_PROLIFERATION] * m_adh * _pos(1.0 - m_adh / p[P_K_MSC_NICHE])
     death_diff = p[P_K_MSC_DEATH_DIFFERENTIATED] * (1.0 + il1_excess) * m_diff
     dydt[Y_MSC_FREE] = p[P_K_PRP_MSC_RECRUITMENT] * prp_signal - (loss_free + adhesion) * m_free
