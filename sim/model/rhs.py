@@ -32,7 +32,7 @@ from numba import njit
 
 from sim.model.layout import *  # noqa: F403  (index constants, generated)
 
-# layout-hash: 3714f4a08198965d
+# layout-hash: dc77dca8b18a19da
 
 LN2 = math.log(2.0)
 
@@ -226,7 +226,11 @@ def rhs(t, y, p, dydt):
     # --- injected MSCs ----------------------------------------------------------------------
     damage = _pos(1.0 - 0.5 * (agg + col + rep))
     homing = p[P_MSC_ADHESION_BASAL] + (1.0 - p[P_MSC_ADHESION_BASAL]) * p[P_MECH_HOMING] * min(4.0 * damage, 1.0)
-    adhesion = p[P_K_MSC_ADHESION] * homing * (1.0 + p[P_ADHESION_PER_SCAFFOLD] * scaffold)
+    # HA engages CD44 on MSCs: more migration/adhesion and chondrogenesis, slower proliferation
+    # (Wong 2021; Corradetti 2017); the switch set to 0 gives factors of exactly 1.
+    ha_carrier = p[P_MECH_HA_MSC_CARRIER] * e_ha
+    adhesion = p[P_K_MSC_ADHESION] * homing * (1.0 + p[P_ADHESION_PER_SCAFFOLD] * scaffold) \
+        * (1.0 + p[P_HA_ADHESION_GAIN] * ha_carrier)
     crowd = 1.0 + (m_live + m_diff) / p[P_K_MSC_CROWDING]
     immune = 1.0 + p[P_MSC_ALLOGENEIC_DEATH] * p[P_REL_MSC_ALLOGENEIC]
     loss_free = p[P_K_MSC_LOSS_FREE] * crowd * immune
@@ -240,8 +244,10 @@ def rhs(t, y, p, dydt):
         il1_excess / p[P_K_IL1_CHONDROGENESIS] + tnf_excess / p[P_K_TNF_CHONDROGENESIS]))
     differentiation = p[P_K_MSC_DIFFERENTIATION] * (
         1.0 + p[P_DIFFERENTIATION_PER_TGFB] * tgf_signal + p[P_DIFFERENTIATION_PER_SCAFFOLD] * scaffold
-        + p[P_DIFFERENTIATION_PER_ANABOLIC] * anabolic) * _sat(m_adh, p[P_K_MSC_DENSITY]) * m_adh * inflamed_fate
-    proliferation = p[P_K_MSC_PROLIFERATION] * m_adh * _pos(1.0 - m_adh / p[P_K_MSC_NICHE])
+        + p[P_DIFFERENTIATION_PER_ANABOLIC] * anabolic) * _sat(m_adh, p[P_K_MSC_DENSITY]) * m_adh * inflamed_fate \
+        * (1.0 + p[P_HA_DIFFERENTIATION_GAIN] * ha_carrier)
+    proliferation = p[P_K_MSC_PROLIFERATION] * m_adh * _pos(1.0 - m_adh / p[P_K_MSC_NICHE]) \
+        * (1.0 - p[P_HA_PROLIFERATION_LOSS] * ha_carrier)
     death_diff = p[P_K_MSC_DEATH_DIFFERENTIATED] * (1.0 + il1_excess) * m_diff
     dydt[Y_MSC_FREE] = p[P_K_PRP_MSC_RECRUITMENT] * prp_signal - (loss_free + adhesion) * m_free
     dydt[Y_MSC_ADHERED] = adhesion * m_free + proliferation - differentiation - death_adh

@@ -28,3 +28,15 @@ def test_inflammation_blocks_msc_chondrogenesis_switch():
     assert off_rep > on_rep * 1.1
     with pytest.raises(ValueError, match="mech_inflammation_blocks_chondrogenesis"):
         Patient(parameters={"mech_inflammation_blocks_chondrogenesis": 2.0})
+
+
+def test_ha_as_msc_carrier_switch():
+    """HA engages CD44 on MSCs (Wong 2021, Corradetti 2017): with HA co-injected, more cells
+    adhere and differentiate than with the term switched off; without HA the switch changes
+    nothing, bit for bit."""
+    regimen = MSC_1E8 + ";ha(mg=60,form=unknown)@0"
+    off = patient_with_model(KNEE, parameters={**KNEE.parameters, "mech_ha_msc_carrier": 0.0})
+    on_diff, off_diff = _state([KNEE, off], regimen, "msc_differentiated", 28.0)
+    assert on_diff > off_diff
+    alone_on, alone_off = _state([KNEE, off], MSC_1E8, "msc_differentiated", 28.0)
+    assert alone_on == alone_off
