@@ -189,6 +189,15 @@ PARAMETERS: tuple[Q, ...] = (
       "DERIVED from Wong 2021 (R45): proliferation index 2.61 with HA 2 mg/mL vs 3.49 without = x0.75"),
     Q("ha_adhesion_gain", 1.0, "1", 0, 10, "Rise of MSC adhesion/homing at saturating HA",
       "Corradetti 2017 (R46): HA coating doubled MSC migration in vitro (x2)"),
+    # --- interaction: PRP growth factors act on MSCs (low confidence: evidence conflicts) ------
+    Q("mech_prp_msc", 1, "switch", 0, 1, "PRP growth factors raise MSC proliferation and chondrogenesis on/off",
+      "Elder 2014 Open Orthop J 8:78; Mardani 2013 Iran J Basic Med Sci 16:1163 (evidence.md R37, R39)"),
+    Q("prp_proliferation_gain", 0.5, "1", 0, 10, "Rise of MSC proliferation at saturating PRP signal",
+      "Elder 2014 (R37): a mild stimulation; <= x1.5 (evidence.md s5, low confidence, R57 controversial)"),
+    Q("prp_differentiation_gain", 0.5, "1", 0, 10,
+      "Rise of MSC chondrogenesis at saturating PRP signal and TGF-beta signal",
+      "Elder 2014 (R37): weak alone, greatly augmented by TGF-beta; Mardani 2013 (R39): 10% PRP raised GAG; "
+      "<= x1.5 assumed (low confidence)"),
     Q("k_msc_death_differentiated", 0.015, "1/day", 0, 10, "Death of MSC-derived chondrocyte-like cells",
       "parameters.csv:msc_k_loss_joint_DERIVED (slow phase; as adhered cells)"),
     Q("k_efferocytosis", 1.0, "1/day per unit macrophages", 0, 100, "Clearance of apoptotic MSCs by macrophages",

@@ -32,7 +32,7 @@ from numba import njit
 
 from sim.model.layout import *  # noqa: F403  (index constants, generated)
 
-# layout-hash: dc77dca8b18a19da
+# layout-hash: ac4db2fe1926f481
 
 LN2 = math.log(2.0)
 
@@ -245,9 +245,13 @@ def rhs(t, y, p, dydt):
     differentiation = p[P_K_MSC_DIFFERENTIATION] * (
         1.0 + p[P_DIFFERENTIATION_PER_TGFB] * tgf_signal + p[P_DIFFERENTIATION_PER_SCAFFOLD] * scaffold
         + p[P_DIFFERENTIATION_PER_ANABOLIC] * anabolic) * _sat(m_adh, p[P_K_MSC_DENSITY]) * m_adh * inflamed_fate \
-        * (1.0 + p[P_HA_DIFFERENTIATION_GAIN] * ha_carrier)
+        * (1.0 + p[P_HA_DIFFERENTIATION_GAIN] * ha_carrier) \
+        * (1.0 + p[P_MECH_PRP_MSC] * p[P_PRP_DIFFERENTIATION_GAIN] * prp_signal * tgf_signal)
+    # PRP growth factors mildly stimulate MSC proliferation; their chondrogenic push needs
+    # TGF-beta (Elder 2014; Mardani 2013). The switch set to 0 gives factors of exactly 1.
     proliferation = p[P_K_MSC_PROLIFERATION] * m_adh * _pos(1.0 - m_adh / p[P_K_MSC_NICHE]) \
-        * (1.0 - p[P_HA_PROLIFERATION_LOSS] * ha_carrier)
+        * (1.0 - p[P_HA_PROLIFERATION_LOSS] * ha_carrier) \
+        * (1.0 + p[P_MECH_PRP_MSC] * p[P_PRP_PROLIFERATION_GAIN] * prp_signal)
     death_diff = p[P_K_MSC_DEATH_DIFFERENTIATED] * (1.0 + il1_excess) * m_diff
     dydt[Y_MSC_FREE] = p[P_K_PRP_MSC_RECRUITMENT] * prp_signal - (loss_free + adhesion) * m_free
     dydt[Y_MSC_ADHERED] = adhesion * m_free + proliferation - differentiation - death_adh

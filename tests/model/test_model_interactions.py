@@ -40,3 +40,15 @@ def test_ha_as_msc_carrier_switch():
     assert on_diff > off_diff
     alone_on, alone_off = _state([KNEE, off], MSC_1E8, "msc_differentiated", 28.0)
     assert alone_on == alone_off
+
+
+def test_prp_acts_on_msc_switch():
+    """PRP growth factors push MSC chondrogenesis where TGF-beta signals (Elder 2014, Mardani
+    2013): with PRP co-injected slightly more cells have differentiated after a week than with
+    the term off; without PRP the switch changes nothing, bit for bit."""
+    regimen = MSC_1E8 + ";prp(ml=5,leukocyte=unknown)@0"
+    off = patient_with_model(KNEE, parameters={**KNEE.parameters, "mech_prp_msc": 0.0})
+    on_diff, off_diff = _state([KNEE, off], regimen, "msc_differentiated", 7.0)
+    assert on_diff > off_diff
+    alone_on, alone_off = _state([KNEE, off], MSC_1E8, "msc_adhered", 7.0)
+    assert alone_on == alone_off
