@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from sim.findings.measures import measure_unit
 from sim.findings.noise import CONTEXTUAL_EFFECT_CV, TREATMENT_EFFECT_CV, measurement_noise, mcid
 from sim.findings.pools import UNTREATED, PoolSet
 from sim.findings.spec import Finding, Relation
@@ -180,8 +181,6 @@ def judge_relation(finding: Finding, rel: Relation, pools: PoolSet, alloc, mult,
     xa = pools.values(finding.population, finding.arms[rel.lhs], rel.measure, rel.day, extra)
     xb = pools.values(finding.population, finding.arms[rel.rhs], rel.measure, rel.day, extra)
     lo, med, hi = np.nanquantile(diff, [0.025, 0.5, 0.975]) if np.isfinite(diff).any() else (np.nan,) * 3
-    from sim.findings.measures import measure_unit
-
     return RelationResult(finding.id, rel, measure_unit(rel.measure), design.n_arm(rel.lhs), design.n_arm(rel.rhs),
                           design.test, float(holds.mean()), p_sig, float(med), float(lo), float(hi),
                           float(np.nanmean(xa - xb)), float("nan") if need is None else float(need), holds)
