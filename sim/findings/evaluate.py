@@ -1,153 +1,214 @@
-"""Run the virtual study of a finding and judge each expected relation.
+"""Replicas of the original studies: how often would the study that reported a finding,
+run again on virtual knees, report the same pattern?
 
-Every arm gets the same virtual patients (common random numbers): covariates and parameter
-multipliers are drawn once per finding, all arms are stacked into ONE :func:`sim.simulate`
-call, and each relation is judged on the paired per-patient differences ``lhs - rhs`` at the
-relation's day (95% t-interval of the mean paired difference).
+For each finding, ``R`` replica studies are drawn (default 200). Replica ``r``:
+
+1. takes ``n`` patients per arm from the arm's pool (:mod:`sim.findings.pools`) without
+   replacement, different patients in different arms (parallel groups), or the same patients
+   in every arm when the design is paired (common random numbers only where the study shared
+   animals/patients);
+2. draws two between-study multipliers shared by its arms (log-normal, mean 1): ``t_r`` of
+   the treatment effect (CV :data:`sim.findings.noise.TREATMENT_EFFECT_CV`) and ``c_r`` of the
+   contextual response (CV :data:`sim.findings.noise.CONTEXTUAL_EFFECT_CV`), and reads
+   ``x = u + t_r (s - u) + c_r k`` per patient, where ``s`` is the arm's value without the
+   contextual response, ``u`` the same for untreated knees of the same patients, and ``k`` the
+   arm's contextual response;
+3. adds measurement noise per patient and visit (:func:`sim.findings.noise.measurement_noise`);
+4. applies the study's own test at level ``alpha``. A ``<``/``>`` relation holds when the test
+   is significant and the mean difference has the stated sign; for patient-reported measures
+   in humans the mean difference must also reach the package's MCID. A ``~`` relation holds
+   when the test is not significant.
+
+A replica reproduces the finding when all its relations hold; the finding's probability is the
+share of replicas that do, and it counts as reproduced at >= 0.5. All random draws come from
+streams named by finding, arm, measure and day, so results are the same for a seed at any
+thread count, and switching parameters (a mechanism ablation) reuses the same draws.
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
 
-from sim.findings.measures import measure_unit, measure_values
-from sim.findings.spec import Finding, Population
-from sim.model.parameters import PARAMETERS, PARAMETER_INDEX
-from sim.model.patient import Patient
-from sim.simulation import simulate
+from sim.findings.measures import measure_unit
+from sim.findings.noise import CONTEXTUAL_EFFECT_CV, TREATMENT_EFFECT_CV, measurement_noise, mcid
+from sim.findings.pools import UNTREATED, PoolSet
+from sim.findings.spec import Finding, Relation
+from sim.observe import MEASURES
+from sim.trial.population import lognormal_multiplier
+from sim.trial.statistics import mann_whitney_u_test, welch_t_test
 
 DEFAULT_SEED = 20240305  # the origin review's publication date
+DEFAULT_REPLICATES = 200
+DEFAULT_POOL = 400
+REPRODUCED_AT = 0.5
 
 
-def _finding_number(fid: str) -> int:
-    digits = "".join(c for c in fid if c.isdigit())
-    return int(digits) if digits else 0
-
-
-def draw_patients(pop: Population, n: int, rng: np.random.Generator) -> list[dict]:
-    """``n`` patient specifications (Patient keyword arguments) drawn from ``pop``.
-
-    Log-normal multipliers are centred on 1 (median) and clipped to the parameter bounds.
-    """
-    if n < 2:
-        raise ValueError(f"n: {n!r} patients per arm is too few; allowed: an integer >= 2")
-    human = pop.species == "human"
-    kl = rng.choice(np.asarray(pop.kl_grades), size=n, p=np.asarray(pop.kl_weights))
-    age = np.clip(rng.normal(pop.age_mean, pop.age_sd, n), 30.0, 90.0) if human else np.full(n, 60.0)
-    bmi = np.clip(rng.normal(pop.bmi_mean, pop.bmi_sd, n), 18.0, 45.0) if human else np.full(n, 25.0)
-    mult = {name: np.exp(sd * rng.standard_normal(n)) for name, sd in pop.sd_log.items()}
-    out = []
-    for i in range(n):
-        params = {}
-        for name, m in mult.items():
-            if name in ("inflammation", "alignment_load"):
-                continue
-            q = PARAMETERS[PARAMETER_INDEX[name]]
-            params[name] = float(np.clip(q.default * m[i], q.lower, q.upper))
-        out.append(dict(species=pop.species, kl_grade=int(kl[i]) if human else 0, age=float(age[i]),
-                        bmi=float(bmi[i]),
-                        alignment_load=float(np.clip(mult.get("alignment_load", np.ones(n))[i], 0.2, 5.0)),
-                        inflammation=float(np.clip(mult.get("inflammation", np.ones(n))[i], 0.0, 10.0)),
-                        parameters=params))
-    return out
+def _rng(seed: int, *names: str) -> np.random.Generator:
+    return np.random.default_rng([int(seed)] + [zlib.crc32(n.encode()) for n in names])
 
 
 @dataclass(frozen=True)
 class RelationResult:
-    """Outcome of one relation: paired difference ``lhs - rhs`` (measure units) with its 95% CI."""
+    """One relation over the replicas.
+
+    Attributes
+    ----------
+    probability : float
+        Share of replicas in which the relation holds.
+    p_significant : float
+        Share of replicas with a significant difference in the stated direction ("<"/">") or
+        with any significant difference ("~").
+    diff_median, diff_low, diff_high : float
+        Median and 2.5/97.5% quantiles of the replicas' mean difference ``lhs - rhs``.
+    model_diff : float
+        Mean noise-free difference over the pool (same patients in both arms), without the
+        between-study effect: what the model itself says.
+    mcid : float
+        Minimal difference required (NaN where none is).
+    holds : bool[R]
+        Per replica.
+    """
 
     finding: str
-    relation: str
-    measure: str
-    day: float
+    relation: Relation
     unit: str
-    mean_lhs: float
-    mean_rhs: float
-    diff: float
-    ci_low: float
-    ci_high: float
-    margin: float
-    n: int
-    reproduced: bool
-    reason: str
+    n_lhs: int
+    n_rhs: int
+    test: str
+    probability: float
+    p_significant: float
+    diff_median: float
+    diff_low: float
+    diff_high: float
+    model_diff: float
+    mcid: float
+    holds: np.ndarray
+
+    @property
+    def reproduced(self) -> bool:
+        return self.probability >= REPRODUCED_AT
 
 
 @dataclass(frozen=True)
 class FindingResult:
+    """A finding over the replicas; ``non_evidential`` is filled by :func:`run_findings`."""
+
     finding: Finding
     relations: tuple[RelationResult, ...]
-    n_failed: int
+    replicates: int
+    probability: float
+    construction: tuple[bool, ...] = ()
+    repeats: tuple[str, ...] = ()
 
     @property
     def reproduced(self) -> bool:
-        return all(r.reproduced for r in self.relations)
+        return self.probability >= REPRODUCED_AT
+
+    @property
+    def non_evidential(self) -> bool:
+        """Every relation holds by construction or repeats a relation of an earlier finding."""
+        flags = [c or bool(r) for c, r in zip(self.construction, self.repeats)]
+        return bool(flags) and all(flags)
 
 
-def judge(op: str, diff: np.ndarray, sd_pooled: float, margin_sd: float, floor: float = 0.0):
-    """Mean, 95% t-interval, margin, verdict and reason for paired differences ``diff``.
-
-    The margin is ``max(margin_sd * sd_pooled, floor)`` in the measure's unit.
-    """
-    n = diff.size
-    mean = float(diff.mean())
-    half = float(stats.t.ppf(0.975, n - 1) * diff.std(ddof=1) / np.sqrt(n)) if n > 1 else np.inf
-    lo, hi = mean - half, mean + half
-    margin = max(margin_sd * sd_pooled, floor)
-    if op == "~":
-        ok = -margin < lo and hi < margin
-        reason = "" if ok else f"difference exceeds the equivalence margin +-{margin:.3g}"
-    else:
-        sign = -1.0 if op == "<" else 1.0
-        if sign * mean <= 0:
-            ok, reason = False, "wrong direction"
-        elif sign * (lo if op == ">" else hi) <= 0:
-            ok, reason = False, "interval includes 0"
-        elif sign * mean <= margin:
-            ok, reason = False, f"right direction but below the minimal effect {margin:.3g}"
-        else:
-            ok, reason = True, ""
-    return mean, lo, hi, margin, ok, reason
-
-
-def run_finding(finding: Finding, n: int = 100, seed: int = DEFAULT_SEED) -> FindingResult:
-    """Simulate every arm of ``finding`` in the same ``n`` virtual patients and judge its relations."""
-    rng = np.random.default_rng([seed, _finding_number(finding.id)])
-    specs = draw_patients(finding.population, n, rng)
+def _allocation(finding: Finding, replicates: int, seed: int, pool: int) -> dict[str, np.ndarray]:
+    """int64[R, n_arm] pool indices of each arm's patients in each replica."""
     labels = list(finding.arms)
-    patients, regimens = [], []
-    for label in labels:
-        arm = finding.arms[label]
-        for spec in specs:
-            patients.append(Patient(**{**spec, "parameters": {**spec["parameters"], **arm.parameters}}))
-            regimens.append(arm.regimen)
-    res = simulate(patients, regimens, times=np.array(finding.days), provenance={"finding": finding.id})
-    ok = res.ok.reshape(len(labels), n).all(axis=0)  # drop a patient from every arm if any arm failed
-    rows = []
-    cache: dict[str, np.ndarray] = {}
-    for rel in finding.relations:
-        if rel.measure not in cache:
-            cache[rel.measure] = measure_values(res, rel.measure).reshape(len(labels), n, -1)
-        vals = cache[rel.measure][:, :, res.at(rel.day)]
-        a, b = vals[labels.index(rel.lhs)], vals[labels.index(rel.rhs)]
-        keep = ok & np.isfinite(a) & np.isfinite(b)
-        a, b = a[keep], b[keep]
-        if a.size < 2:
-            rows.append(RelationResult(finding.id, rel.text(), rel.measure, rel.day, measure_unit(rel.measure),
-                                       np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, int(a.size), False,
-                                       "fewer than 2 patients with finite values in both arms"))
-            continue
-        sd_pooled = float(np.sqrt(0.5 * (a.var(ddof=1) + b.var(ddof=1))))
-        mean, lo, hi, margin, good, reason = judge(rel.op, a - b, sd_pooled, finding.margin_sd,
-                                                     finding.margin_rel * abs(float(b.mean())))
-        rows.append(RelationResult(finding.id, rel.text(), rel.measure, float(rel.day), measure_unit(rel.measure),
-                                   float(a.mean()), float(b.mean()), mean, lo, hi, margin, int(a.size),
-                                   good, reason))
-    return FindingResult(finding, tuple(rows), int((~ok).sum()))
+    sizes = [finding.design.n_arm(a) for a in labels]
+    total = max(sizes) if finding.design.paired else sum(sizes)
+    if total > pool:
+        raise ValueError(f"{finding.id}: the replica needs {total} patients but the pool holds {pool}; "
+                         f"allowed: pool >= {total}")
+    u = _rng(seed, finding.id, "allocation").random((replicates, pool))
+    order = np.argsort(u, axis=1, kind="stable")[:, :total]
+    out, start = {}, 0
+    for label, n in zip(labels, sizes):
+        out[label] = order[:, :n] if finding.design.paired else order[:, start:start + n]
+        start += n
+    return out
 
 
-def run_findings(findings, n: int = 100, seed: int = DEFAULT_SEED) -> list[FindingResult]:
-    """:func:`run_finding` for each finding (one ``simulate`` call per finding)."""
-    return [run_finding(f, n=n, seed=seed) for f in findings]
+def _observed(finding, label, rel, pools, idx, mult, seed, extra):
+    """float64[R, n]: one arm's observed values of the relation's measure on its day."""
+    spec, arm = finding.population, finding.arms[label]
+    treat, ctx = mult
+    x = pools.values(spec, arm, rel.measure, rel.day, extra)
+    s = pools.values(spec, arm, rel.measure, rel.day, extra, contextual=False)
+    u = pools.values(spec, UNTREATED, rel.measure, rel.day, extra, contextual=False)
+    xa, sa, ua = x[idx], s[idx], u[idx]
+    k = xa - sa  # contextual part (zero for read-outs without one)
+    eff = np.where(np.isfinite(ua), ua + treat[:, None] * (sa - ua), sa) + ctx[:, None] * k
+    z = _rng(seed, finding.id, label, rel.measure, f"{rel.day:g}").standard_normal(idx.shape)
+    scale = MEASURES[rel.measure].native_scale if rel.measure in MEASURES else None
+    return measurement_noise(rel.measure).apply(eff, z, scale)
+
+
+def _pvalue(test: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if test == "welch":
+        return welch_t_test(a, b).pvalue
+    if test == "mann_whitney":
+        return mann_whitney_u_test(a, b).pvalue
+    d = a - b  # paired t test on complete pairs
+    n = np.isfinite(d).sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.nanmean(d, axis=-1) / (np.nanstd(d, axis=-1, ddof=1) / np.sqrt(n))
+    return np.where(n > 1, 2.0 * stats.t.sf(np.abs(t), np.maximum(n - 1, 1)), np.nan)
+
+
+def judge_relation(finding: Finding, rel: Relation, pools: PoolSet, alloc, mult, seed: int,
+                   extra=None) -> RelationResult:
+    """Run ``rel`` of ``finding`` through every replica (see the module docstring)."""
+    design = finding.design
+    a = _observed(finding, rel.lhs, rel, pools, alloc[rel.lhs], mult, seed, extra)
+    b = _observed(finding, rel.rhs, rel, pools, alloc[rel.rhs], mult, seed, extra)
+    with np.errstate(invalid="ignore"):
+        p = _pvalue(design.test, np.where(np.isfinite(a), a, np.nan), np.where(np.isfinite(b), b, np.nan))
+    diff = np.nanmean(a, axis=-1) - np.nanmean(b, axis=-1)
+    sig = np.nan_to_num(p, nan=1.0) < design.alpha
+    need = mcid(rel.measure) if finding.population.species == "human" else None
+    if rel.op == "~":
+        holds = ~sig
+        p_sig = float(sig.mean())
+    else:
+        sign = -1.0 if rel.op == "<" else 1.0
+        right = sig & (sign * diff > 0)
+        holds = right & (sign * diff >= need) if need is not None else right
+        p_sig = float(right.mean())
+    xa = pools.values(finding.population, finding.arms[rel.lhs], rel.measure, rel.day, extra)
+    xb = pools.values(finding.population, finding.arms[rel.rhs], rel.measure, rel.day, extra)
+    lo, med, hi = np.nanquantile(diff, [0.025, 0.5, 0.975]) if np.isfinite(diff).any() else (np.nan,) * 3
+    return RelationResult(finding.id, rel, measure_unit(rel.measure), design.n_arm(rel.lhs), design.n_arm(rel.rhs),
+                          design.test, float(holds.mean()), p_sig, float(med), float(lo), float(hi),
+                          float(np.nanmean(xa - xb)), float("nan") if need is None else float(need), holds)
+
+
+def run_finding(finding: Finding, replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED,
+                pools: PoolSet | None = None, extra=None) -> FindingResult:
+    """Replicate the study of ``finding`` ``replicates`` times and judge its relations.
+
+    Parameters
+    ----------
+    finding : Finding
+    replicates : int
+        Replica studies (>= 1; 200 or more for the reported probabilities).
+    seed : int
+        Seed of the pools and of every replica draw.
+    pools : PoolSet, optional
+        Shared pools (default: a new set of :data:`DEFAULT_POOL` patients per population).
+    extra : mapping of str to float, optional
+        Parameter values for every arm of this evaluation (e.g. mechanism switches).
+    """
+    if isinstance(replicates, bool) or not isinstance(replicates, (int, np.integer)) or replicates < 1:
+        raise ValueError(f"replicates: {replicates!r} is not allowed; allowed: an integer >= 1")
+    pools = pools or PoolSet(DEFAULT_POOL, seed, finding.days)
+    alloc = _allocation(finding, int(replicates), seed, pools.size)
+    mult = (lognormal_multiplier(_rng(seed, finding.id, "study").standard_normal(int(replicates)), TREATMENT_EFFECT_CV),
+            lognormal_multiplier(_rng(seed, finding.id, "context").standard_normal(int(replicates)),
+                                 CONTEXTUAL_EFFECT_CV))
+    rows = tuple(judge_relation(finding, rel, pools, alloc, mult, seed, extra) for rel in finding.relations)
+    joint = np.all(np.stack([r.holds for r in rows]), axis=0)
+    return FindingResult(finding, rows, int(replicates), float(joint.mean()))

@@ -38,11 +38,15 @@ def known_measures() -> tuple[str, ...]:
     return tuple(MEASURES) + tuple(EXTRA_MEASURES)
 
 
-def measure_values(result, name: str) -> np.ndarray:
-    """Values of measure ``name`` for every patient and output time, float64[N, T]."""
+def measure_values(result, name: str, symptoms=None) -> np.ndarray:
+    """Values of measure ``name`` for every patient and output time, float64[N, T].
+
+    ``symptoms`` is the :class:`sim.observe.symptoms.SymptomModel` of the observation models
+    (default: the calibrated one); cell-level read-outs ignore it.
+    """
     if name in EXTRA_MEASURES:
         return EXTRA_MEASURES[name][0](result)
-    return observe(result, name)
+    return observe(result, name, symptoms=symptoms)
 
 
 def measure_unit(name: str) -> str:

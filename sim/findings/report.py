@@ -1,4 +1,4 @@
-"""The findings table: plain text, CSV and an HDF5 tree (written through :mod:`sim.io`)."""
+"""The findings tables: plain text, CSV and an HDF5 tree (written through :mod:`sim.io`)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import numpy as np
 
 from sim.findings.evaluate import FindingResult
 
-COLUMNS = ("finding", "refs", "relation", "measure", "day", "unit", "mean_lhs", "mean_rhs", "diff", "ci_low",
-           "ci_high", "margin", "n", "reproduced", "reason")
+COLUMNS = ("finding", "refs", "relation", "measure", "day", "unit", "n_lhs", "n_rhs", "test", "probability",
+           "p_significant", "diff_median", "diff_low", "diff_high", "model_diff", "mcid", "reproduced",
+           "by_construction", "repeats")
 
 
 def table_rows(results: list[FindingResult]) -> list[dict]:
@@ -18,38 +19,83 @@ def table_rows(results: list[FindingResult]) -> list[dict]:
     rows = []
     for fr in results:
         refs = ",".join(str(r) for r in fr.finding.refs)
-        for r in fr.relations:
-            rows.append({"finding": r.finding, "refs": refs, "relation": r.relation, "measure": r.measure,
-                         "day": r.day, "unit": r.unit, "mean_lhs": r.mean_lhs, "mean_rhs": r.mean_rhs,
-                         "diff": r.diff, "ci_low": r.ci_low, "ci_high": r.ci_high, "margin": r.margin, "n": r.n,
-                         "reproduced": r.reproduced, "reason": r.reason})
+        for r, c, rep in zip(fr.relations, fr.construction, fr.repeats):
+            rel = r.relation
+            rows.append({"finding": r.finding, "refs": refs, "relation": rel.text(), "measure": rel.measure,
+                         "day": float(rel.day), "unit": r.unit, "n_lhs": r.n_lhs, "n_rhs": r.n_rhs, "test": r.test,
+                         "probability": r.probability, "p_significant": r.p_significant,
+                         "diff_median": r.diff_median, "diff_low": r.diff_low, "diff_high": r.diff_high,
+                         "model_diff": r.model_diff, "mcid": r.mcid, "reproduced": r.reproduced,
+                         "by_construction": bool(c), "repeats": rep})
     return rows
 
 
 def _g(x: float) -> str:
-    return "nan" if not np.isfinite(x) else f"{x:.3g}"
+    return "-" if not np.isfinite(x) else f"{x:.3g}"
+
+
+def _flag(fr: FindingResult) -> str:
+    if not fr.non_evidential:
+        return ""
+    reasons = sorted({"by construction" if c else f"repeats {r}" for c, r in zip(fr.construction, fr.repeats)})
+    return "; ".join(reasons)
+
+
+def _columns(head, cells) -> list[str]:
+    width = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(head)]
+    fmt = lambda row: "  ".join(v.ljust(w) for v, w in zip(row, width)).rstrip()  # noqa: E731
+    return [fmt(head), "-" * len(fmt(head))] + [fmt(c) for c in cells]
+
+
+def summary_line(results: list[FindingResult]) -> str:
+    """``reproduced=<k>/<n> mean_probability=<x> non_evidential=<m>``."""
+    k = sum(fr.reproduced for fr in results)
+    mean = float(np.mean([fr.probability for fr in results])) if results else float("nan")
+    m = sum(fr.non_evidential for fr in results)
+    return f"reproduced={k}/{len(results)} mean_probability={mean:.3f} non_evidential={m}"
 
 
 def format_findings(results: list[FindingResult]) -> str:
-    """Text table: finding, expected relation, simulated difference [95% CI], reproduced, reason;
-    the last line is ``reproduced=<k>/<n>`` counting findings whose relations all hold."""
-    head = ("finding", "expected", "measure @ day", "lhs - rhs [95% CI]", "margin", "ok", "reason")
+    """Relation table, finding table, and :func:`summary_line` as the last line."""
+    head = ("finding", "expected", "measure @ day", "n", "test", "P", "P(sig)", "replica diff [95%]", "model diff",
+            "MCID", "non-evidential")
     cells = []
     for fr in results:
-        for r in fr.relations:
-            cells.append((r.finding, r.relation, f"{r.measure} @ {r.day:g}",
-                          f"{_g(r.diff)} [{_g(r.ci_low)}, {_g(r.ci_high)}]", _g(r.margin),
-                          "yes" if r.reproduced else "no", r.reason))
-    width = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(head)]
-    fmt = lambda row: "  ".join(v.ljust(w) for v, w in zip(row, width)).rstrip()  # noqa: E731
-    lines = [fmt(head), "-" * len(fmt(head))] + [fmt(c) for c in cells]
-    n_rel = sum(len(fr.relations) for fr in results)
-    k_rel = sum(r.reproduced for fr in results for r in fr.relations)
-    failed = [fr.finding.id for fr in results if not fr.reproduced]
+        for r, c, rep in zip(fr.relations, fr.construction, fr.repeats):
+            rel = r.relation
+            flag = "by construction" if c else (f"repeats {rep}" if rep else "")
+            cells.append((r.finding, rel.text(), f"{rel.measure} @ {rel.day:g}", f"{r.n_lhs}/{r.n_rhs}", r.test,
+                          f"{r.probability:.2f}", f"{r.p_significant:.2f}",
+                          f"{_g(r.diff_median)} [{_g(r.diff_low)}, {_g(r.diff_high)}]", _g(r.model_diff),
+                          _g(r.mcid), flag))
+    lines = _columns(head, cells)
     lines.append("")
-    lines.append(f"relations reproduced: {k_rel}/{n_rel}; findings not reproduced: {', '.join(failed) or 'none'}")
-    lines.append(f"reproduced={sum(fr.reproduced for fr in results)}/{len(results)}")
+    fhead = ("finding", "species", "n per arm", "test", "relations P>=0.5", "P(finding)", "reproduced",
+             "non-evidential")
+    fcells = []
+    for fr in results:
+        d = fr.finding.design
+        ns = "/".join(str(d.n_arm(a)) for a in fr.finding.arms)
+        fcells.append((fr.finding.id, fr.finding.population.species, ns, d.test,
+                       f"{sum(r.reproduced for r in fr.relations)}/{len(fr.relations)}", f"{fr.probability:.2f}",
+                       "yes" if fr.reproduced else "no", _flag(fr)))
+    lines += _columns(fhead, fcells)
+    lines.append("")
+    lines.append(summary_line(results))
     return "\n".join(lines)
+
+
+def format_markdown(results: list[FindingResult]) -> str:
+    """The finding table as Markdown (the README's), then :func:`summary_line` as the last line."""
+    lines = ["| finding | species | n per arm | test | relations P>=0.5 | P(finding) | reproduced | non-evidential |",
+             "|---|---|---|---|---|---|---|---|"]
+    for fr in results:
+        d = fr.finding.design
+        ns = "/".join(str(d.n_arm(a)) for a in fr.finding.arms)
+        lines.append(f"| {fr.finding.id} | {fr.finding.population.species} | {ns} | {d.test} | "
+                     f"{sum(r.reproduced for r in fr.relations)}/{len(fr.relations)} | {fr.probability:.2f} | "
+                     f"{'yes' if fr.reproduced else 'no'} | {_flag(fr)} |")
+    return "\n".join(lines + ["", summary_line(results)])
 
 
 def to_csv(results: list[FindingResult]) -> str:
@@ -61,29 +107,31 @@ def to_csv(results: list[FindingResult]) -> str:
     return buf.getvalue()
 
 
-def to_tree(results: list[FindingResult], n: int, seed: int) -> dict:
-    """HDF5 tree for :func:`sim.io.write_tree`: one column per dataset, plus findings metadata."""
+def to_tree(results: list[FindingResult], replicates: int, pool: int, seed: int) -> dict:
+    """HDF5 tree for :func:`sim.io.write_tree`: one column per dataset, plus each finding's design."""
     rows = table_rows(results)
     table = {}
     for col in COLUMNS:
         values = [r[col] for r in rows]
-        if col in ("finding", "refs", "relation", "measure", "unit", "reason"):
+        if col in ("finding", "refs", "relation", "measure", "unit", "test", "repeats"):
             table[col] = [str(v) for v in values]
-        elif col == "reproduced":
+        elif col in ("reproduced", "by_construction"):
             table[col] = np.array(values, dtype=bool)
-        elif col == "n":
+        elif col in ("n_lhs", "n_rhs"):
             table[col] = np.array(values, dtype=np.int64)
         else:
             table[col] = np.array(values, dtype=float)
-    findings = {fr.finding.id: {"@attrs": {"text": fr.finding.text, "notes": fr.finding.notes,
-                                           "species": fr.finding.population.species,
-                                           "refs": [str(r) for r in fr.finding.refs],
-                                           "arms": [f"{k}: {a.regimen}" + (f" {dict(a.parameters)}" if a.parameters else "")
-                                                    for k, a in fr.finding.arms.items()],
-                                           "margin_sd": fr.finding.margin_sd, "margin_rel": fr.finding.margin_rel,
-                                           "reproduced": bool(fr.reproduced), "n_failed_patients": fr.n_failed}}
-                for fr in results}
-    return {"@attrs": {"description": "seed findings F1-F18 reproduced by virtual studies",
-                       "patients_per_arm": int(n), "seed": int(seed),
-                       "reproduced": f"{sum(fr.reproduced for fr in results)}/{len(results)}"},
+    findings = {}
+    for fr in results:
+        f, d = fr.finding, fr.finding.design
+        findings[f.id] = {"@attrs": {
+            "text": f.text, "notes": f.notes, "species": f.population.species, "refs": [str(r) for r in f.refs],
+            "arms": [f"{k}: {a.regimen}" + (f" {dict(a.parameters)}" if a.parameters else "") for k, a in f.arms.items()],
+            "n_per_arm": [int(d.n_arm(a)) for a in f.arms], "n_source": d.n_source, "test": d.test,
+            "test_source": d.test_source, "paired": bool(d.paired), "alpha": float(d.alpha),
+            "probability": float(fr.probability), "reproduced": bool(fr.reproduced),
+            "non_evidential": bool(fr.non_evidential)}}
+    return {"@attrs": {"description": "seed findings F1-F18 as replicas of the original studies",
+                       "replicates": int(replicates), "pool": int(pool), "seed": int(seed),
+                       "summary": summary_line(results)},
             "table": table, "findings": findings}

@@ -1,10 +1,11 @@
-"""Declared virtual experiments for the seed findings: arms, relations and populations as data.
+"""Declared replica studies for the seed findings: arms, relations and study designs as data.
 
 A :class:`Finding` is one claim of the origin review (Ma, Tian & Meng 2024, seed findings
-F1-F18) turned into a virtual study: arms (label -> regimen, optionally with parameter
-overrides such as a receptor blocker), the measures and days the study reported, and the
-expected :class:`Relation` between arms. Nothing here runs a simulation (see
-:mod:`sim.findings.evaluate`).
+F1-F18) turned into a replica of the study that reported it: who was studied (a
+:class:`sim.trial.PopulationSpec`), the arms (label -> regimen, optionally with parameter
+overrides such as a receptor blocker), the :class:`StudyDesign` (animals or patients per arm,
+parallel or paired, the study's own test) and the expected :class:`Relation` between arms.
+Nothing here runs a simulation (see :mod:`sim.findings.evaluate`).
 """
 
 from __future__ import annotations
@@ -14,17 +15,21 @@ from types import MappingProxyType
 from typing import Mapping
 
 from sim.model.parameters import PARAMETERS, parameter_index
-from sim.model.species import get_species
 from sim.regimen import Regimen
+from sim.trial.spec import PopulationSpec
 
 #: Relation operators: ``<`` / ``>`` compare the arms' mean values of the measure (lower /
-#: higher in the first arm, whatever the measure's better direction); ``~`` means no
-#: meaningful difference (equivalence within the margin).
+#: higher in the first arm, whatever the measure's better direction); ``~`` means the study
+#: found no significant difference.
 OPERATORS = ("<", ">", "~")
+
+#: The studies' tests: two-sample Welch t test, Mann-Whitney U test (ordinal scores), and for
+#: paired designs (same animals/patients in every arm) the paired t test.
+TESTS = ("welch", "mann_whitney", "paired_t")
 
 
 class FindingError(ValueError):
-    """A finding, relation or population declaration that is not valid."""
+    """A finding, relation or design declaration that is not valid."""
 
 
 @dataclass(frozen=True)
@@ -50,17 +55,21 @@ class Arm:
             checked[name] = PARAMETERS[parameter_index(name)].check(value, f"arm.parameters.{name}")
         object.__setattr__(self, "parameters", MappingProxyType(checked))
 
+    @property
+    def products(self) -> tuple[str, ...]:
+        return Regimen.parse(self.regimen).products
+
 
 @dataclass(frozen=True)
 class Relation:
-    """Expected relation ``lhs op rhs`` of the arms' means of ``measure`` on ``day``.
+    """Expected relation ``lhs op rhs`` of the arms' values of ``measure`` on ``day``.
 
     Parameters
     ----------
     lhs, rhs : str
         Arm labels.
     op : {"<", ">", "~"}
-        Direction of the raw measure values (not of benefit), or ``~`` for no meaningful
+        Direction of the raw measure values (not of benefit), or ``~`` for no significant
         difference.
     measure : str
         A measure of :data:`sim.observe.MEASURES` or of :data:`sim.findings.measures.EXTRA_MEASURES`.
@@ -87,52 +96,59 @@ class Relation:
 
 
 @dataclass(frozen=True)
-class Population:
-    """How the virtual patients of a finding are drawn (common random numbers across arms).
-
-    Covariates and parameter multipliers are drawn once per finding from
-    ``np.random.default_rng(seed)``; every arm gets the same patients.
+class StudyDesign:
+    """How the original study was run: size, allocation and its own test.
 
     Parameters
     ----------
-    species : str
-        Species preset (animals are induced before day 0 by the preset's induction model).
-    kl_grades, kl_weights : tuple
-        Kellgren-Lawrence grades and their probabilities (humans only; animals start healthy).
-    sd_log : mapping of str to float
-        Standard deviation of log multipliers (log-normal around 1) of parameters, and of the
-        covariates ``inflammation`` and ``alignment_load``.
+    n : int or mapping of str to int
+        Animals/patients analysed per arm (one number, or arm label -> n), each >= 2.
+    n_source : str
+        Where ``n`` comes from (the seed review, a row of ``sim/data/trials/arms.csv``), or
+        ``"assumed: <reason>"``.
+    test : {"welch", "mann_whitney", "paired_t"}
+        The study's test at level ``alpha`` (two-sided).
+    paired : bool
+        True when every arm holds the same animals/patients (e.g. one knee injected with the
+        product, the other with saline); the replica then uses common random numbers across
+        arms and ``test`` must be ``"paired_t"``.
+    test_source : str
+        Why this test (reported by the study, or assumed with a reason).
+    alpha : float
+        Significance level.
     """
 
-    species: str = "human"
-    kl_grades: tuple[int, ...] = (2, 3, 4)
-    kl_weights: tuple[float, ...] = (0.3, 0.5, 0.2)
-    age_mean: float = 58.0  # years: typical of the MSC trials pooled in sim/data/trials
-    age_sd: float = 8.0
-    bmi_mean: float = 28.0  # kg/m^2
-    bmi_sd: float = 4.0
-    sd_log: Mapping[str, float] = field(default_factory=lambda: {
-        # assumed: between-patient coefficient of variation ~30% for inflammatory phenotype and
-        # macrophage recruitment, ~20% for cell homing/adhesion, ~10% for malalignment.
-        "inflammation": 0.3, "alignment_load": 0.1, "k_recruit": 0.3, "k_msc_adhesion": 0.2,
-        "k_collagen_mmp13": 0.2,
-    })
+    n: int | Mapping[str, int]
+    n_source: str
+    test: str = "welch"
+    paired: bool = False
+    test_source: str = "assumed: two-sample t test, the usual analysis of a two-arm trial"
+    alpha: float = 0.05
 
     def __post_init__(self):
-        get_species(self.species)
-        if len(self.kl_grades) != len(self.kl_weights) or abs(sum(self.kl_weights) - 1.0) > 1e-9:
-            raise FindingError("population.kl_weights: one probability per KL grade, summing to 1")
-        for name, sd in self.sd_log.items():
-            if name not in ("inflammation", "alignment_load"):
-                parameter_index(name)
-            if not sd >= 0:
-                raise FindingError(f"population.sd_log.{name}: {sd!r} must be >= 0")
-        object.__setattr__(self, "sd_log", MappingProxyType(dict(self.sd_log)))
+        if self.test not in TESTS:
+            raise FindingError(f"design.test: {self.test!r} is not allowed; allowed: {', '.join(TESTS)}")
+        if self.paired != (self.test == "paired_t"):
+            raise FindingError("design.paired: a paired design needs test='paired_t' and vice versa")
+        ns = dict(self.n) if isinstance(self.n, Mapping) else {"*": self.n}
+        for key, value in ns.items():
+            if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+                raise FindingError(f"design.n[{key}]: {value!r} is not allowed; allowed: an integer >= 2")
+        if isinstance(self.n, Mapping):
+            object.__setattr__(self, "n", MappingProxyType(ns))
+        if not 0 < self.alpha < 1:
+            raise FindingError(f"design.alpha: {self.alpha!r} is not allowed; allowed: 0 < alpha < 1")
+        if not self.n_source.strip():
+            raise FindingError("design.n_source: say where n comes from, or 'assumed: <reason>'")
+
+    def n_arm(self, label: str) -> int:
+        """Animals/patients of arm ``label``."""
+        return int(self.n[label]) if isinstance(self.n, Mapping) else int(self.n)
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One seed finding as a declared virtual experiment.
+    """One seed finding as a declared replica study.
 
     Parameters
     ----------
@@ -142,32 +158,26 @@ class Finding:
         The finding in one sentence, as in the seed list.
     refs : tuple of int
         Reference numbers of the origin review.
-    population : Population
-        Who is simulated (species, covariate spread).
+    population : PopulationSpec
+        Who is studied (species, inclusion profile, between-patient variability).
     arms : mapping of str to Arm
         Label -> arm.
     relations : tuple of Relation
-        Every relation must hold for the finding to count as reproduced.
-    margin_sd : float
-        Equivalence / minimal-effect margin in units of the between-patient SD (pooled over the
-        two arms compared, at the relation's day): ``~`` needs the 95% interval of the paired
-        difference inside +-margin; ``<``/``>`` need the interval to exclude 0 and the mean
-        difference to exceed the margin in the stated direction.
-    margin_rel : float
-        Floor of the margin as a fraction of the second arm's mean (for read-outs that hardly
-        vary between patients, e.g. a per-cell rate); 0 = no floor.
+        The reported pattern: every relation must hold in a replica for the replica to
+        reproduce the finding.
+    design : StudyDesign
+        Size, allocation and test of the original study.
     notes : str
-        What the virtual study leaves out or approximates (proxies for unmodelled measures).
+        What the replica leaves out or approximates (proxies for unmodelled measures).
     """
 
     id: str
     text: str
     refs: tuple[int, ...]
-    population: Population
+    population: PopulationSpec
     arms: Mapping[str, Arm]
     relations: tuple[Relation, ...]
-    margin_sd: float = 0.2
-    margin_rel: float = 0.0
+    design: StudyDesign
     notes: str = ""
 
     def __post_init__(self):
@@ -176,6 +186,8 @@ class Finding:
             raise FindingError(f"{self.id}.arms: at least two arms are required")
         if not self.relations:
             raise FindingError(f"{self.id}.relations: at least one relation is required")
+        if not isinstance(self.population, PopulationSpec):
+            raise FindingError(f"{self.id}.population: expected a sim.trial.PopulationSpec")
         from sim.findings.measures import known_measures
 
         for rel in self.relations:
@@ -185,10 +197,8 @@ class Finding:
             if rel.measure not in known_measures():
                 raise FindingError(f"{self.id}: measure {rel.measure!r} unknown; allowed: "
                                    f"{', '.join(known_measures())}")
-        if not self.margin_rel >= 0:
-            raise FindingError(f"{self.id}.margin_rel: {self.margin_rel!r} must be >= 0")
-        if not self.margin_sd > 0:
-            raise FindingError(f"{self.id}.margin_sd: {self.margin_sd!r} must be > 0")
+        if isinstance(self.design.n, Mapping) and set(self.design.n) != set(arms):
+            raise FindingError(f"{self.id}.design.n: give one number or one per arm ({', '.join(arms)})")
         object.__setattr__(self, "arms", MappingProxyType(arms))
 
     @property

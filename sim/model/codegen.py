@@ -20,6 +20,8 @@ editing the tables, then update the hash comment in ``sim/model/rhs.py``.
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
 from sim.model.parameters import PARAMETER_NAMES
@@ -61,18 +63,24 @@ def render_knee_lu(pattern) -> str:
     return render_lu_module(pattern, title=LU_TITLE, regenerate="python -m sim.model.codegen")
 
 
-def main() -> int:
-    LAYOUT_FILE.write_text(render_layout())
-    print(f"wrote {LAYOUT_FILE.name}; layout hash {layout_hash()}")
-    from sim.model import jac_codegen
-
-    code = jac_codegen.main([])
-    if code != 0:
-        return code
-    from sim.model import jac_analytic  # imported only now: it was just rewritten
+def write_lu() -> None:
+    """Write ``knee_lu.py`` for the pattern of the ``jac_analytic.py`` on disk."""
+    from sim.model import jac_analytic
 
     LU_FILE.write_text(render_knee_lu(jac_analytic.JAC_PATTERN))
     print(f"wrote {LU_FILE.name}")
+
+
+def main() -> int:
+    LAYOUT_FILE.write_text(render_layout())
+    print(f"wrote {LAYOUT_FILE.name}; layout hash {layout_hash()}")
+    # The next steps run in fresh interpreters: this one imported the kernels (and the old
+    # layout constants and Jacobian) before the files above were rewritten.
+    steps = (["-m", "sim.model.jac_codegen"], ["-c", "from sim.model.codegen import write_lu; write_lu()"])
+    for args in steps:
+        code = subprocess.run([sys.executable, *args], check=False).returncode
+        if code != 0:
+            return code
     return 0
 
 

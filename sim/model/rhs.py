@@ -32,7 +32,7 @@ from numba import njit
 
 from sim.model.layout import *  # noqa: F403  (index constants, generated)
 
-# layout-hash: 593c5152c5ff317d
+# layout-hash: ac4db2fe1926f481
 
 LN2 = math.log(2.0)
 
@@ -226,7 +226,11 @@ def rhs(t, y, p, dydt):
     # --- injected MSCs ----------------------------------------------------------------------
     damage = _pos(1.0 - 0.5 * (agg + col + rep))
     homing = p[P_MSC_ADHESION_BASAL] + (1.0 - p[P_MSC_ADHESION_BASAL]) * p[P_MECH_HOMING] * min(4.0 * damage, 1.0)
-    adhesion = p[P_K_MSC_ADHESION] * homing * (1.0 + p[P_ADHESION_PER_SCAFFOLD] * scaffold)
+    # HA engages CD44 on MSCs: more migration/adhesion and chondrogenesis, slower proliferation
+    # (Wong 2021; Corradetti 2017); the switch set to 0 gives factors of exactly 1.
+    ha_carrier = p[P_MECH_HA_MSC_CARRIER] * e_ha
+    adhesion = p[P_K_MSC_ADHESION] * homing * (1.0 + p[P_ADHESION_PER_SCAFFOLD] * scaffold) \
+        * (1.0 + p[P_HA_ADHESION_GAIN] * ha_carrier)
     crowd = 1.0 + (m_live + m_diff) / p[P_K_MSC_CROWDING]
     immune = 1.0 + p[P_MSC_ALLOGENEIC_DEATH] * p[P_REL_MSC_ALLOGENEIC]
     loss_free = p[P_K_MSC_LOSS_FREE] * crowd * immune
@@ -234,10 +238,20 @@ def rhs(t, y, p, dydt):
     death_adh = p[P_K_MSC_DEATH_ADHERED] * crowd * immune * m_adh
     # The switch gates what differentiated cells build (repair tissue, below), not the fate
     # flux itself, so that switching it off does not leave more cells secreting.
+    # IL-1 and TNF inhibit MSC chondrogenesis dose-dependently through NF-kB, IL-1 more potently
+    # (Wehling 2009; Heldens 2012); the switch set to 0 gives exactly 1.
+    inflamed_fate = 1.0 / (1.0 + p[P_MECH_INFLAMMATION_BLOCKS_CHONDROGENESIS] * (
+        il1_excess / p[P_K_IL1_CHONDROGENESIS] + tnf_excess / p[P_K_TNF_CHONDROGENESIS]))
     differentiation = p[P_K_MSC_DIFFERENTIATION] * (
         1.0 + p[P_DIFFERENTIATION_PER_TGFB] * tgf_signal + p[P_DIFFERENTIATION_PER_SCAFFOLD] * scaffold
-        + p[P_DIFFERENTIATION_PER_ANABOLIC] * anabolic) * _sat(m_adh, p[P_K_MSC_DENSITY]) * m_adh
-    proliferation = p[P_K_MSC_PROLIFERATION] * m_adh * _pos(1.0 - m_adh / p[P_K_MSC_NICHE])
+        + p[P_DIFFERENTIATION_PER_ANABOLIC] * anabolic) * _sat(m_adh, p[P_K_MSC_DENSITY]) * m_adh * inflamed_fate \
+        * (1.0 + p[P_HA_DIFFERENTIATION_GAIN] * ha_carrier) \
+        * (1.0 + p[P_MECH_PRP_MSC] * p[P_PRP_DIFFERENTIATION_GAIN] * prp_signal * tgf_signal)
+    # PRP growth factors mildly stimulate MSC proliferation; their chondrogenic push needs
+    # TGF-beta (Elder 2014; Mardani 2013). The switch set to 0 gives factors of exactly 1.
+    proliferation = p[P_K_MSC_PROLIFERATION] * m_adh * _pos(1.0 - m_adh / p[P_K_MSC_NICHE]) \
+        * (1.0 - p[P_HA_PROLIFERATION_LOSS] * ha_carrier) \
+        * (1.0 + p[P_MECH_PRP_MSC] * p[P_PRP_PROLIFERATION_GAIN] * prp_signal)
     death_diff = p[P_K_MSC_DEATH_DIFFERENTIATED] * (1.0 + il1_excess) * m_diff
     dydt[Y_MSC_FREE] = p[P_K_PRP_MSC_RECRUITMENT] * prp_signal - (loss_free + adhesion) * m_free
     dydt[Y_MSC_ADHERED] = adhesion * m_free + proliferation - differentiation - death_adh

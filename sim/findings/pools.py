@@ -1,0 +1,105 @@
+"""Pools of virtual patients: each arm simulated once, replicas drawn from it afterwards.
+
+A replica study needs ``n`` independent patients per arm, hundreds of times over. Simulating
+every replica afresh would cost ``replicates x n`` trajectories per arm; instead each arm is
+simulated once on a pool of ``P`` patients drawn from the finding's population, and each
+replica draws its patients from the pool without replacement (see
+:mod:`sim.findings.evaluate`). This is sound as long as ``P`` is large next to the replica's
+total size: a replica's patients are then a simple random sample of the population, and the
+only approximation is that all replicas share the pool's own sampling error, of order
+``SD / sqrt(P)``, against the replica's standard error ``SD / sqrt(n)`` (with ``P = 400`` and
+``n = 25`` a quarter of it).
+
+Patient ``i`` of a population's pool is the same virtual patient (covariates, parameters,
+placebo responsiveness, all from the named streams of :func:`sim.trial.sample_population`) in
+every arm and every finding that uses the population, so arms can also be compared patient by
+patient (common random numbers), which the non-evidential rules use.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import zlib
+from typing import Mapping
+
+import numpy as np
+
+from sim.findings.measures import EXTRA_MEASURES, measure_values
+from sim.findings.spec import Arm
+from sim.observe.symptoms import default_symptom_model
+from sim.simulation import simulate
+from sim.trial.population import VirtualPopulation, sample_population
+from sim.trial.spec import PopulationSpec
+
+#: Regimen of the untreated reference of every pool (the between-study effect scales each
+#: arm's difference from it).
+UNTREATED = Arm("none()@0")
+
+
+class PoolSet:
+    """Noise-free outcomes of every (population, arm, parameter overrides) on a pool of patients.
+
+    Parameters
+    ----------
+    size : int
+        Patients per pool ``P``.
+    seed : int
+        Seed of the population streams (a population's pool depends only on it and the spec).
+    days : sequence of float
+        Output days [days after the first injection]; every read-out day must be among them.
+    overrides : mapping of str to float, optional
+        Parameter values applied to every arm (e.g. ``{"mech_paracrine": 0}``).
+    """
+
+    def __init__(self, size: int, seed: int, days, overrides: Mapping[str, float] | None = None):
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 2:
+            raise ValueError(f"pool size: {size!r} is not allowed; allowed: an integer >= 2")
+        self.size = int(size)
+        self.seed = int(seed)
+        self.days = np.array(sorted({0.0} | {float(d) for d in days}))
+        self.overrides = dict(overrides or {})
+        self._pops: dict[str, VirtualPopulation] = {}
+        self._results: dict[tuple, object] = {}
+        self._values: dict[tuple, np.ndarray] = {}
+        self.trajectories = 0
+
+    def population(self, spec: PopulationSpec) -> VirtualPopulation:
+        """The pool's patients of population ``spec`` (drawn once)."""
+        key = repr(spec)
+        if key not in self._pops:
+            pop_seed = (self.seed * 1_000_003 + zlib.crc32(key.encode())) % (2**62)
+            self._pops[key] = sample_population(spec, self.size, pop_seed)
+        return self._pops[key]
+
+    def _result(self, spec: PopulationSpec, arm: Arm, extra: Mapping[str, float]):
+        params = {**arm.parameters, **self.overrides, **extra}
+        key = (repr(spec), arm.regimen, tuple(sorted(params.items())))
+        if key not in self._results:
+            pop = self.population(spec)
+            patients = [dataclasses.replace(p, parameters={**p.parameters, **params}) for p in pop.patients()]
+            self._results[key] = simulate(patients, arm.regimen, times=self.days)
+            self.trajectories += len(patients)
+        return key, self._results[key]
+
+    def values(self, spec: PopulationSpec, arm: Arm, measure: str, day: float,
+               extra: Mapping[str, float] | None = None, contextual: bool = True) -> np.ndarray:
+        """float64[P]: noise-free ``measure`` on ``day`` of every pool patient under ``arm``.
+
+        Patient-reported measures include each patient's contextual (placebo) response, the
+        model's ``placebo_max`` times the patient's multiplier from the population sampler;
+        ``contextual=False`` leaves it out. Failed solves are NaN.
+        """
+        col = np.searchsorted(self.days, float(day))
+        if col >= self.days.size or self.days[col] != float(day):
+            raise ValueError(f"day: {day!r} was not simulated; allowed: {', '.join(f'{d:g}' for d in self.days)}")
+        key, res = self._result(spec, arm, dict(extra or {}))
+        vkey = key + (measure, bool(contextual))
+        if vkey not in self._values:
+            symptoms = None
+            if measure not in EXTRA_MEASURES:
+                base = default_symptom_model()
+                placebo = self.population(spec).placebo if contextual else np.zeros(self.size)
+                symptoms = dataclasses.replace(base, placebo_max=base.placebo_max * placebo[:, None])
+            x = np.asarray(measure_values(res, measure, symptoms), dtype=float)
+            self._values[vkey] = np.where(res.ok[:, None], x, np.nan)
+        return self._values[vkey][:, col]
