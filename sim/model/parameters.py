@@ -170,8 +170,8 @@ PARAMETERS: tuple[Q, ...] = (
     Q("differentiation_per_anabolic", 0.5, "1", 0, 100, "Promotion of differentiation by an anabolic stimulus", _CAL),
     Q("adhesion_per_scaffold", 1.0, "1", 0, 100, "Rise of MSC adhesion with a scaffold", "assumed"),
     # --- interaction: joint-fluid inflammation inhibits MSC chondrogenesis -------------------
-    Q("mech_inflammation_blocks_chondrogenesis", 1, "switch", 0, 1,
-      "IL-1beta and TNF-alpha inhibit chondrogenic differentiation of MSCs on/off",
+    Q("mech_inflammation_blocks_chondrogenesis", 0, "switch", 0, 1,
+      "IL-1beta and TNF-alpha inhibit chondrogenic differentiation of MSCs on/off (off by default: see _INTERACTIONS_OFF)",
       "Wehling 2009 Arthritis Rheum 60:801; Heldens 2012 Tissue Eng A 18:45 (evidence.md R31, R32)"),
     Q("K_il1_chondrogenesis", 2.0, "x healthy", 1e-3, 1e3,
       "Effective IL-1 excess that halves MSC chondrogenesis (alone)",
@@ -180,8 +180,8 @@ PARAMETERS: tuple[Q, ...] = (
       "TNF-alpha excess that halves MSC chondrogenesis (alone)",
       "assumed: 3x K_il1_chondrogenesis, IL-1 more potent than TNF (Heldens 2012, R32; R34)"),
     # --- interaction: HA as an MSC carrier (CD44) ---------------------------------------------
-    Q("mech_ha_msc_carrier", 1, "switch", 0, 1,
-      "HA raises MSC adhesion and chondrogenesis and slows their proliferation on/off",
+    Q("mech_ha_msc_carrier", 0, "switch", 0, 1,
+      "HA raises MSC adhesion and chondrogenesis and slows their proliferation on/off (off by default: see _INTERACTIONS_OFF)",
       "Wong 2021 Pharmaceutics 13:432; Corradetti 2017 Sci Rep 7:7991 (evidence.md R45, R46)"),
     Q("ha_differentiation_gain", 0.52, "1", 0, 10, "Rise of MSC chondrogenesis at saturating HA",
       "DERIVED from Wong 2021 (R45): normalised GAG 2.86 with HA 2 mg/mL vs 1.88 without = x1.52"),
@@ -190,7 +190,8 @@ PARAMETERS: tuple[Q, ...] = (
     Q("ha_adhesion_gain", 1.0, "1", 0, 10, "Rise of MSC adhesion/homing at saturating HA",
       "Corradetti 2017 (R46): HA coating doubled MSC migration in vitro (x2)"),
     # --- interaction: PRP growth factors act on MSCs (low confidence: evidence conflicts) ------
-    Q("mech_prp_msc", 1, "switch", 0, 1, "PRP growth factors raise MSC proliferation and chondrogenesis on/off",
+    Q("mech_prp_msc", 0, "switch", 0, 1,
+      "PRP growth factors raise MSC proliferation and chondrogenesis on/off (off by default: see _INTERACTIONS_OFF)",
       "Elder 2014 Open Orthop J 8:78; Mardani 2013 Iran J Basic Med Sci 16:1163 (evidence.md R37, R39)"),
     Q("prp_proliferation_gain", 0.5, "1", 0, 10, "Rise of MSC proliferation at saturating PRP signal",
       "Elder 2014 (R37): a mild stimulation; <= x1.5 (evidence.md s5, low confidence, R57 controversial)"),
@@ -270,6 +271,14 @@ PARAMETERS: tuple[Q, ...] = (
       "parameters.csv:IA_saline_SMD_short; evidence.md s1.1 derives a half-life of 19-64 months); 24 months "
       "taken inside that range"),
 )
+
+#: Why the three literature interaction switches above default to off: with them on, the
+#: leave-one-study-out interval score of the shipped calibration got worse (0.813 -> 0.828 of the
+#: scale range; skill vs no change 0.344 -> 0.331; `sim-validate --loso --no-refit`), and a
+#: mechanism is kept in the default model only if that yardstick does not get worse. They stay
+#: sourced and switchable (``+model.parameters.mech_prp_msc=1``) to be re-judged after a
+#: recalibration with them on.
+_INTERACTIONS_OFF = ("mech_inflammation_blocks_chondrogenesis", "mech_ha_msc_carrier", "mech_prp_msc")
 
 PARAMETER_NAMES: tuple[str, ...] = tuple(q.name for q in PARAMETERS)
 PARAMETER_INDEX: dict[str, int] = {q.name: i for i, q in enumerate(PARAMETERS)}

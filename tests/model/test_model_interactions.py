@@ -10,7 +10,10 @@ from sim.experiment import patient_with_model
 MSC_1E8 = "msc(cells=1e8,source=bm,allogeneic=0)@0"
 # An inflamed knee whose inflammation the cells do not calm (immunomodulation off), so that
 # joint-fluid IL-1 and TNF stay raised while the cells differentiate.
-KNEE = Patient(kl_grade=3, inflammation=2.0, parameters={"mech_immunomodulation": 0.0})
+# The three interaction switches default to off (sim.model.parameters._INTERACTIONS_OFF); on here.
+KNEE = Patient(kl_grade=3, inflammation=2.0, parameters={"mech_immunomodulation": 0.0,
+                                                          "mech_inflammation_blocks_chondrogenesis": 1.0,
+                                                          "mech_ha_msc_carrier": 1.0, "mech_prp_msc": 1.0})
 
 
 def _state(patients, regimen, state, day):
