@@ -29,7 +29,7 @@ TINY_SIM_RUN = ["experiment.t_end=183", "experiment.report_days=[91]", "hydra.ru
 TINY = {
     "sim-trial": ["trial.n_per_arm=4", "replicates=2", "power.replicates=2", "power.n_grid=[4]",
                   "hydra.run.dir=trial"],
-    "sim-findings": ["--only", "F10", "--n", "4"],
+    "sim-findings": ["--only", "F10", "--replicates", "4", "--pool", "25"],
     "sim-validate": ["--n-sim", "2", "--draws", "1"],
 }
 #: Extra overrides for particular commands (matched by a substring of the README line).
@@ -50,6 +50,9 @@ SKIP = {
     "sim-calibrate": "calibration takes minutes and `package=true` rewrites the shipped defaults; "
                      "the calibration tests cover it on tiny settings",
     "+launcher=slurm": "needs a SLURM cluster (tests/sweep/test_slurm.py runs one in CI)",
+    "sim-validate --loso": "leave-one-study-out refits the calibration (tens of minutes); "
+                           "tests/calibration/test_loso.py runs it on two tiny studies",
+    "sim-install-calibration": "rewrites the shipped defaults; tests/calibration/test_install.py installs into a temp folder",
 }
 
 

@@ -2,7 +2,8 @@
 
 ``loso_table.txt``  both variants' score tables and the folds (method, Pareto k)
 ``loso_rows.csv``   every scored row of the variant without pooled rows: class, observed,
-                    predictive median and 50/95% intervals (row scale)
+                    predictive median and 50/95% intervals on the row's scale; for changes and
+                    contrasts these are changes (an anchored level minus its reported baseline)
 ``loso.png``        observed vs predicted (changes; contrasts), PIT histogram, coverage curve
 
 Written atomically (temporary name, then rename).
@@ -87,9 +88,7 @@ def _figure(result, path: Path) -> None:
     for ax, name in zip(axes[:2], ("change", "contrast")):
         c = rep.classes[name]
         m = c.model
-        span = np.array([r.span for r in c.rows])
-        plot_observed_vs_predicted(c.rows, m.median * span, m.lower[0.95] * span, m.upper[0.95] * span, ax=ax,
-                                   label=f"{name}s ({len(c.rows)} rows, {c.studies} studies)")
+        plot_observed_vs_predicted(c.rows, m.median, m.lower[0.95], m.upper[0.95], ax=ax, label=f"{name}s")
     both = rep.classes["change+contrast"]
     plot_pit(both.model.pit, ax=axes[2])
     plot_coverage_curve(np.asarray(NOMINAL), both.coverage, ax=axes[3])
