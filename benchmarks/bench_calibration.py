@@ -1,6 +1,6 @@
 """Calibration cost: one likelihood evaluation, and the projected full run, on this machine.
 
-    python benchmarks/bench_calibration.py [--n-sim 12] [--walkers 28] [--steps 60] [--maxfev 400]
+    python benchmarks/bench_calibration.py [--n-sim 12] [--walkers 30] [--steps 60] [--maxfev 400]
 
 Times the batched forward model for 1 and for n_walkers/2 parameter vectors (what one emcee
 half-step hands to ``simulate``), and projects the full ``sim-calibrate`` run from them. The
@@ -18,7 +18,7 @@ import numpy as np
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n-sim", type=int, default=12)
-    ap.add_argument("--walkers", type=int, default=28)
+    ap.add_argument("--walkers", type=int, default=30)
     ap.add_argument("--steps", type=int, default=60)
     ap.add_argument("--maxfev", type=int, default=400)
     args = ap.parse_args()
