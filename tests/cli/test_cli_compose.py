@@ -59,9 +59,12 @@ def test_option_composes_to_valid_objects(group, option):
 @pytest.mark.parametrize("mechanism", ["differentiation", "paracrine", "immunomodulation", "homing"])
 def test_model_configs_switch_one_mechanism_off(mechanism):
     values = cli._patient(_compose([f"model=no_{mechanism}"])).parameter_values()
-    switches = {k: v for k, v in values.items() if k.startswith("mech_")}
+    from sim.model.parameters import _INTERACTIONS_OFF
+
+    switches = {k: v for k, v in values.items() if k.startswith("mech_") and k not in _INTERACTIONS_OFF}
     assert switches.pop(f"mech_{mechanism}") == 0.0
     assert set(switches.values()) == {1.0}
+    assert {values[k] for k in _INTERACTIONS_OFF} == {0.0}  # the literature interaction terms default to off
 
 
 @pytest.mark.parametrize("option, species, kl", [("human_kl2", "human", 2), ("human_kl3", "human", 3),

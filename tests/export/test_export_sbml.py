@@ -96,8 +96,13 @@ def test_events_are_the_regimens_jumps_at_shifted_times(exported):
             sorted(STATES[k].name for k, _, _ in jumps.changes)
     day0 = dict((STATES[k].name, (m, a)) for k, m, a in problem.jumps[0].changes)
     assert day0["msc_free"] == (1.0, 20.0)
-    # two injections on day 0 each set the contextual drive to 1: composed, not added
-    assert day0["placebo_drive"] == (0.0, 1.0)
+    # two injections on day 0 each add to the contextual drive with saturation, composed in order:
+    # x -> (1 - s/cap) x + s twice
+    from sim.model.dosing import PLACEBO_DRIVE_CAP, PLACEBO_STRENGTH
+
+    m = 1.0 - PLACEBO_STRENGTH["injection"] / PLACEBO_DRIVE_CAP
+    assert day0["placebo_drive"] == pytest.approx((m * m, m * PLACEBO_STRENGTH["injection"]
+                                                   + PLACEBO_STRENGTH["injection"]))
     assert day0["fragments"] == (1.0, 0.5)  # leukocyte-rich PRP
 
 

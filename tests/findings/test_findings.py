@@ -68,7 +68,7 @@ def test_relations_the_model_does_not_produce_come_out_low(human_pools):
     assert all(r.probability <= 0.15 for r in res.relations) and not res.reproduced
     # A relation stated the wrong way round must fail, and the right way must be found significant.
     arms = {"saline": SALINE, "MSC": "msc(cells=1e8,source=bm,allogeneic=0)@0"}
-    design = StudyDesign(25, "assumed: test")
+    design = StudyDesign(60, "assumed: test")  # large enough that a real effect is found most of the time
     wrong = Finding("FX", "t", (1,), HUMAN, arms, (Relation("MSC", ">", "saline", "IL1b", 182),), design)
     right = Finding("FX", "t", (1,), HUMAN, arms, (Relation("MSC", "<", "saline", "IL1b", 182),), design)
     assert run_finding(wrong, R, pools=human_pools).probability == 0.0
@@ -82,9 +82,13 @@ def test_human_patient_reported_relations_need_the_mcid(human_pools):
 
 
 def test_non_evidential_rules_flag_construction_and_repeats():
-    results = {fr.finding.id: fr for fr in run_findings(get_findings(["F8", "F10", "F15"]), R, pool=POOL)}
+    import dataclasses
+
+    f8, f10 = get_findings(["F8", "F10"])
+    copy = dataclasses.replace(f8, id="FX")  # the same arms and relations as F8: a repeat by the rule
+    results = {fr.finding.id: fr for fr in run_findings([f8, f10, copy], R, pool=POOL)}
     assert results["F10"].non_evidential and all(results["F10"].construction)  # BMAC ~ saline even without MSC action
-    assert all(rep == "F8" for rep in results["F15"].repeats) and results["F15"].non_evidential
+    assert all(rep == "F8" for rep in results["FX"].repeats) and results["FX"].non_evidential
     assert not results["F8"].non_evidential and not any(results["F8"].construction)
 
 
