@@ -27,7 +27,6 @@ Everything is a smooth function of theta, so the likelihood stays smooth.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np

@@ -2,8 +2,6 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from sim.calibration import CALIBRATED, build_targets, calibrated_parameters, identifiability
 from sim.calibration.likelihood import log_prior
