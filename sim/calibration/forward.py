@@ -194,11 +194,12 @@ class ForwardModel:
         K, m = st0["collagen"].shape[:2]
         quiet = dict(st0, placebo_response=np.zeros_like(st0["placebo_response"]))
         b = trait.reshape(1, -1, 1)
-        R = sym.indices(dict(quiet, pain_offset=b))["pain"][..., 0]  # [K, m]
+        ix_quiet = sym.indices(dict(quiet, pain_offset=b))
+        R = ix_quiet["pain"][..., 0]  # [K, m]
         if baseline is None:
             target = np.full(K, DEFAULT_ENTRY_PAIN)
         else:
-            m0 = self._measure(quiet, sym.indices(dict(quiet, pain_offset=b)), *_bl(baseline))[..., 0]
+            m0 = self._measure(quiet, ix_quiet, *_bl(baseline))[..., 0]
             m1 = self._measure(quiet, sym.indices(dict(quiet, pain_offset=b + _PAIN_STEP)), *_bl(baseline))[..., 0]
             slope = np.mean(m1 - m0, axis=1) / _PAIN_STEP
             slope = np.where(np.abs(slope) > 1e-9, slope, np.nan)
@@ -255,7 +256,8 @@ class ForwardModel:
             offset = trait[None, :, None] + shift[:, None, None] + mf[:, :, None] * self._rho[None, None, :]
             placebo = self._pops[ci].placebo.reshape(1, -1, 1)
             quiet0 = dict({n: v[..., :1] for n, v in st.items()}, placebo_response=np.zeros((K, self.n_sim, 1)))
-            entry = sym.indices(dict(quiet0, pain_offset=offset[..., :1]))["pain"]
+            ix_entry = sym.indices(dict(quiet0, pain_offset=offset[..., :1]))
+            entry = ix_entry["pain"]
             full = dict(st, pain_offset=offset, baseline_pain=entry, placebo_multiplier=placebo)
             ix, ix0 = sym.indices(full), sym.indices(dict(full, placebo_multiplier=0.0 * placebo))
             up0 = sym.indices(dict(quiet0, pain_offset=offset[..., :1] + _PAIN_STEP))
@@ -263,8 +265,7 @@ class ForwardModel:
                 obs[(ci,) + key] = self._measure(full, ix, *key)
                 ctx[(ci,) + key] = obs[(ci,) + key] - self._measure(full, ix0, *key)
                 slopes[(ci,) + key] = (self._measure(quiet0, up0, *key)[..., 0]
-                                       - self._measure(quiet0, sym.indices(dict(quiet0, pain_offset=offset[..., :1])),
-                                                       *key)[..., 0]) / _PAIN_STEP
+                                       - self._measure(quiet0, ix_entry, *key)[..., 0]) / _PAIN_STEP
         col = {d: i for i, d in enumerate(self.days)}
         mean = np.full((K, len(self.targets)), np.nan)
         context = np.zeros((K, len(self.targets)))

@@ -26,13 +26,9 @@ from sim.calibration.targets import POOLED_REGIMENS, Skipped, Target
 
 __all__ = ["ValidationReport", "validate", "validate_loso", "predictive_intervals", "scored_rows", "LosoResult"]
 
-_CHANGE_STATISTICS = ("mean_change_from_baseline", "median_change_from_baseline", "mean_pct_change_from_baseline",
-                      "median_pct_improvement", "responder_pct", "baseline_minus_followup",
-                      "mean_difference_vs_control")
 
-
-def scored_rows(problem: Problem, arms) -> tuple[list, np.ndarray]:
-    """Scoring view of the problem's rows, and int64[k] indices of the rows it keeps.
+def scored_rows(targets, arms) -> tuple[list, np.ndarray]:
+    """Scoring view of calibration targets (a list of Target), and int64[k] indices of the rows it keeps.
 
     Follow-up levels without a reported baseline are neither changes nor baselines: they are
     scored by :func:`validate` (levels) but left out of the change/contrast classes.
@@ -41,7 +37,7 @@ def scored_rows(problem: Problem, arms) -> tuple[list, np.ndarray]:
 
     regimen = {a.arm_id: str(a.regimen) for a in arms}
     out, keep = [], []
-    for i, t in enumerate(problem.targets):
+    for i, t in enumerate(targets):
         if t.statistic in ("mean", "median") and t.day > 0 and t.anchor is None:
             continue
         kind = arm_type(regimen[t.arm_id]) if t.source == "outcomes" else arm_type(POOLED_REGIMENS.get(t.arm_id, ""))
@@ -98,8 +94,7 @@ class ValidationReport:
         """Sign agreement of within-study contrasts of changes (one vote per study x contrast)."""
         from sim.calibration.scoring import sign_agreement, within_study_contrasts
 
-        problem_rows = _RowView(self.targets)
-        rows, keep = scored_rows(problem_rows, self.arms)
+        rows, keep = scored_rows(self.targets, self.arms)
         con_rows, con_s = within_study_contrasts(rows, self.samples[:, keep])
         return sign_agreement(con_rows, con_s)
 
@@ -124,13 +119,6 @@ class ValidationReport:
             w.writerow([s.key, "skipped", s.arm_id, "", s.measure, "", "", "", s.statistic, "", "", "", "", "",
                         s.reason])
         return buf.getvalue()
-
-
-class _RowView:
-    """The ``targets`` attribute :func:`scored_rows` needs, from a plain list."""
-
-    def __init__(self, targets):
-        self.targets = targets
 
 
 def _draws(n_draws: int, seed: int) -> np.ndarray:
@@ -263,7 +251,7 @@ def validate_loso(arms=None, outcomes=None, pooled=None, *, draws: np.ndarray | 
     pooled = load_pooled() if pooled is None else pooled
     problem = Problem(arms, outcomes, pooled, n_sim=n_sim, seed=seed)
     theta = _draws(10**9, seed) if draws is None else np.atleast_2d(np.asarray(draws, dtype=float))
-    rows, keep = scored_rows(problem, arms)
+    rows, keep = scored_rows(problem.targets, arms)
     outcome_rows = np.array([r.source == "outcomes" for r in rows])
     rows = [r for r, o in zip(rows, outcome_rows) if o]
     keep = keep[outcome_rows]
