@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 from scipy import optimize
 
+from sim._numba_cache import source_hash
 from sim.calibration.errors import ErrorStructure
 from sim.calibration.forward import ForwardModel, Prediction
 from sim.calibration.likelihood import log_prior, study_log_likelihood
@@ -200,6 +201,11 @@ def run_mcmc(problem: Problem, store: str | Path, *, n_walkers: int = 16, n_step
         if tuple(str(s) for s in tree["names"]) != names() or tree["chain"].shape[1] != n_walkers:
             raise CalibrationError(f"{store.name}: store holds a different parameter set or walker count; "
                                    "allowed: the same calibration setup, or a new store path")
+        stored_source = tree.get("@attrs", {}).get("model_source")
+        if stored_source is not None and str(stored_source) != source_hash():
+            # A chain of another model version would silently continue as if nothing changed.
+            raise CalibrationError(f"{store.name}: model_source {stored_source} was written by other sim sources "
+                                   f"(now {source_hash()}); allowed: a new store path, or start_chain for a warm start")
         chain, logp = np.asarray(tree["chain"]), np.asarray(tree["log_prob"])
         rng_state, seconds = _rng_state(tree["rng"]), float(tree["seconds"])
     sampler = emcee.EnsembleSampler(n_walkers, P, problem.log_posterior, vectorize=True)
@@ -225,7 +231,8 @@ def run_mcmc(problem: Problem, store: str | Path, *, n_walkers: int = 16, n_step
         seconds_now = seconds + time.perf_counter() - t0
         write_tree(store, {"names": list(names()), "chain": chain, "log_prob": logp,
                            "rng": _rng_tree(sampler.random_state), "seconds": seconds_now,
-                           "@attrs": {"n_walkers": n_walkers, "seed": seed, "description":
+                           "@attrs": {"n_walkers": n_walkers, "seed": seed, "model_source": source_hash(),
+                                      "description":
                                       "emcee chain of the calibration, log parameters [step, walker, P]",
                                       **{f"config_{k}": str(v) for k, v in (config or {}).items()}}})
     return Chain(chain[:n_steps], logp[:n_steps], seconds + time.perf_counter() - t0)

@@ -45,7 +45,7 @@ from sim.trial.spec import PopulationSpec
 
 __all__ = ["ForwardModel", "Prediction", "PAIN_TRAIT_SD", "FLUCTUATION_SD", "FLUCTUATION_DAYS"]
 
-_STATES = ("collagen", "repair_tissue", "repair_hyaline", "macrophage_m1", "effusion", "pge2",
+_STATES = ("collagen", "repair_tissue", "repair_hyaline", "macrophage_m1", "effusion", "pge2", "sensitisation",
            "placebo_response", "aggrecan", "chondrocytes", "il1b", "tnfa", "il6", "il10", "mmp3", "mmp13", "ctx2")
 
 #: Between-patient SD of the stable pain trait [VAS mm] (assumed: reported baseline VAS SDs of

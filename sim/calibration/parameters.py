@@ -54,10 +54,11 @@ class CalibratedParameter:
 _WIDTH = 30.0  #: half-width of the search box, as a factor around the default
 
 
-def _model(name: str, why: str) -> CalibratedParameter:
+def _model(name: str, why: str, width: float = _WIDTH, prior_sd_log=None) -> CalibratedParameter:
     q = PARAMETERS[parameter_index(name)]
-    lo = max(q.lower, q.default / _WIDTH)
-    return CalibratedParameter(name, "model", q.default, lo, min(q.upper, q.default * _WIDTH), q.unit, why)
+    lo = max(q.lower, q.default / width)
+    return CalibratedParameter(name, "model", q.default, lo, min(q.upper, q.default * width), q.unit, why,
+                               prior_sd_log)
 
 
 def _symptom(name: str, unit: str, why: str, width: float = _WIDTH, prior_sd_log=None) -> CalibratedParameter:
@@ -89,6 +90,11 @@ CALIBRATED: tuple[CalibratedParameter, ...] = (
     _model("K_secretome", "secretome half-saturation: MSC dose groups (LAMO2016, KUAH2018, LU2019)"),
     _model("ha_antiinflammatory", "HA anti-inflammatory effect: HA arms (PATEL2013, JOT2018, GEL200)"),
     _model("k_prp_msc_recruitment", "PRP-mobilised endogenous MSCs: PRP arms (PATEL2013, JOT2018, TAVASSOLI2019)"),
+    _model("k_memory_training", "how fast pro-resolving signals lower the synovial set point: the size of "
+           "the lasting MSC, PRP and HA effects at 6-24 months"),
+    _model("half_life_synovial_memory", "how long a trained synovium stays quiet: the decline of the MSC and "
+           "PRP effects between 6 and 24 months; prior: months (no direct measurement, evidence.md s2.3)",
+           width=10.0, prior_sd_log=0.7),
     _error("delta_symptom", 0.03, 0.003, 0.3, "fraction of scale range",
            "structural discrepancy of symptom levels and changes (weak prior)"),
     _error("delta_percent", 0.05, 0.003, 0.5, "fraction of 100%",

@@ -54,6 +54,13 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
     start_positions = None
     if start_chain is not None:
         start_positions, est = _warm_start(problem, start_chain, n_walkers, seed)
+        new = [n for n in names() if n not in _chain_names(start_chain)]
+        if new and maxfev > 0:
+            # The chain lacks parameters the model gained: refine the old best point with a
+            # Nelder-Mead search and start the walkers in a ball around it instead.
+            say(f"calibrate: new parameters {', '.join(new)}; Nelder-Mead from the chain's best point")
+            est = point_estimate(problem, x0=[est["values"][n] for n in names()], maxfev=maxfev)
+            start_positions = None
     else:
         est = point_estimate(problem, maxfev=maxfev)
     say(f"calibrate: point estimate after {time.perf_counter() - t0:.0f} s; emcee {n_walkers} walkers x {n_steps} steps")
@@ -231,3 +238,10 @@ def main_install(argv=None) -> int:
         return 2
     print(f"installed {args.calibration} as the default calibration in {where}")
     return 0
+
+
+def _chain_names(chain_h5) -> list[str]:
+    """Parameter names stored in a previous run's ``chain.h5``."""
+    from sim.io import read_tree
+
+    return [str(n) for n in read_tree(chain_h5)["names"]]

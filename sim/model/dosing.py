@@ -56,6 +56,13 @@ PLACEBO_STRENGTH = {"injection": 1.0, "surgery": 1.0, "oral": 0.5}
 #: no quantitative data on repeat-injection placebo responses were found (evidence.md s1.5).
 PLACEBO_DRIVE_CAP = 2.0
 
+#: Share of injected platelets trapped in the fibrin clot that PRP forms in the joint, which
+#: releases growth factors over days (state ``prp_fibrin``); the rest degranulates within hours.
+#: Assumed: liquid PRP releases most factors within an hour, fibrin-bound platelet concentrates
+#: over 10 days (Kobayashi 2016, Miron 2017; evidence.md s3.1 [R42]); no intra-articular split
+#: has been measured.
+PRP_FIBRIN_SHARE = 0.5
+
 #: Length of an oral NSAID course [day]. The shared grammar writes a continuous co-intervention
 #: as one event on its first day and states no duration; assumed: a 4-week prescribed course,
 #: after which the drug no longer acts (the expectation it set wanes on its own time scale).
@@ -156,7 +163,9 @@ def plan_regimen(regimen: Regimen | str) -> DosePlan:
             state = "ha_crosslinked" if a["form"] == "crosslinked" else "ha_linear"
             jumps += [Jump(d, state, 1.0, _amount(ev, "mg", unknown))] + _placebo(d, "injection")
         elif ev.product == "prp":
-            jumps.append(Jump(d, "prp_reservoir", 1.0, _amount(ev, "ml", unknown)))
+            ml = _amount(ev, "ml", unknown)
+            jumps += [Jump(d, "prp_reservoir", 1.0, ml * (1.0 - PRP_FIBRIN_SHARE)),
+                      Jump(d, "prp_fibrin", 1.0, ml * PRP_FIBRIN_SHARE)]
             if a["leukocyte"] == "rich":  # leukocytes bring a short inflammatory flare (assumed)
                 jumps.append(Jump(d, "fragments", 1.0, 0.5))
             jumps += _placebo(d, "injection")

@@ -270,6 +270,40 @@ PARAMETERS: tuple[Q, ...] = (
       "within-arm SMD of IA saline -0.68 at <=3 months and -0.61 at 6-12 months (Altman 2016, "
       "parameters.csv:IA_saline_SMD_short; evidence.md s1.1 derives a half-life of 19-64 months); 24 months "
       "taken inside that range"),
+    # --- slow states that carry durable effects ---------------------------------------------
+    Q("k_sensitisation", 0.0173, "1/day", 1e-4, 10,
+      "Rate at which nociceptive sensitisation follows its drive (half-life 40 days)",
+      "central sensitisation (CSI >= 40) fell from 47.5% to 10% of patients within 3 months of knee "
+      "replacement removing the peripheral drive (Sasaki 2022, evidence.md s4 [R28]): half-life <= 1.3 "
+      "months; pressure-pain thresholds stay raised 2 weeks after one IA injection (evidence.md s4 [R27])"),
+    Q("mech_synovial_memory", 1, "switch", 0, 1,
+      "Pro-resolving signals (MSC secretome, platelet factors, HA) lower the synovium's inflammatory set "
+      "point for months on/off", "evidence.md s2.3: durable effects need a slow state; switchable"),
+    Q("half_life_synovial_memory", 180.0, "day", 1, 3650,
+      "Return of a trained synovium to the patient's untreated inflammatory set point",
+      "to be calibrated (no quantitative source for synovial macrophage/fibroblast memory, evidence.md s2.3); "
+      "prior: months, because the MSC-specific share of the response does not fall between 6 and 12 "
+      "months (Yin 2025, evidence.md s2.2 [R20]) and PRP beats HA at 12 months (s2.1 [R15-R17])"),
+    Q("k_memory_training", 0.02, "1/day", 0, 10,
+      "Rate at which a saturating pro-resolving signal lowers the synovial set point", _CAL),
+    Q("memory_floor", 0.3, "x untrained", 0, 1,
+      "Lowest inflammatory set point training can reach (the disease drive remains)", "assumed"),
+    Q("K_memory_resolution", 1.0, "1", 1e-3, 1e3,
+      "Pro-resolving signal (sum of the saturating MSC, platelet and HA signals) for half-maximal training", _SHAPE),
+    Q("half_life_prp_fibrin", 3.0, "day", 0.01, 100, "Release of growth factors from the PRP fibrin clot",
+      "evidence.md s3.1 [R42]: fibrin-based concentrates release PDGF, TGF-beta1, VEGF, EGF over 10 days"),
+    Q("mech_resident_repair", 1, "switch", 0, 1,
+      "Unloading lets resident progenitors cover lost cartilage with fibrocartilage on/off",
+      "evidence.md s3.7: defects partially or entirely covered by regenerated fibrous cartilage after "
+      "HTO alone [R54]"),
+    Q("k_resident_repair", 0.0018, "1/day", 0, 1,
+      "Fibrocartilage fill of lost volume per unit unloading below the knee's habitual load",
+      "assumed: with HTO's 30% unloading about a third of the lost volume is covered within 2 years "
+      "(partial fibrous cover at second look, evidence.md s3.7 [R54])"),
+    Q("anabolic_antiinflammatory", 0.3, "fraction", 0, 1,
+      "Max suppression of inflammatory production by the anabolic stimulus (LIPUS, exercise)",
+      "LIPUS lowers joint-fluid IL-6, IL-8 and TNF-alpha besides its FAK-dependent anabolic action "
+      "(Sang 2021, Cartilage 13:196S; evidence.md s3.6 [R50]); magnitude assumed"),
 )
 
 #: Why the three literature interaction switches above default to off: with them on, the

@@ -32,7 +32,7 @@ from numba import njit
 
 from sim.model.layout import *  # noqa: F403  (index constants, generated)
 
-# layout-hash: ac4db2fe1926f481
+# layout-hash: aeaa3ffd305fc9c9
 
 LN2 = math.log(2.0)
 
@@ -105,8 +105,9 @@ def rhs(t, y, p, dydt):
     e_ha = _sat(ha, p[P_K_HA])
     e_steroid = p[P_STEROID_EMAX] * _sat(steroid, p[P_STEROID_EC50])
     e_ai = p[P_ANTIINFLAMMATORY_EMAX] * _sat(u_ai, 1.0)
-    suppress = (1.0 - e_steroid) * (1.0 - e_ai)
     anabolic = p[P_ANABOLIC_EMAX] * _sat(u_an, 1.0)
+    e_an = p[P_ANABOLIC_ANTIINFLAMMATORY] * _sat(u_an, 1.0)
+    suppress = (1.0 - e_steroid) * (1.0 - e_ai) * (1.0 - e_an)
     scaffold = _sat(u_sc, 1.0)
 
     load = p[P_REL_LOAD_PATIENT] * _pos(y[Y_LOAD_FACTOR])
@@ -125,8 +126,9 @@ def rhs(t, y, p, dydt):
 
     # --- synovial macrophages ------------------------------------------------------------
     free_capacity = _pos(1.0 - m1 - m2)
+    memory = _pos(y[Y_SYNOVIAL_MEMORY])
     recruit = (
-        p[P_K_RECRUIT] * p[P_REL_INFLAMMATION]
+        p[P_K_RECRUIT] * p[P_REL_INFLAMMATION] * memory
         * (1.0 + p[P_RECRUIT_FRAGMENTS] * _sat(frag - 1.0, p[P_K_FRAGMENTS])
            + p[P_RECRUIT_IL1] * _sat(il1_excess + tnf_excess, p[P_K_IL1])
            + p[P_RECRUIT_LOAD] * _pos(overload - 1.0))
@@ -138,6 +140,18 @@ def rhs(t, y, p, dydt):
         1.0 + _sat(il10 - 1.0, 1.0) + p[P_IMMUNO_M1_TO_M2] * immuno + p[P_PRP_M1_TO_M2] * prp_signal
     )
     to_m1 = p[P_K_M2_TO_M1] * (il1_excess + tnf_excess)
+    # Synovial memory: the pro-resolving signals of the products (MSC secretome/efferocytosis,
+    # platelet factors, HA's CD44 action; each a saturating signal in [0, 1], weighted equally for
+    # want of data to separate them) lower the inflammatory set point towards a floor; it returns
+    # to the untreated set point over months. The signals enter unweighted by the fast gains
+    # (immuno_m1_to_m2, prp_m1_to_m2, ha_antiinflammatory), so the calibration can trade a fast
+    # against a lasting effect. Corticosteroid suppresses production without repolarising and
+    # does not train it.
+    resolution = _sat(immuno, 1.0) + prp_signal + e_ha
+    dydt[Y_SYNOVIAL_MEMORY] = rt * (
+        LN2 / p[P_HALF_LIFE_SYNOVIAL_MEMORY] * (1.0 - memory)
+        - p[P_MECH_SYNOVIAL_MEMORY] * p[P_K_MEMORY_TRAINING] * _sat(resolution, p[P_K_MEMORY_RESOLUTION])
+        * _pos(memory - p[P_MEMORY_FLOOR]))
     flux_12 = to_m2 * m1
     flux_21 = to_m1 * m2
     dydt[Y_MACROPHAGE_M1] = rt * (recruit * free_capacity - flux_12 + flux_21 - p[P_K_MACROPHAGE_LOSS] * m1)
@@ -168,7 +182,11 @@ def rhs(t, y, p, dydt):
     dydt[Y_PGE2] = k_prot * (d_pge2 - _pos(y[Y_PGE2]))
     prp_release = p[P_K_PRP_RELEASE] * _pos(y[Y_PRP_RESERVOIR])
     dydt[Y_PRP_RESERVOIR] = -prp_release
-    dydt[Y_PRP_FACTORS] = prp_release * p[P_PRP_TGFB1_PER_ML] / vol - k_prot * gf
+    fibrin_release = LN2 / p[P_HALF_LIFE_PRP_FIBRIN] * _pos(y[Y_PRP_FIBRIN])
+    dydt[Y_PRP_FIBRIN] = -fibrin_release
+    dydt[Y_PRP_FACTORS] = (prp_release + fibrin_release) * p[P_PRP_TGFB1_PER_ML] / vol - k_prot * gf
+    # Nociceptive sensitisation follows the nociceptive drive over weeks (read by the pain index).
+    dydt[Y_SENSITISATION] = rt * p[P_K_SENSITISATION] * (_pos(y[Y_PGE2] - 1.0) - _pos(y[Y_SENSITISATION]))
 
     # --- proteases (days) ------------------------------------------------------------------
     k_pr = LN2 / p[P_HALF_LIFE_PROTEASE]
@@ -200,10 +218,15 @@ def rhs(t, y, p, dydt):
     # Repair tissue fills the volume that collagen loss left empty.
     deposit = p[P_MECH_DIFFERENTIATION] * p[P_K_REPAIR] * _sat(m_diff, p[P_K_REPAIR_CELLS]) \
         * _pos(1.0 - col - rep) * (1.0 + anabolic)
+    # Unloading below the knee's habitual load lets resident progenitors (marrow, synovium) cover
+    # lost cartilage with fibrocartilage (defects covered by fibrous tissue after HTO alone).
+    resident = p[P_MECH_RESIDENT_REPAIR] * p[P_K_RESIDENT_REPAIR] \
+        * _pos(1.0 - y[Y_LOAD_FACTOR]) * _pos(1.0 - col - rep)
     cue = tgf_signal + scaffold
     quality_new = p[P_REPAIR_QUALITY_MIN] + (p[P_REPAIR_QUALITY_MAX] - p[P_REPAIR_QUALITY_MIN]) * cue / (1.0 + cue)
-    dydt[Y_REPAIR_TISSUE] = rt * (deposit - k_col * rep)
-    dydt[Y_REPAIR_HYALINE] = rt * (quality_new * deposit - k_col * _pos(y[Y_REPAIR_HYALINE]))
+    dydt[Y_REPAIR_TISSUE] = rt * (deposit + resident - k_col * rep)
+    dydt[Y_REPAIR_HYALINE] = rt * (quality_new * deposit + p[P_REPAIR_QUALITY_MIN] * resident
+                                   - k_col * _pos(y[Y_REPAIR_HYALINE]))
 
     death_n = (p[P_K_CHONDROCYTE_DEATH_IL1] * il1_excess
                + p[P_K_CHONDROCYTE_DEATH_LOAD] * _pos(overload - 1.0)

@@ -86,6 +86,22 @@ STATES: tuple[Quantity, ...] = (
              "Exposure to a generic anabolic stimulus (e.g. low-intensity pulsed ultrasound)", _ZERO),
     Quantity("scaffold", 0.0, "relative strength", 0, 100,
              "Pro-differentiation scaffold delivered with cells (e.g. graphene)", _ZERO),
+    # --- slow states that carry durable effects ---------------------------------------------
+    Quantity("sensitisation", 0.5, "x healthy PGE2 excess", 0, 1e3,
+             "Nociceptive sensitisation: follows the joint's nociceptive drive (PGE2 excess) over weeks "
+             "to months, so pain relief outlasts a short anti-inflammatory pulse and builds up slowly",
+             "central sensitisation falls from 47.5% to 10% of patients within 3 months of removing the "
+             "peripheral drive (Sasaki 2022, evidence.md s4 [R28]); start value: a typical KL2-3 drive, "
+             "settled by the run-in"),
+    Quantity("synovial_memory", 1.0, "x untrained", 0, 1,
+             "Inflammatory set point of the synovium (resident macrophage and fibroblast memory); "
+             "multiplies M1 recruitment; lowered for months by pro-resolving signals",
+             "assumed: 1 = the patient's untreated set point; synovial fibroblasts and resident "
+             "macrophages keep an inflammatory memory over months (evidence.md s2.3: no quantitative "
+             "source found, so its time scale and gain are calibrated)"),
+    Quantity("prp_fibrin", 0.0, "mL PRP", 0, 1e3,
+             "Platelets retained in the fibrin clot that injected PRP forms in the joint, releasing "
+             "growth factors over days", _ZERO),
 )
 
 STATE_NAMES: tuple[str, ...] = tuple(s.name for s in STATES)

@@ -102,7 +102,7 @@ MEASURES: dict[str, Measure] = {m.name: m for m in (
 
 
 def _inputs(result, symptoms: SymptomModel):
-    needed = ("collagen", "repair_tissue", "repair_hyaline", "macrophage_m1", "effusion", "pge2",
+    needed = ("collagen", "repair_tissue", "repair_hyaline", "macrophage_m1", "effusion", "pge2", "sensitisation",
               "placebo_response", "aggrecan", "chondrocytes", "il1b", "tnfa", "il6", "il10", "mmp3",
               "mmp13", "ctx2")
     missing = [n for n in needed if n not in result.state_names]

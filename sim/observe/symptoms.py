@@ -3,8 +3,12 @@
 Pain follows mostly synovitis, nociceptive mediators and effusion, plus a small structural part
 and the contextual (placebo) response (models.md s5.2):
 
-    pain = base + b_syn * synovitis + b_pge2 * (PGE2 - 1) + b_eff * effusion_excess
-           + b_struct * lost_volume - placebo_max * placebo_response       [VAS mm, 0-100]
+    pain = base + b_syn * synovitis + b_pge2 * ((1 - s) * (PGE2 - 1) + s * sensitisation)
+           + b_eff * effusion_excess + b_struct * lost_volume
+           - placebo_max * placebo_response                                  [VAS mm, 0-100]
+
+The nociceptive part is shared between the peripheral drive (PGE2 now) and the slow
+sensitisation state, which follows that drive over weeks (``sensitised_share`` s).
 
 Function and stiffness share the pain drivers and weight structure more. Coefficients are data
 with sources; the symptom-specific ones are calibrated against the trial outcomes.
@@ -51,6 +55,11 @@ class SymptomModel:
     # 23-32% of symptomatic adults report their worst pain >= 2/10 above their average within
     # 6 months (Parry 2017, BMC Musculoskelet Disord 18:80).
     fluctuation_sd: float = 12.0
+    # Share of the nociceptive pain carried by sensitisation rather than by the current peripheral
+    # drive. Assumed equal: movement-evoked pain in knee OA is associated with both Hoffa synovitis
+    # and pressure-pain thresholds/temporal summation (Hattori 2024, evidence.md s4 [R62]); IA
+    # anaesthetic + steroid raises pressure-pain thresholds at once and still at 2 weeks [R27].
+    sensitised_share: float = 0.5
     synovitis_half: float = 0.3  # M1 level giving half the maximal synovitis score (assumed)
     function_structure_share: float = 0.35  # assumed: function weighs structure more than pain does
 
@@ -82,7 +91,9 @@ class SymptomModel:
         lost = np.clip(1.0 - (st["collagen"] + st["repair_tissue"]), 0.0, 1.0)
         synovitis = self.synovitis_score(st["macrophage_m1"])
         effusion_excess = np.clip(st["effusion"] / st["effusion_healthy"] - 1.0, 0.0, None)
-        inflammatory = (self.per_synovitis_unit * synovitis + self.per_pge2 * (st["pge2"] - 1.0)
+        share = self.sensitised_share
+        nociceptive = (1.0 - share) * (st["pge2"] - 1.0) + share * st["sensitisation"]
+        inflammatory = (self.per_synovitis_unit * synovitis + self.per_pge2 * nociceptive
                         + self.per_effusion * effusion_excess)
         raw = self.base + inflammatory + self.per_lost_volume * lost + st.get("pain_offset", 0.0)
         baseline = st.get("baseline_pain")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sim.calibration import CALIBRATED, Problem, point_estimate, run_mcmc, validate
-from sim.calibration.parameters import names
+from sim.calibration.parameters import CalibrationError, names
 from sim.data import load_arms, load_outcomes
 
 DEFAULT = np.array([p.default for p in CALIBRATED])
@@ -60,6 +60,17 @@ def test_mcmc_resume_is_bit_identical(tiny_problem, tmp_path):
     assert full.chain.shape == (4, W, len(CALIBRATED))
     np.testing.assert_array_equal(full.chain, resumed.chain)
     np.testing.assert_array_equal(full.log_prob, resumed.log_prob)
+
+
+def test_mcmc_refuses_to_resume_a_chain_of_other_sources(tiny_problem, tmp_path, monkeypatch):
+    """A chain written by another version of the model must not silently continue."""
+    import sim.calibration.fit as fit
+
+    W = 2 * len(CALIBRATED)
+    run_mcmc(tiny_problem, tmp_path / "c.h5", n_walkers=W, n_steps=2, seed=3, checkpoint_every=2)
+    monkeypatch.setattr(fit, "source_hash", lambda: "another-version")
+    with pytest.raises(CalibrationError, match="model_source"):
+        run_mcmc(tiny_problem, tmp_path / "c.h5", n_walkers=W, n_steps=4, seed=3, checkpoint_every=2)
 
 
 def test_validate_tiny_files(tiny_files, tmp_path):
