@@ -224,7 +224,7 @@ def run(cfg: DictConfig, out_dir: Path, explicit: frozenset[str] | set[str] = fr
 def _with_unit(label: str) -> str:
     """``"arm vs control: VAS_pain[0-10]"`` -> ``"arm vs control: VAS_pain [0-10 scale]"``;
     an endpoint on its native scale gets the measure's unit (``WOMAC_total [points]``)."""
-    from sim.trial.output import endpoint_unit
+    from sim.io.trial_file import endpoint_unit
 
     head, _, endpoint = label.rpartition(": ")
     unit = endpoint_unit(endpoint)

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from sim.io import read_tree, write_tree
+from sim.io.atomic import write_text_atomic
 from sim.io.sweep_table import StoreMismatchError
 from sim.io.sweep_table import check_schema as _check_schema
 from sim.sweep.definition import SCHEMA_VERSION, SweepDefinition, canonical_json
@@ -51,10 +52,12 @@ _CHUNK_RE = re.compile(r"^chunk_(\d+)\.h5$")
 
 
 def manifest_path(store: str | os.PathLike) -> Path:
+    """The store's manifest, ``<store>/sweep.h5``."""
     return Path(store) / "sweep.h5"
 
 
 def chunk_path(store: str | os.PathLike, chunk: int) -> Path:
+    """File of chunk ``chunk``, ``<store>/points/chunk_<000000>.h5``."""
     return Path(store) / "points" / f"chunk_{int(chunk):06d}.h5"
 
 
@@ -156,6 +159,7 @@ class ChunkData:
 
     @classmethod
     def empty(cls) -> ChunkData:
+        """Chunk data with no rows."""
         return cls(np.zeros(0, np.int64), np.zeros(0, dtype="<U64"), np.zeros(0, np.int8),
                    np.zeros(0, dtype="<U1"), {})
 
@@ -163,6 +167,7 @@ class ChunkData:
         return int(self.grid_index.size)
 
     def take(self, rows: np.ndarray) -> ChunkData:
+        """The rows ``rows`` (index or boolean mask) of every column."""
         return ChunkData(self.grid_index[rows], self.hash[rows], self.status[rows],
                          self.error[rows], {k: v[rows] for k, v in self.outcomes.items()},
                          self.attrs)
@@ -248,13 +253,11 @@ def mark_running(store: str | os.PathLike, chunk: int) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     info = {"host": socket.gethostname(), "pid": os.getpid(),
             "slurm_job_id": os.environ.get("SLURM_JOB_ID", "")}
-    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
-    tmp.write_text(json.dumps(info))
-    os.replace(tmp, path)
-    return path
+    return write_text_atomic(path, json.dumps(info))
 
 
 def clear_running(store: str | os.PathLike, chunk: int) -> None:
+    """Remove the running marker of ``chunk`` (no error if there is none)."""
     _marker_path(store, chunk).unlink(missing_ok=True)
 
 
@@ -290,6 +293,7 @@ class SweepStatus:
     stale_markers: list[int]
 
     def summary(self) -> str:
+        """Printable status: counts, then the failed and missing chunks and stale markers (20 at most each)."""
         def fmt(ch: list[int]) -> str:
             return ", ".join(map(str, ch[:20])) + (" ..." if len(ch) > 20 else "")
         lines = [f"sweep {self.name!r}: {self.n_points} points: {self.done} done, "
