@@ -10,8 +10,6 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-from sim.io.atomic import write_atomic  # noqa: F401  (re-exported for the CLIs until they import it)
-
 
 def check_output_target(out_dir: Path, file: str, field: str = "output") -> Path:
     """Check that ``out_dir / file`` can be written, before any computing; return the path.
