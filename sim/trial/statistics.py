@@ -285,7 +285,8 @@ def hedges_g(a, b, level: float = 0.95) -> StandardizedMeanDifference:
 
 def welch_t_test(a, b) -> TestResult:
     """Welch's two-sided t test; same result as ``scipy.stats.ttest_ind(a, b, axis=-1,
-    equal_var=False, nan_policy="omit")`` but vectorised over rows with different dropouts."""
+    equal_var=False, nan_policy="omit")`` but vectorised over rows with different dropouts.
+    """
     a, b = _two(a, b)
     est, se, df = _welch(a, b)
     with np.errstate(invalid="ignore", divide="ignore"):
