@@ -200,7 +200,24 @@ def concat_rows(parts: list[ChunkData]) -> ChunkData:
 
 def write_chunk(store: str | os.PathLike, chunk: int, rows: ChunkData,
                 attrs: Mapping[str, Any]) -> Path:
-    """Write the rows of ``chunk`` atomically to ``points/chunk_<chunk>.h5``."""
+    """Write the rows of ``chunk`` atomically to ``points/chunk_<chunk>.h5``.
+
+    Parameters
+    ----------
+    store : path-like
+        The sweep store folder.
+    chunk : int
+        Chunk index.
+    rows : ChunkData
+        m rows: grid index, hash, status and error str[m], outcomes float64[m, ...].
+    attrs : mapping
+        Root attributes: schema version, definition hash, provenance.
+
+    Returns
+    -------
+    Path
+        The chunk file.
+    """
     tree: dict[str, Any] = {
         "@attrs": dict(attrs),
         "grid_index": rows.grid_index.astype(np.int64),
@@ -213,7 +230,14 @@ def write_chunk(store: str | os.PathLike, chunk: int, rows: ChunkData,
 
 
 def read_chunk(path: str | os.PathLike, definition_hash: str | None = None) -> ChunkData:
-    """Read a chunk file; check its schema version and (if given) definition hash."""
+    """Read a chunk file; check its schema version and (if given) definition hash.
+
+    Raises
+    ------
+    StoreMismatchError
+        Naming the file (and the field) when it cannot be read, lacks a column, was written by
+        another schema version or belongs to another sweep definition.
+    """
     path = Path(path)
     try:
         tree = read_tree(path)
@@ -225,6 +249,10 @@ def read_chunk(path: str | os.PathLike, definition_hash: str | None = None) -> C
     if definition_hash is not None and attrs.get("definition_hash") != definition_hash:
         raise StoreMismatchError(f"chunk file {path} belongs to another sweep definition "
                                  f"({attrs.get('definition_hash')!r}, expected {definition_hash!r})")
+    for key in ("grid_index", "hash", "status", "error"):
+        if key not in tree:
+            raise StoreMismatchError(f"chunk file {path}: field /{key} missing; delete it and re-run the "
+                                     "sweep to recompute its points")
     n = np.asarray(tree["grid_index"]).size
     hashes, errors = (np.asarray(tree[k], dtype=str).reshape(n) for k in ("hash", "error"))
     return ChunkData(np.asarray(tree["grid_index"], np.int64).reshape(n), hashes,

@@ -122,7 +122,23 @@ def _arm_stats(x: np.ndarray, ep, dom: dict) -> dict:
 
 
 def summarize(trial: TrialResult, *, alpha: float = 0.05, level: float = 0.95) -> TrialSummary:
-    """Per-arm and between-arm statistics of every replicate trial (see module docstring)."""
+    """Per-arm and between-arm statistics of every replicate trial (see module docstring).
+
+    Parameters
+    ----------
+    trial : TrialResult
+        R replicate trials; values float64[R, n, V] per arm and endpoint, NaN after dropout.
+    alpha : float
+        Two-sided significance level of the tests and power.
+    level : float
+        Confidence level of the intervals (e.g. 0.95).
+
+    Returns
+    -------
+    TrialSummary
+        Statistics float64[R, V] per arm and float64[R, V - 1] per comparison, in the
+        endpoint's unit where they have one.
+    """
     spec = trial.spec
     arms = {}
     for a in spec.arm_names:

@@ -101,3 +101,13 @@ def test_io_imports_no_package_above_it():
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             bad = [n for n in names if n.startswith(above)]
             assert not bad, f"{path.name} imports {bad}"
+
+
+def test_sweep_chunk_file_without_a_column_is_named(tmp_path):
+    from sim.io.sweep_table import SWEEP_SCHEMA_VERSION, StoreMismatchError
+    from sim.sweep.store import read_chunk
+
+    write_tree(tmp_path / "chunk_000000.h5", {"@attrs": {"schema_version": SWEEP_SCHEMA_VERSION},
+                                              "grid_index": np.arange(2), "hash": ["a", "b"]})
+    with pytest.raises(StoreMismatchError, match=r"chunk_000000.h5: field /status missing"):
+        read_chunk(tmp_path / "chunk_000000.h5")
