@@ -61,12 +61,13 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``sim-export-sbml``; returns the exit status (2 for bad input)."""
     args = _parser().parse_args(argv)
     import sim  # noqa: F401  (configures the kernel cache before any kernel is imported)
-    from sim.experiment import patient_with_model
+    from sim.cli import build
     from sim.export import to_sbml
 
     try:
-        patient = Patient(args.species, args.kl_grade, args.age, args.bmi, args.alignment_load, args.inflammation)
-        patient = patient_with_model(patient, {m: False for m in args.off}, _overrides(args.set))
+        knee = {"species": args.species, "kl_grade": args.kl_grade, "age": args.age, "bmi": args.bmi,
+                "alignment_load": args.alignment_load, "inflammation": args.inflammation}
+        patient = build.patient(knee, {"mechanisms": {m: False for m in args.off}, "parameters": _overrides(args.set)})
         result = to_sbml(patient, args.regimen, args.out, run_in=args.run_in)
     except ValueError as exc:  # bad input: the message names the field and what is allowed
         print(f"{PROG}: error: {exc}", file=sys.stderr)
