@@ -41,6 +41,7 @@ from sim.lesion.parameters import CELL_KINDS, FIELD_NAMES, PARAMETERS, LesionPar
 from sim.lesion.result import SERIES_UNITS, LesionResult
 from sim.lesion.simulation import SERIES_NAMES
 from sim.lesion.two_way import TwoWayResult
+from sim.model.parameters import PARAMETERS as JOINT_PARAMETERS
 from sim.model.states import STATES
 
 __all__ = ["LESION_SCHEMA_VERSION", "TWO_WAY_SCHEMA_VERSION", "lesion_tree", "read_lesion",
@@ -178,17 +179,11 @@ def two_way_tree(result: TwoWayResult) -> dict[str, Any]:
                      "hyaline_written": result.hyaline_written,
                      "@attrs": {"unit": "fraction of healthy cartilage volume"}},
         "parameters": {
-            "joint": {"name": [q for q in _joint_names()], "value": result.joint_parameters},
+            "joint": {"name": [q.name for q in JOINT_PARAMETERS], "value": result.joint_parameters},
             "lesion": {"name": list(result.lesion_params.names()), "value": result.lesion_params.as_array()}},
         "covariates": {"@attrs": {k: _attr(v) for k, v in result.covariates.items()}},
         "provenance": {"@attrs": dict(result.provenance)},
     }
-
-
-def _joint_names() -> list[str]:
-    from sim.model.parameters import PARAMETERS as JOINT
-
-    return [q.name for q in JOINT]
 
 
 def _attr(value: Any) -> Any:
