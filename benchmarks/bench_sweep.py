@@ -53,7 +53,8 @@ def overhead(n_points: int, chunk: int, folder: Path) -> float:
 
 def steady_throughput(store: Path, chunk: int, n_jobs: int) -> float:
     """Points per second between the first `n_jobs` chunk files and the last one (start-up
-    of Python, Hydra and the worker processes left out), from the files' mtimes."""
+    of Python, Hydra and the worker processes left out), from the files' mtimes.
+    """
     times = sorted(p.stat().st_mtime for p in (store / "points").glob("chunk_*.h5"))
     return (len(times) - n_jobs) * chunk / (times[-1] - times[n_jobs - 1])
 

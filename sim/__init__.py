@@ -28,5 +28,5 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Experiment", "MEASURES", "PARAMETERS", "Patient", "Regimen", "RegimenError", "Result", "STATES",
-    "SolverOptions", "format_table", "observe", "observe_all", "run_experiment", "simulate",
+    "SolverOptions", "format_table", "io", "observe", "observe_all", "run_experiment", "simulate",
 ]

@@ -50,6 +50,19 @@ class Experiment:
 
 @dataclass(frozen=True)
 class ExperimentOutput:
+    """What :func:`run_experiment` returns.
+
+    Attributes
+    ----------
+    experiment : Experiment
+    result : Result
+        One patient per arm.
+    outcomes : dict of str to float64[arms, T]
+        Observed measures (:func:`sim.observe.observe_all`).
+    summary : list of dict
+        One row per arm (:func:`summarize`).
+    """
+
     experiment: Experiment
     result: Result
     outcomes: dict
@@ -61,17 +74,19 @@ def patient_with_model(patient: Patient, mechanisms: dict | None = None, paramet
     values = dict(patient.parameters)
     for mech, on in (mechanisms or {}).items():
         if mech not in MECHANISM_PARAMETERS:
-            raise ValueError(f"model.mechanisms: unknown mechanism {mech!r}; allowed: {', '.join(MECHANISM_PARAMETERS)}")
+            raise ValueError(f"model.mechanisms: unknown mechanism {mech!r}; "
+                             f"allowed: {', '.join(MECHANISM_PARAMETERS)}")
         values[MECHANISM_PARAMETERS[mech]] = 1.0 if on else 0.0
     values.update(parameters or {})
     return Patient(patient.species, patient.kl_grade, patient.age, patient.bmi, patient.alignment_load,
                    patient.inflammation, values)
 
 
-def run_experiment(exp: Experiment, patient: Patient = Patient(), options: SolverOptions | None = None,
+def run_experiment(exp: Experiment, patient: Patient | None = None, options: SolverOptions | None = None,
                    provenance: dict | None = None,
                    measures=("WOMAC_total", "VAS_pain", "MRI_cartilage_volume")) -> ExperimentOutput:
     """Simulate every arm of ``exp`` in ``patient`` and summarise the key outcomes."""
+    patient = Patient() if patient is None else patient
     labels = list(exp.arms)
     extra = tuple(float(d) for d in exp.report_days)
     times = np.union1d(np.arange(0.0, exp.t_end + 0.5 * exp.step, exp.step), extra)

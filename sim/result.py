@@ -68,6 +68,7 @@ class Result:
 
     @property
     def n_patients(self) -> int:
+        """Number of patients N."""
         return self.states.shape[0]
 
     @property
@@ -99,4 +100,5 @@ class Result:
 
     @staticmethod
     def state_units() -> dict[str, str]:
+        """Unit of every state of the model, by name."""
         return {s.name: s.unit for s in STATES}

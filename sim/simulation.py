@@ -39,6 +39,7 @@ class TimeGrid:
     extra: tuple[float, ...] = ()
 
     def times(self) -> np.ndarray:
+        """Output days, float64[T]: ``0, step, ..., t_end`` plus the ``extra`` days, sorted."""
         if not (self.t_end > 0 and self.step > 0 and self.run_in >= 0):
             raise ValueError("time grid: t_end and step must be > 0 and run_in >= 0 (days)")
         grid = np.arange(0.0, self.t_end + 0.5 * self.step, self.step)

@@ -1,5 +1,6 @@
 """Every notebook in ``notebooks/`` is executed top to bottom so that none goes stale, and no
-cell shows a figure twice."""
+cell shows a figure twice.
+"""
 
 from pathlib import Path
 

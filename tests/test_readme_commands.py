@@ -52,7 +52,8 @@ SKIP = {
     "+launcher=slurm": "needs a SLURM cluster (tests/sweep/test_slurm.py runs one in CI)",
     "sim-validate --loso": "leave-one-study-out refits the calibration (tens of minutes); "
                            "tests/calibration/test_loso.py runs it on two tiny studies",
-    "sim-install-calibration": "rewrites the shipped defaults; tests/calibration/test_install.py installs into a temp folder",
+    "sim-install-calibration": "rewrites the shipped defaults; tests/calibration/test_install.py installs into a "
+                               "temp folder",
 }
 
 

@@ -186,7 +186,8 @@ def run_mcmc(problem: Problem, store: str | Path, *, n_walkers: int = 16, n_step
     """
     import emcee
 
-    from sim.io import read_tree, write_tree
+    from sim.io import read_tree
+    from sim.io.calibration_file import write_chain
 
     P = len(CALIBRATED)
     if n_walkers < 2 * P or n_walkers % 2:
@@ -229,7 +230,7 @@ def run_mcmc(problem: Problem, store: str | Path, *, n_walkers: int = 16, n_step
         chain = np.concatenate([chain, sampler.get_chain()])
         logp = np.concatenate([logp, sampler.get_log_prob()])
         seconds_now = seconds + time.perf_counter() - t0
-        write_tree(store, {"names": list(names()), "chain": chain, "log_prob": logp,
+        write_chain(store, {"names": list(names()), "chain": chain, "log_prob": logp,
                            "rng": _rng_tree(sampler.random_state), "seconds": seconds_now,
                            "@attrs": {"n_walkers": n_walkers, "seed": seed, "model_source": source_hash(),
                                       "description":

@@ -40,7 +40,7 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
     report, ArviZ chain diagnostics, the training-row :class:`ValidationReport` and timings.
     """
     from sim.data import load_arms, load_outcomes, load_pooled
-    from sim.io import write_tree
+    from sim.io.calibration_file import write_calibration
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -82,7 +82,7 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
     resid = (problem.observed - mu) / problem.predictive_sd(centre)[0]
     (out_dir / "fit_rows.csv").write_text(report.to_csv())
     seconds = time.perf_counter() - t0
-    write_tree(out_dir / "calibration.h5", {
+    write_calibration(out_dir / "calibration.h5", {
         "@attrs": {"description": "calibration of the knee model against the packaged trial data",
                    "seconds": seconds, "coverage95_training": report.coverage95,
                    "sign_agreement_training": report.sign_agreement, "rows_scored": len(report.targets),
@@ -187,7 +187,8 @@ def _plain(v):
 
 
 def _write_package(data_dir, *, draws, map_values, config, width_ratio, pairs, diagnostics, seconds, training) -> None:
-    from sim.io import write_tree
+    from sim.io.atomic import write_text_atomic
+    from sim.io.calibration_file import write_posterior
 
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -210,10 +211,8 @@ def _write_package(data_dir, *, draws, map_values, config, width_ratio, pairs, d
         "data": "sim/data/trials/arms.csv, outcomes.csv" + (", pooled.csv" if use_pooled else "")
                 + " (manifest digests in sim/data/manifest.json)",
     }
-    tmp = data_dir / ".point_estimate.json.tmp"
-    tmp.write_text(json.dumps(meta, indent=1) + "\n")
-    tmp.replace(data_dir / "point_estimate.json")
-    write_tree(data_dir / "posterior.h5", {"@attrs": {"description": "posterior draws of the calibrated "
+    write_text_atomic(data_dir / "point_estimate.json", json.dumps(meta, indent=1) + "\n")
+    write_posterior(data_dir / "posterior.h5", {"@attrs": {"description": "posterior draws of the calibrated "
                                                       "parameters (natural scale) [draw, parameter]"},
                                            "names": list(names()), "samples": draws})
 

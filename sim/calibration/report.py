@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from sim.io.atomic import write_atomic
 
 __all__ = ["write_loso_outputs", "loso_summary_lines"]
 
@@ -25,14 +25,7 @@ _MAIN = "without pooled rows"
 
 
 def _atomic_write(path: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, write)
 
 
 def loso_summary_lines(result) -> list[str]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from sim.calibration.fit import Problem
 from sim.calibration.loso import arm_type, loso_predictions
 from sim.calibration.parameters import CALIBRATED, CalibrationError, _estimate, names, posterior_samples
 from sim.calibration.targets import POOLED_REGIMENS, Skipped, Target
+from sim.io.atomic import write_text_atomic
 
 __all__ = ["ValidationReport", "validate", "validate_loso", "predictive_intervals", "scored_rows", "LosoResult"]
 
@@ -144,15 +144,7 @@ def predictive_intervals(problem: Problem, draws: np.ndarray, *, per_draw: int =
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, text)
 
 
 def validate(arms_csv, outcomes_csv, out=None, *, n_sim: int = 12, n_draws: int = 20, seed: int = 2024,

@@ -11,25 +11,33 @@ The last printed line is ``coverage95=... sign_agreement=... rows=... skipped=..
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-import hydra
 from omegaconf import DictConfig
 
-from sim.cli.run import CONFIG_DIR
+from sim.cli import build
+from sim.cli.app import hydra_app
 
 
 def run(cfg: DictConfig, out_dir: Path) -> int:
+    """The work of ``sim-calibrate`` with plain objects (after Hydra composed ``cfg``).
+
+    Parameters
+    ----------
+    cfg : DictConfig
+        The composed ``calibration/config``.
+    out_dir : Path
+        Folder of ``chain.h5``, ``calibration.h5``, ``fit_rows.csv`` and ``fit_report.png``.
+
+    Returns
+    -------
+    int
+        0; the last printed line is the training-row summary.
+    """
     import sim  # noqa: F401  (configures the kernel cache)
     from sim.calibration.pipeline import calibrate, package_result
 
-    result = calibrate(out_dir, n_sim=int(cfg.n_sim), seed=int(cfg.seed), maxfev=int(cfg.maxfev),
-                       n_walkers=int(cfg.n_walkers), n_steps=int(cfg.n_steps), burn=float(cfg.burn),
-                       max_draws=int(cfg.max_draws), n_draws_report=int(cfg.n_draws_report),
-                       checkpoint_every=int(cfg.checkpoint_every), use_pooled=bool(cfg.use_pooled),
-                       progress=lambda line: print(line, flush=True),
-                       start_chain=cfg.get("start_chain"))
+    result = calibrate(out_dir, **build.calibration_settings(cfg), progress=lambda line: print(line, flush=True))
     if cfg.package:
         package_result(result, Path(__file__).resolve().parents[1] / "data" / "calibration")
     ident = result["identifiability"]
@@ -45,19 +53,12 @@ def run(cfg: DictConfig, out_dir: Path) -> int:
     return 0
 
 
-@hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="calibration/config")
-def _hydra_main(cfg: DictConfig) -> None:
-    out_dir = Path(cfg.out_dir)
-    if not out_dir.is_absolute():
-        out_dir = Path(hydra.core.hydra_config.HydraConfig.get().runtime.output_dir) / out_dir
-    try:
-        run(cfg, out_dir)
-    except ValueError as exc:
-        print(f"sim-calibrate: error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+_hydra_main = hydra_app("sim-calibrate", "sim.cli.calibrate", "calibration/config", "out_dir",
+                        lambda cfg, context: run(cfg, context.out_dir))
 
 
 def main() -> None:
+    """Entry point of ``sim-calibrate``."""
     _hydra_main()
 
 

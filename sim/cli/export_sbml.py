@@ -1,7 +1,7 @@
-"""``sim-export-sbml``: write the knee model for one patient and one regimen as SBML Level 3.
+r"""``sim-export-sbml``: write the knee model for one patient and one regimen as SBML Level 3.
 
     sim-export-sbml --out knee.xml
-    sim-export-sbml --regimen 'msc(cells=2e7,source=bm,allogeneic=0)@0;msc(cells=2e7,source=bm,allogeneic=0)@182' \\
+    sim-export-sbml --regimen 'msc(cells=2e7,source=bm,allogeneic=0)@0;msc(cells=2e7,source=bm,allogeneic=0)@182' \
         --kl-grade 2 --set k_recruit=0.008 --off homing --out knee_msc_x2.xml
 
 The file is generated from ``rhs.py`` and the state/parameter tables at the time of the call
@@ -23,7 +23,8 @@ PROG = "sim-export-sbml"
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="SBML time 0 is study day -run_in; the parameter study_day gives the study day.")
+                                 epilog="SBML time 0 is study day -run_in; the parameter study_day gives the "
+                                        "study day.")
     ap.add_argument("--out", default="knee.xml", help="output file (default knee.xml)")
     ap.add_argument("--regimen", default="none()@0", help="regimen, grammar of sim-run's regimen= (default none()@0)")
     ap.add_argument("--species", default=Patient.species, help=f"default {Patient.species}")
@@ -57,14 +58,16 @@ def _overrides(items: list[str]) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``sim-export-sbml``; returns the exit status (2 for bad input)."""
     args = _parser().parse_args(argv)
     import sim  # noqa: F401  (configures the kernel cache before any kernel is imported)
-    from sim.experiment import patient_with_model
+    from sim.cli import build
     from sim.export import to_sbml
 
     try:
-        patient = Patient(args.species, args.kl_grade, args.age, args.bmi, args.alignment_load, args.inflammation)
-        patient = patient_with_model(patient, {m: False for m in args.off}, _overrides(args.set))
+        knee = {"species": args.species, "kl_grade": args.kl_grade, "age": args.age, "bmi": args.bmi,
+                "alignment_load": args.alignment_load, "inflammation": args.inflammation}
+        patient = build.patient(knee, {"mechanisms": {m: False for m in args.off}, "parameters": _overrides(args.set)})
         result = to_sbml(patient, args.regimen, args.out, run_in=args.run_in)
     except ValueError as exc:  # bad input: the message names the field and what is allowed
         print(f"{PROG}: error: {exc}", file=sys.stderr)

@@ -45,6 +45,7 @@ def _overrides(items: list[str]) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``sim-findings``; returns the exit status (2 for bad input)."""
     args = _parser().parse_args(argv)
     import sim  # noqa: F401  (configures the kernel cache before any kernel is imported)
     from sim.findings import DEFAULT_POOL, DEFAULT_REPLICATES, DEFAULT_SEED, get_findings, run_findings
@@ -73,13 +74,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sim-findings: {err}", file=sys.stderr)
         return 2
     if args.out:
-        from sim.io import write_tree
+        from sim.io.atomic import write_text_atomic
+        from sim.io.findings_file import write_findings
 
         base = Path(args.out)
         base = base.with_suffix("") if base.suffix in (".csv", ".h5", ".hdf5") else base
-        base.parent.mkdir(parents=True, exist_ok=True)
-        base.with_suffix(".csv").write_text(to_csv(results))
-        write_tree(base.with_suffix(".h5"), to_tree(results, replicates, pool, seed))
+        write_text_atomic(base.with_suffix(".csv"), to_csv(results))
+        write_findings(base.with_suffix(".h5"), to_tree(results, replicates, pool, seed))
     print(format_markdown(results) if args.markdown else format_findings(results))
     return 0
 

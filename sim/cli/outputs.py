@@ -1,5 +1,5 @@
 """Checks and writes shared by the CLIs: output targets checked before computing, files written
-to a temporary name and renamed, dose days checked against the follow-up, and no empty run
+through :func:`sim.io.atomic.write_atomic`, dose days checked against the follow-up, and no empty run
 folder left behind by a failed run. Plain Python: no Hydra here.
 """
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -72,22 +72,6 @@ def check_dose_days(arms: Mapping[str, str], t_end: float, field: str) -> None:
                 raise ValueError(f"{where}: {event.product} on day {event.day:g} in {str(text)!r}; "
                                  f"allowed: days 0 to {t_end:g} (the end of follow-up; only surgery "
                                  "may come before day 0)")
-
-
-def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
-    """Call ``write(tmp)`` on a temporary name beside ``path``, then rename it over ``path``.
-
-    On any error (a full disk included) the temporary file is removed and the error re-raised;
-    an existing ``path`` is left untouched.
-    """
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}{path.suffix}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
 
 
 def io_error_message(exc: OSError) -> str:

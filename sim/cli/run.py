@@ -1,9 +1,9 @@
 """``sim-run``: simulate a configured experiment and write HDF5, PNG, CSV and a summary table.
 
-    sim-run                                   # the main job (configs/config.yaml)
-    sim-run experiment=mechanisms model=no_paracrine
-    sim-run regimen='msc(cells=5e7,source=ad,allogeneic=0)@0' patient=human_kl2
-    sim-run +sweep=dose_adjuvant +launcher=joblib      # a sweep (see configs/sweep)
+sim-run                                   # the main job (configs/config.yaml)
+sim-run experiment=mechanisms model=no_paracrine
+sim-run regimen='msc(cells=5e7,source=ad,allogeneic=0)@0' patient=human_kl2
+sim-run +sweep=dose_adjuvant +launcher=joblib      # a sweep (see configs/sweep)
 """
 
 from __future__ import annotations
@@ -13,15 +13,16 @@ import logging
 import sys
 from pathlib import Path
 
-import hydra
 from omegaconf import DictConfig, OmegaConf
 
+from sim.cli import build
+from sim.cli.app import AppContext, hydra_app
 from sim.cli.argv import quote_regimen_values
-from sim.cli.edge import CommandLineError, app_help, check_command_line, fail
-from sim.cli.outputs import (check_dose_days, check_output_target, io_error_message, remove_empty_run_dir,
-                             write_atomic)
 from sim.cli.configs import config_dir
+from sim.cli.edge import CommandLineError, app_help, check_command_line, fail
+from sim.cli.outputs import check_dose_days, check_output_target
 from sim.cli.schema import register
+from sim.io.atomic import write_atomic
 from sim.provenance import git_commit
 from sim.provenance import package_versions as _package_versions
 
@@ -37,54 +38,38 @@ def package_versions() -> dict[str, str]:
 
 
 def provenance(cfg: DictConfig) -> dict:
+    """Root attributes of ``result.h5``: the resolved config (YAML), git commit, seed and package versions."""
     return {"config": OmegaConf.to_yaml(cfg, resolve=True), "git_commit": git_commit(), "seed": int(cfg.seed),
             "created_by": "sim-run", **package_versions()}
 
 
 def _patient(cfg: DictConfig):
-    from sim.experiment import patient_with_model
-    from sim.model.patient import Patient
-
-    pc = cfg.patient
-    patient = Patient(pc.species, pc.kl_grade, float(pc.age), float(pc.bmi), float(pc.alignment_load),
-                      float(pc.inflammation))
-    return patient_with_model(patient, dict(cfg.model.mechanisms), dict(cfg.model.parameters))
+    """The configured knee (see :func:`sim.cli.build.patient`)."""
+    return build.patient(cfg.patient, cfg.model)
 
 
 def run_joint(cfg: DictConfig, out_dir: Path) -> Path:
     """The joint-model path of ``sim-run`` (plain objects from here on)."""
-    from sim.experiment import Experiment, format_table, run_experiment
+    from sim.experiment import format_table, run_experiment
     from sim.io.hdf5 import write_tree
     from sim.io.result_file import result_tree
-    from sim.solver import SolverOptions
 
-    ec = cfg.experiment
-    arms, name, question = dict(ec.arms), ec.name, ec.question
-    field = "experiment.arms"
-    if cfg.regimen is not None:  # given, even if empty: an empty regimen is an error, not the main job
-        if not str(cfg.regimen).strip():
-            raise ValueError("regimen: empty; allowed: product(key=value,...)@day[;...], e.g. "
-                             "\"regimen='msc(cells=1e8,source=bm,allogeneic=0)@0'\"")
-        arms = {"untreated": "none()@0", "regimen": str(cfg.regimen)}
-        name, question, field = "regimen", f"{cfg.regimen} vs untreated", "regimen"
+    plan = build.run_arms(cfg)
     # Cheap checks first: a mistake must not cost a simulation, nor leave files behind.
-    check_dose_days(arms if field != "regimen" else {"": arms["regimen"]}, float(ec.t_end),
-                    field if field != "regimen" else "regimen")
+    check_dose_days(plan.arms if plan.field != "regimen" else {"": plan.arms["regimen"]}, float(cfg.experiment.t_end),
+                    plan.field)
     target = check_output_target(out_dir, cfg.output.file)
-    exp = Experiment(arms=arms, name=name, question=question, t_end=float(ec.t_end), step=float(ec.step),
-                     run_in=float(ec.run_in), report_days=tuple(float(d) for d in ec.report_days))
-    options = SolverOptions(rtol=cfg.solver.rtol, atol=cfg.solver.atol, max_steps=cfg.solver.max_steps,
-                            method=cfg.solver.method, autonomous=True)
+    exp = build.experiment(cfg, plan)
+    options = build.solver_options(cfg.solver)
     prov = provenance(cfg)
     out = run_experiment(exp, _patient(cfg), options, provenance={"seed": int(cfg.seed)},
-                         measures=tuple(ec.measures))
+                         measures=tuple(cfg.experiment.measures))
     labels = list(exp.arms)
     attrs = {**prov, "experiment": exp.name, "question": exp.question}
     path = write_tree(target, result_tree(out.result, labels, out.outcomes, attrs))
     if cfg.output.png:
-        from sim.plotting.trajectories import plot_run_summary
-
         from sim.observe import MEASURES
+        from sim.plotting.trajectories import plot_run_summary
 
         fig = plot_run_summary(out.result.times, out.outcomes, labels, report_days=exp.report_days,
                                units={m: MEASURES[m].unit for m in out.outcomes if m in MEASURES})
@@ -111,38 +96,30 @@ def run_joint(cfg: DictConfig, out_dir: Path) -> Path:
     return path
 
 
-@hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
-def _hydra_main(cfg: DictConfig) -> None:
-    out_dir = Path(cfg.output.dir)
-    if not out_dir.is_absolute():
-        out_dir = Path(hydra.core.hydra_config.HydraConfig.get().runtime.output_dir) / out_dir
-    try:
-        from sim.sweep.hydra_job import is_sweep
+def run(cfg: DictConfig, context: AppContext) -> None:
+    """The work of ``sim-run`` after Hydra composed ``cfg``: a sweep job, a lesion run or the joint model."""
+    from sim.sweep.hydra_job import is_sweep
 
-        if is_sweep(cfg):
-            from sim.cli.sweep_job import run_sweep_job
+    if is_sweep(cfg):
+        from sim.cli.sweep_job import run_sweep_job
 
-            run_sweep_job(cfg)
-        elif cfg.experiment.kind == "lesion":
-            from sim.lesion import run_from_config
+        run_sweep_job(cfg)
+    elif cfg.experiment.kind == "lesion":
+        from sim.lesion import run_from_config
 
-            path = run_from_config({"lesion": OmegaConf.to_container(cfg.lesion, resolve=True)}, out_dir)
-            print(f"wrote {path}")
-        elif cfg.experiment.kind == "joint":
-            run_joint(cfg, out_dir)
-        else:
-            raise ValueError(f"experiment.kind: {cfg.experiment.kind!r} is not allowed; allowed: joint, lesion")
-    except ValueError as exc:  # bad input: a clear message and a non-zero exit, no traceback
-        remove_empty_run_dir(Path(hydra.core.hydra_config.HydraConfig.get().runtime.output_dir))
-        print(f"sim-run: error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
-    except OSError as exc:  # disk full, quota, permissions: one line, temporary files already removed
-        remove_empty_run_dir(Path(hydra.core.hydra_config.HydraConfig.get().runtime.output_dir))
-        print(f"sim-run: error: {io_error_message(exc)}", file=sys.stderr)
-        raise SystemExit(1) from None
+        path = run_from_config({"lesion": OmegaConf.to_container(cfg.lesion, resolve=True)}, context.out_dir)
+        print(f"wrote {path}")
+    elif cfg.experiment.kind == "joint":
+        run_joint(cfg, context.out_dir)
+    else:
+        raise ValueError(f"experiment.kind: {cfg.experiment.kind!r} is not allowed; allowed: joint, lesion")
+
+
+_hydra_main = hydra_app("sim-run", "sim.cli.run", "config", "output.dir", run)
 
 
 def main() -> None:
+    """Entry point of ``sim-run``: ``--help``, command-line checks (exit 2, no run folder), then Hydra."""
     sys.argv[1:] = quote_regimen_values(sys.argv[1:])
     if "--help" in sys.argv[1:] or "-h" in sys.argv[1:]:
         def all_(option: str) -> bool:

@@ -12,6 +12,8 @@ from sim.model.patient import Patient
 
 @dataclass
 class MechanismsConf:
+    """``model.mechanisms``: each MSC mechanism on (true) or off (false)."""
+
     differentiation: bool = True
     paracrine: bool = True
     immunomodulation: bool = True
@@ -20,12 +22,16 @@ class MechanismsConf:
 
 @dataclass
 class ModelConf:
+    """``model``: mechanism switches and parameter overrides (name -> value in the parameter's unit)."""
+
     mechanisms: MechanismsConf = field(default_factory=MechanismsConf)
     parameters: Dict[str, float] = field(default_factory=dict)  # names checked by sim.model
 
 
 @dataclass
 class PatientConf:
+    """``patient``: species, KL grade, age [years], BMI [kg/m^2], alignment load and inflammation [multipliers]."""
+
     # Defaults are the Patient object's own, so the config and the Python API agree.
     species: str = Patient.species
     kl_grade: int = Patient.kl_grade
@@ -37,6 +43,8 @@ class PatientConf:
 
 @dataclass
 class SolverConf:
+    """``solver``: method, relative and absolute tolerances, and the step limit per trajectory."""
+
     method: str = "rodas4"
     rtol: float = 1e-5
     atol: float = 1e-8
@@ -45,6 +53,8 @@ class SolverConf:
 
 @dataclass
 class OutputConf:
+    """``output``: folder (relative to the run folder), HDF5 file name, and which extra files to write."""
+
     dir: str = "."
     file: str = "result.h5"
     png: bool = True
@@ -54,6 +64,8 @@ class OutputConf:
 
 @dataclass
 class ExperimentConf:
+    """``experiment``: arms (label -> regimen); ``t_end``, ``step``, ``run_in``, ``report_days`` in days."""
+
     name: str = "main"
     question: str = ""
     arms: Dict[str, str] = field(default_factory=dict)
@@ -67,6 +79,8 @@ class ExperimentConf:
 
 @dataclass
 class RunConf:
+    """The whole ``sim-run`` config (registered as ``base_run``)."""
+
     experiment: ExperimentConf = field(default_factory=ExperimentConf)
     model: ModelConf = field(default_factory=ModelConf)
     patient: PatientConf = field(default_factory=PatientConf)
@@ -79,5 +93,6 @@ class RunConf:
 
 
 def register() -> None:
+    """Store the ``sim-run`` schema as ``base_run`` in Hydra's config store (the primary config's first default)."""
     cs = ConfigStore.instance()
     cs.store(name="base_run", node=RunConf)

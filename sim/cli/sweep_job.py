@@ -14,22 +14,27 @@ from typing import Any
 import numpy as np
 from omegaconf import DictConfig
 
-from sim.experiment import patient_with_model
+from sim.cli import build
 from sim.model.patient import Patient
 from sim.observe import MEASURES, observe_all
 from sim.simulation import simulate
-from sim.solver import SolverOptions
 
 
 def _patient(point: dict) -> Patient:
-    pc = point["patient"]
-    base = Patient(pc["species"], pc["kl_grade"], float(pc["age"]), float(pc["bmi"]),
-                   float(pc["alignment_load"]), float(pc["inflammation"]))
-    model = point.get("model", {})
-    return patient_with_model(base, model.get("mechanisms", {}), model.get("parameters", {}))
+    return build.patient(point["patient"], point.get("model", {}))
 
 
 def outcome_names(measures, report_days) -> list[str]:
+    """Outcome columns of :func:`evaluate_points`: ``d<measure>[_pct]_day<day>`` per measure and report day.
+
+    Parameters
+    ----------
+    measures : sequence of str
+        Measures of :data:`sim.observe.MEASURES`; cartilage volume and thickness are reported
+        as percent changes (``_pct``).
+    report_days : sequence of float
+        Days after day 0.
+    """
     names = []
     for m in measures:
         suffix = "_pct" if m in ("MRI_cartilage_volume", "cartilage_thickness") else ""
@@ -65,8 +70,7 @@ def evaluate_points(points: list[dict[str, Any]]) -> dict[str, np.ndarray]:
         if not p.get("regimen"):
             raise ValueError("regimen: a sweep point needs a regimen (set `regimen:` in the sweep config)")
         regimens.append(str(p["regimen"]))
-    options = SolverOptions(rtol=solver["rtol"], atol=solver["atol"], max_steps=solver["max_steps"],
-                            method=solver["method"], autonomous=True)
+    options = build.solver_options(solver)
     res = simulate([_patient(p) for p in points], regimens, times=[0.0] + days, run_in=float(exp["run_in"]),
                    options=options)
     obs = observe_all(res)

@@ -12,27 +12,29 @@ work is done by plain objects of :mod:`sim.trial`.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
-import hydra
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
+from sim.cli import build
+from sim.cli.app import hydra_app
 from sim.cli.argv import quote_regimen_values
 from sim.cli.edge import CommandLineError, app_help, check_command_line, fail
-from sim.cli.outputs import (check_dose_days, check_output_target, io_error_message, remove_empty_run_dir,
-                             write_atomic)
+from sim.cli.outputs import check_dose_days, check_output_target
 from sim.cli.run import CONFIG_DIR, git_commit, package_versions
 from sim.cli.schema import SolverConf
+from sim.io.atomic import write_atomic
 from sim.trial.spec import ObservationSpec, PopulationSpec
 
 
 @dataclass
 class EndpointConf:
+    """One endpoint: a measure, its reported scale ``[min, max]`` and MCID (native-scale units)."""
+
     measure: str = "WOMAC_total"
     scale: Optional[List[float]] = None  # [min, max]; null = the measure's native scale
     mcid: Optional[float] = None  # native-scale units; null = documented default
@@ -40,6 +42,8 @@ class EndpointConf:
 
 @dataclass
 class TrialConf:
+    """``trial``: a custom trial's arms, control, n per arm, follow-up visits [days], endpoints and dropout."""
+
     name: str = "trial"
     question: str = ""
     arms: Dict[str, str] = field(default_factory=dict)
@@ -57,6 +61,8 @@ _P = PopulationSpec
 
 @dataclass
 class PopulationConf:
+    """``population``: inclusion profile (KL grades, age [years], BMI [kg/m^2], share female, variability)."""
+
     species: str = _P.species
     kl_grades: List[int] = field(default_factory=lambda: list(_P.kl_grades))
     kl_weights: Optional[List[float]] = None
@@ -75,12 +81,16 @@ class PopulationConf:
 
 @dataclass
 class ObservationConf:
+    """``observation``: per-patient placebo responsiveness (CV) and per-visit noise by measure."""
+
     placebo_cv: float = ObservationSpec.placebo_cv
     noise: Dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
 class PowerConf:
+    """``power``: the optional power curve over ``n_grid`` patients per arm at ``day`` [days]."""
+
     enabled: bool = False
     arm: str = ""
     endpoint: str = ""
@@ -92,6 +102,8 @@ class PowerConf:
 
 @dataclass
 class TrialOutputConf:
+    """``output``: folder, HDF5 file name, and which extra files to write."""
+
     dir: str = "."
     file: str = "trial.h5"
     csv: bool = True
@@ -102,6 +114,8 @@ class TrialOutputConf:
 
 @dataclass
 class TrialRunConf:
+    """The whole ``sim-trial`` config (registered as ``base_trial``)."""
+
     trial: TrialConf = field(default_factory=TrialConf)
     population: PopulationConf = field(default_factory=PopulationConf)
     observation: ObservationConf = field(default_factory=ObservationConf)
@@ -120,43 +134,8 @@ class TrialRunConf:
 ConfigStore.instance().store(name="base_trial", node=TrialRunConf)
 
 
-def spec_from_config(cfg: DictConfig, explicit: frozenset[str] | set[str] = frozenset()):
-    """A :class:`~sim.trial.spec.TrialSpec` from the composed config (study id or custom trial).
-
-    Parameters
-    ----------
-    cfg : DictConfig
-        The composed ``sim-trial`` config.
-    explicit : set of str
-        Dotted keys the user set on the command line. With ``study=<id>`` the study's own
-        ``n_per_arm`` and dropout are used unless ``trial.n_per_arm`` / ``trial.dropout`` are
-        among them: the values of the default custom trial in ``configs/trial/config.yaml``
-        describe that trial, not the study.
-    """
-    from sim.trial.spec import Arm, Endpoint, ObservationSpec, PopulationSpec, TrialSpec, TrialSpecError
-    from sim.trial.studies import trial_from_study
-
-    pc = OmegaConf.to_container(cfg.population, resolve=True)
-    if pc.get("variability") is None:
-        pc.pop("variability")
-    observation = ObservationSpec(**OmegaConf.to_container(cfg.observation, resolve=True))
-    tc = cfg.trial
-    if cfg.study:
-        spec = trial_from_study(str(cfg.study), observation=observation, horizon_days=float(tc.horizon_days))
-        keep = {k: v for k, v in pc.items() if k not in ("species", "kl_grades", "kl_weights", "age_mean")}
-        spec = dataclasses.replace(spec, population=dataclasses.replace(spec.population, **keep))
-        if tc.n_per_arm is not None and "trial.n_per_arm" in explicit:
-            spec = dataclasses.replace(spec, n_per_arm=int(tc.n_per_arm))
-        if tc.dropout is not None and "trial.dropout" in explicit:
-            spec = dataclasses.replace(spec, dropout=float(tc.dropout))
-        return spec
-    if tc.n_per_arm is None:
-        raise TrialSpecError("trial.n_per_arm: required for a configured trial; allowed: an integer > 0")
-    endpoints = tuple(Endpoint(e.measure, None if e.scale is None else tuple(e.scale), e.mcid) for e in tc.endpoints)
-    return TrialSpec(name=tc.name, question=tc.question, arms=tuple(Arm(k, v) for k, v in tc.arms.items()),
-                     control=tc.control, n_per_arm=int(tc.n_per_arm), follow_up_days=tuple(tc.follow_up_days),
-                     endpoints=endpoints, dropout=float(tc.dropout or 0.0), population=PopulationSpec(**pc),
-                     observation=observation, horizon_days=float(tc.horizon_days), source="config")
+#: The config -> TrialSpec step lives with the other builders (name kept for callers).
+spec_from_config = build.trial_spec
 
 
 def run(cfg: DictConfig, out_dir: Path, explicit: frozenset[str] | set[str] = frozenset()) -> Path:
@@ -165,10 +144,10 @@ def run(cfg: DictConfig, out_dir: Path, explicit: frozenset[str] | set[str] = fr
     ``explicit`` holds the dotted keys set on the command line (see :func:`spec_from_config`).
     """
     from sim.io import write_tree
-    from sim.solver import SolverOptions
-    from sim.trial import power_analysis, run_trial, summarize, trial_tree, write_csv
+    from sim.io.trial_file import trial_tree, write_csv
+    from sim.trial import power_analysis, run_trial, summarize
 
-    spec = spec_from_config(cfg, explicit)
+    spec = build.trial_spec(cfg, explicit)
     # Cheap checks first: a mistake must not cost a simulation, nor leave files behind.
     check_dose_days({a.name: a.regimen for a in spec.arms}, float(spec.t_end), "trial.arms")
     target = check_output_target(out_dir, cfg.output.file)
@@ -176,8 +155,7 @@ def run(cfg: DictConfig, out_dir: Path, explicit: frozenset[str] | set[str] = fr
     if day not in spec.follow_up_days:
         raise ValueError(f"forest_day: {day:g} is not a follow-up visit; allowed: "
                          f"{', '.join(f'{d:g}' for d in spec.follow_up_days)}")
-    options = SolverOptions(rtol=cfg.solver.rtol, atol=cfg.solver.atol, max_steps=cfg.solver.max_steps,
-                            method=cfg.solver.method, autonomous=True)
+    options = build.solver_options(cfg.solver)
     trial = run_trial(spec, int(cfg.replicates), int(cfg.seed), allocation=str(cfg.allocation), options=options)
     summary = summarize(trial, alpha=float(cfg.alpha), level=float(cfg.level))
     power = None
@@ -223,8 +201,9 @@ def run(cfg: DictConfig, out_dir: Path, explicit: frozenset[str] | set[str] = fr
 
 def _with_unit(label: str) -> str:
     """``"arm vs control: VAS_pain[0-10]"`` -> ``"arm vs control: VAS_pain [0-10 scale]"``;
-    an endpoint on its native scale gets the measure's unit (``WOMAC_total [points]``)."""
-    from sim.trial.output import endpoint_unit
+    an endpoint on its native scale gets the measure's unit (``WOMAC_total [points]``).
+    """
+    from sim.io.trial_file import endpoint_unit
 
     head, _, endpoint = label.rpartition(": ")
     unit = endpoint_unit(endpoint)
@@ -246,26 +225,12 @@ def _line(rows, comp, ep, day) -> str:
             f"SMD {g}, median p {p}, power {power}")
 
 
-@hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="trial/config")
-def _hydra_main(cfg: DictConfig) -> None:
-    out_dir = Path(cfg.output.dir)
-    if not out_dir.is_absolute():
-        out_dir = Path(hydra.core.hydra_config.HydraConfig.get().runtime.output_dir) / out_dir
-    task = hydra.core.hydra_config.HydraConfig.get().overrides.task
-    explicit = {o.split("=", 1)[0].lstrip("+~") for o in task}
-    try:
-        run(cfg, out_dir, frozenset(explicit))
-    except ValueError as exc:  # bad input: a clear message and a non-zero exit, no traceback
-        remove_empty_run_dir(Path(hydra.core.hydra_config.HydraConfig.get().runtime.output_dir))
-        print(f"sim-trial: error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
-    except OSError as exc:  # disk full, quota, permissions: one line, temporary files already removed
-        remove_empty_run_dir(Path(hydra.core.hydra_config.HydraConfig.get().runtime.output_dir))
-        print(f"sim-trial: error: {io_error_message(exc)}", file=sys.stderr)
-        raise SystemExit(1) from None
+_hydra_main = hydra_app("sim-trial", "sim.cli.trial", "trial/config", "output.dir",
+                        lambda cfg, context: run(cfg, context.out_dir, context.explicit))
 
 
 def main() -> None:
+    """Entry point of ``sim-trial``: ``--help``, command-line checks (exit 2, no run folder), then Hydra."""
     sys.argv[1:] = quote_regimen_values(sys.argv[1:])
     if "--help" in sys.argv[1:] or "-h" in sys.argv[1:]:
         def all_(option: str) -> bool:

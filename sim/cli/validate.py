@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--out-dir", default=None, help="--loso: folder for loso_table.txt, loso_rows.csv, loso.png")
     ap.add_argument("--no-refit", action="store_true", help="--loso: importance sampling only (no exact refits)")
     ap.add_argument("--refit-steps", type=int, default=24, help="--loso: emcee steps of an exact refit (default 24)")
-    ap.add_argument("--resample", type=int, default=100, help="--loso: posterior draws per left-out study (default 100)")
+    ap.add_argument("--resample", type=int, default=100,
+                    help="--loso: posterior draws per left-out study (default 100)")
     ap.add_argument("--n-sim", type=int, default=12, help="virtual patients per arm (default 12)")
     ap.add_argument("--draws", type=int, default=20, help="posterior draws for the intervals (default 20)")
     ap.add_argument("--seed", type=int, default=2024)
@@ -49,6 +50,7 @@ def _fail(message: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``sim-validate``; returns the exit status (2 for bad input)."""
     args = _parser().parse_args(argv)
     if args.loso and (args.arms or args.outcomes):
         return _fail("--loso uses the packaged studies; allowed: --loso alone, or --arms A --outcomes O")

@@ -10,6 +10,10 @@ from sim.data.manifest import verify_manifest, write_manifest
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m sim.data [--update-manifest]``: check (or rewrite) the packaged data's digests.
+
+    Returns the exit status.
+    """
     argv = sys.argv[1:] if argv is None else argv
     if argv == ["--update-manifest"]:
         print(f"wrote {write_manifest()}")

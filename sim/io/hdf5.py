@@ -33,6 +33,8 @@ from typing import Any
 import h5py
 import numpy as np
 
+from sim.io.atomic import write_atomic
+
 __all__ = ["write_tree", "read_tree", "read_dims"]
 
 _STR = h5py.string_dtype(encoding="utf-8")
@@ -108,14 +110,22 @@ def _write_group(group: h5py.Group, tree: dict[str, Any], scales: list) -> None:
 def write_tree(path: str | os.PathLike, tree: dict[str, Any]) -> Path:
     """Write ``tree`` to the HDF5 file ``path`` atomically and return the path.
 
-    The file is first written as ``<path>.tmp<pid>`` in the same folder and renamed over
-    ``path`` only when complete; on any error the temporary file is removed and an existing
-    ``path`` is left untouched.
+    Parameters
+    ----------
+    path : path-like
+        Target file; its folder is created if missing.
+    tree : dict
+        Nested dict in the convention of this module's docstring.
+
+    Returns
+    -------
+    Path
+        ``path``. The file is written under a temporary name by :func:`sim.io.atomic.write_atomic`
+        and renamed over ``path`` only when complete; on any error the temporary file is
+        removed and an existing ``path`` is left untouched.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
-    try:
+
+    def write(tmp: Path) -> None:
         with h5py.File(tmp, "w", track_order=True) as f:
             scales: list = []
             _write_group(f, tree, scales)
@@ -128,11 +138,8 @@ def write_tree(path: str | os.PathLike, tree: dict[str, Any]) -> Path:
                     if not scale.is_scale:
                         scale.make_scale(scale_path.rsplit("/", 1)[-1])
                     dset.dims[axis].attach_scale(scale)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+
+    return write_atomic(path, write)
 
 
 def _read_value(dset: h5py.Dataset) -> Any:

@@ -28,6 +28,20 @@ class StoreMismatchError(ValueError):
 
 
 def check_schema(attrs: Mapping[str, Any], path: Path) -> None:
+    """Refuse a sweep file of another schema version.
+
+    Parameters
+    ----------
+    attrs : mapping
+        Root attributes of the file (``schema_version`` among them).
+    path : Path
+        The file, named in the message.
+
+    Raises
+    ------
+    StoreMismatchError
+        If the version is missing or not :data:`SWEEP_SCHEMA_VERSION`.
+    """
     version = attrs.get("schema_version")
     if version is None or int(version) != SWEEP_SCHEMA_VERSION:
         raise StoreMismatchError(
@@ -37,6 +51,7 @@ def check_schema(attrs: Mapping[str, Any], path: Path) -> None:
 
 
 def aggregate_file(path: str | os.PathLike) -> Path:
+    """The aggregate file of a store folder (``<store>/aggregate.h5``), or ``path`` itself if it is a file."""
     path = Path(path)
     return path / "aggregate.h5" if path.is_dir() else path
 

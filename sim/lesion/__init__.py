@@ -12,8 +12,7 @@ from sim.lesion.coupling import CouplingSummary, drivers_from_joint, run_coupled
 from sim.lesion.drivers import DriverError, LesionDrivers
 from sim.lesion.fields import FieldSolver, StabilityError
 from sim.lesion.geometry import GeometryError, LesionGeometry
-from sim.lesion.parameters import (CELL_KINDS, FIELD_NAMES, PARAMETERS, LesionParameterError,
-                                   LesionParams)
+from sim.lesion.parameters import CELL_KINDS, FIELD_NAMES, PARAMETERS, LesionParameterError, LesionParams
 from sim.lesion.result import LesionResult
 from sim.lesion.simulation import SERIES_NAMES, LesionSimulation, simulate
 from sim.lesion.two_way import TwoWayError, TwoWayResult, run_two_way, split_vector

@@ -18,8 +18,21 @@ import numpy as np
 from numba import njit, prange
 
 from sim.lesion.geometry import CARTILAGE, DEFECT
-from sim.lesion.rng import (P_ARRIVAL_ADH, P_ARRIVAL_POS, P_DEATH, P_DIFF, P_DIR, P_DIV_TARGET,
-                            P_DIVIDE, P_MOVE, P_PRIORITY, draw, hash64, stream, uniform)
+from sim.lesion.rng import (
+    P_ARRIVAL_ADH,
+    P_ARRIVAL_POS,
+    P_DEATH,
+    P_DIFF,
+    P_DIR,
+    P_DIV_TARGET,
+    P_DIVIDE,
+    P_MOVE,
+    P_PRIORITY,
+    draw,
+    hash64,
+    stream,
+    uniform,
+)
 
 __all__ = ["MSC", "CHONDRO", "MARROW", "count_cells", "propose", "resolve", "voxel_update",
            "voxel_rates", "N_VP",

@@ -103,4 +103,5 @@ class LesionDrivers:
                    scaffold=scaffold)
 
     def to_tree(self) -> dict:
+        """Times (days, float64[K]) and each driver (float64[K]) as a dict of arrays."""
         return {"t": self.t, **{name: getattr(self, name) for name in DRIVER_NAMES}}

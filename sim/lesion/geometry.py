@@ -10,7 +10,7 @@ a voxel is a cube of edge ``dx_um``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, asdict
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -99,36 +99,44 @@ class LesionGeometry:
     # -- derived sizes -----------------------------------------------------------------------
     @property
     def dx_mm(self) -> float:
+        """Voxel edge, mm."""
         return self.dx_um * 1e-3
 
     @property
     def voxel_volume_mm3(self) -> float:
+        """Voxel volume, mm^3."""
         return self.dx_mm**3
 
     @property
     def nx(self) -> int:
+        """Lattice columns (voxels across the width)."""
         return int(round(self.width_mm / self.dx_mm))
 
     @property
     def n_cartilage_rows(self) -> int:
+        """Voxel rows of native cartilage."""
         return int(round(self.cartilage_thickness_mm / self.dx_mm))
 
     @property
     def n_defect_rows(self) -> int:
+        """Voxel rows of the defect (all cartilage rows for a full-thickness defect)."""
         if self.defect_depth_mm is None:
             return self.n_cartilage_rows
         return max(1, int(round(self.defect_depth_mm / self.dx_mm)))
 
     @property
     def n_defect_cols(self) -> int:
+        """Voxel columns of the defect."""
         return int(round(self.defect_width_mm / self.dx_mm))
 
     @property
     def n_bone_rows(self) -> int:
+        """Voxel rows of subchondral bone."""
         return int(round(self.bone_depth_mm / self.dx_mm))
 
     @property
     def ny(self) -> int:
+        """Lattice rows: joint fluid, cartilage and bone."""
         return self.fluid_rows + self.n_cartilage_rows + self.n_bone_rows
 
     @property
@@ -138,6 +146,7 @@ class LesionGeometry:
 
     @property
     def full_thickness(self) -> bool:
+        """True when the defect reaches the bone."""
         return self.n_defect_rows >= self.n_cartilage_rows
 
     @property
@@ -168,4 +177,5 @@ class LesionGeometry:
         return cap
 
     def to_dict(self) -> dict:
+        """The geometry's fields as a plain dict (lengths in mm, ``dx_um`` in micrometres)."""
         return asdict(self)

@@ -207,6 +207,7 @@ class LesionParams:
 
     @staticmethod
     def names() -> tuple[str, ...]:
+        """Parameter names in table order."""
         return tuple(row[0] for row in PARAMETERS)
 
     @staticmethod

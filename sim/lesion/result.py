@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 
 from sim.lesion.drivers import LesionDrivers
-from sim.lesion.geometry import TISSUE_NAMES, LesionGeometry
-from sim.lesion.parameters import CELL_KINDS, FIELD_NAMES, PARAMETERS, LesionParams
+from sim.lesion.geometry import LesionGeometry
+from sim.lesion.parameters import FIELD_NAMES, LesionParams
 
 __all__ = ["LesionResult", "SERIES_UNITS"]
 
@@ -65,48 +65,16 @@ class LesionResult:
         return float(self.series[name][-1])
 
     def to_tree(self) -> dict[str, Any]:
-        """Nested dict for :func:`sim.io.write_tree`."""
-        series = {"t": {"@data": self.times, "@attrs": {"unit": "day"}}}
-        for name, values in self.series.items():
-            series[name] = {"@data": values, "@dims": ["/series/t"],
-                            "@attrs": {"unit": SERIES_UNITS.get(name, "count" if
-                                                                name.startswith("cum_") else
-                                                                "field level (1 = healthy SF)")}}
-        snaps = {}
-        for k, s in enumerate(self.snapshots):
-            snaps[f"{k:04d}"] = {
-                "@attrs": {"t_days": float(s["t"])},
-                "fields": {"@data": s["fields"], "@attrs": {"names": list(FIELD_NAMES),
-                                                            "axes": "field, y (down), x"}},
-                "hyaline": s["hyaline"], "fibrous": s["fibrous"],
-                "agents": {"id": s["agent_id"], "kind": s["agent_kind"], "iy": s["agent_iy"],
-                           "ix": s["agent_ix"], "@attrs": {"kinds": list(CELL_KINDS)}},
-            }
-        p = self.params or LesionParams()
-        tree = {
-            "@attrs": {"model": "sim.lesion", "status": self.status,
-                       **{k: v for k, v in self.settings.items()}},
-            "series": series,
-            "snapshots": snaps,
-            "parameters": {"name": [r[0] for r in PARAMETERS],
-                           "value": np.array([p[r[0]] for r in PARAMETERS]),
-                           "unit": [r[2] for r in PARAMETERS],
-                           "source": [r[6] for r in PARAMETERS]},
-            "provenance": {"@attrs": dict(self.provenance)},
-        }
-        if self.geometry is not None:
-            gd = {k: ("None" if v is None else v) for k, v in self.geometry.to_dict().items()}
-            tree["geometry"] = {"@attrs": gd}
-        if self.tissue is not None:
-            tree["geometry"] = tree.get("geometry", {})
-            tree["geometry"]["tissue"] = {"@data": self.tissue,
-                                          "@attrs": {"codes": list(TISSUE_NAMES)}}
-        if self.drivers is not None:
-            tree["drivers"] = self.drivers.to_tree()
-        return tree
+        """Nested dict for :func:`sim.io.write_tree` (layout: :mod:`sim.io.lesion_file`)."""
+        from sim.io.lesion_file import lesion_tree
+
+        return lesion_tree(self)
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the result to an HDF5 file (atomically) and return its path."""
+        """Write the result to an HDF5 file (atomically) and return its path.
+
+        Read it back with :func:`sim.io.lesion_file.read_lesion`.
+        """
         from sim.io import write_tree
 
         return write_tree(path, self.to_tree())

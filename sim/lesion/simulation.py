@@ -331,6 +331,29 @@ class LesionSimulation:
 def simulate(geometry: LesionGeometry | None = None, params=None,
              drivers: LesionDrivers | None = None, *, days: float = 30.0,
              record_every_hours: float = 24.0, snapshot_days=(), **options) -> LesionResult:
-    """Run the lesion model once; ``options`` go to :class:`LesionSimulation`."""
+    """Run the lesion model once.
+
+    Parameters
+    ----------
+    geometry : LesionGeometry, optional
+        Lattice and defect (default :class:`LesionGeometry`).
+    params : LesionParams or mapping, optional
+        Parameter values or overrides of the defaults.
+    drivers : LesionDrivers, optional
+        Joint-fluid levels, MSC influx and scaffold over time (default: healthy, no influx).
+    days : float
+        Duration [days].
+    record_every_hours : float
+        Spacing of the recorded series [hours].
+    snapshot_days : sequence of float
+        Days at which fields, matrix and agents are stored.
+    **options
+        Passed to :class:`LesionSimulation` (seed, step, capacity, initial cells).
+
+    Returns
+    -------
+    LesionResult
+        Series float64[T] at the recording times, and the snapshots.
+    """
     sim = LesionSimulation(geometry, params, drivers, **options)
     return sim.run(days, record_every_hours=record_every_hours, snapshot_days=snapshot_days)

@@ -75,12 +75,11 @@ from sim.lesion.coupling import drivers_from_joint, lesion_params_from_patient
 from sim.lesion.drivers import LesionDrivers
 from sim.lesion.geometry import LesionGeometry
 from sim.lesion.parameters import LesionParams
-from sim.lesion.result import SERIES_UNITS
 from sim.lesion.simulation import LesionSimulation
 from sim.model.compiled import KNEE
-from sim.model.parameters import PARAMETERS, PARAMETER_INDEX
+from sim.model.parameters import PARAMETER_INDEX
 from sim.model.patient import Patient
-from sim.model.states import N_STATES, STATE_NAMES, STATES, state_index
+from sim.model.states import N_STATES, STATE_NAMES, state_index
 from sim.regimen import Regimen
 from sim.result import Result
 from sim.simulation import DEFAULT_OPTIONS, build_inputs
@@ -195,36 +194,16 @@ class TwoWayResult:
                       provenance={**self.settings, **self.provenance})
 
     def to_tree(self) -> dict[str, Any]:
-        """Nested dict for :func:`sim.io.write_tree`."""
-        units = {s.name: s.unit for s in STATES}
-        t = {"@data": self.times, "@attrs": {"unit": "day"}}
-        joint = {name: {"@data": self.states[:, i], "@dims": ["/times"],
-                        "@attrs": {"unit": units[name]}}
-                 for i, name in enumerate(self.state_names)}
-        lesion = {name: {"@data": v, "@dims": ["/times"],
-                         "@attrs": {"unit": SERIES_UNITS.get(name, "1")}}
-                  for name, v in self.lesion.items()}
-        drivers = {name: {"@data": v, "@dims": ["/times"],
-                          "@attrs": {"unit": "cells/day" if name == "msc_influx" else
-                                     "x healthy joint-fluid level" if name != "scaffold" else
-                                     "strength 0..1"}}
-                   for name, v in self.drivers.items()}
-        return {
-            "@attrs": {"model": "sim.lesion.two_way", "status": self.status,
-                       **{k: v for k, v in self.settings.items()}},
-            "times": t, "joint": joint, "lesion": lesion, "drivers": drivers,
-            "coupling": {"window_ends": self.window_ends, "repair_written": self.repair_written,
-                         "hyaline_written": self.hyaline_written,
-                         "@attrs": {"unit": "fraction of healthy cartilage volume"}},
-            "parameters": {
-                "joint": {"name": [q.name for q in PARAMETERS], "value": self.joint_parameters},
-                "lesion": {"name": list(self.lesion_params.names()),
-                           "value": self.lesion_params.as_array()}},
-            "provenance": {"@attrs": dict(self.provenance)},
-        }
+        """Nested dict for :func:`sim.io.write_tree` (layout: :mod:`sim.io.lesion_file`)."""
+        from sim.io.lesion_file import two_way_tree
+
+        return two_way_tree(self)
 
     def save(self, path) -> Path:
-        """Write the result to an HDF5 file (atomically) and return its path."""
+        """Write the result to an HDF5 file (atomically) and return its path.
+
+        Read it back with :func:`sim.io.lesion_file.read_two_way`.
+        """
         from sim.io import write_tree
 
         return write_tree(path, self.to_tree())

@@ -9,4 +9,5 @@ from sim.plotting.sensitivity import plot_morris, plot_sobol
 from sim.plotting.sweep import plot_dose_response, plot_heatmap
 from sim.plotting.trajectories import plot_arms, plot_run_summary
 
-__all__ = ["plot_arms", "plot_dose_response", "plot_forest", "plot_heatmap", "plot_morris", "plot_run_summary", "plot_sobol"]
+__all__ = ["plot_arms", "plot_dose_response", "plot_forest", "plot_heatmap", "plot_morris", "plot_run_summary",
+           "plot_sobol"]

@@ -97,7 +97,19 @@ def plot_fill_curves(results: dict, *, ax=None, quality: bool = True):
 
 
 def plot_cell_counts(result, *, ax=None):
-    """Cells by kind in the simulated slice over time."""
+    """Cells by kind (MSC, chondrocyte, marrow) in the simulated slice over time.
+
+    Parameters
+    ----------
+    result : LesionResult
+        Its ``series`` ``n_msc``, ``n_chondrocyte`` and ``n_marrow`` (cells, float64[T]) are drawn
+        against ``times`` (days).
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
     ax = _axes(ax)
     styles = ("-", "--", "-.")
     for key, (label, color), ls in zip(("n_msc", "n_chondrocyte", "n_marrow"), _KIND_STYLE.values(), styles):

@@ -15,7 +15,27 @@ def _new_axes(ax, size=(5, 3.5)):
 
 def plot_heatmap(values, x_labels, y_labels, *, ax=None, xlabel="", ylabel="", cbar_label="",
                  cmap="viridis_r", annotate=True):
-    """Heatmap of ``values[len(y_labels), len(x_labels)]`` (e.g. dose x adjuvant)."""
+    """Heatmap of a two-axis sweep outcome (e.g. dose x adjuvant).
+
+    Parameters
+    ----------
+    values : float64[Y, X]
+        One row per ``y_labels`` entry, one column per ``x_labels`` entry, in the outcome's unit.
+    x_labels, y_labels : sequence, lengths X and Y
+        Tick labels of the columns and rows.
+    ax : matplotlib.axes.Axes, optional
+        Drawn into (a new figure otherwise).
+    xlabel, ylabel, cbar_label : str
+        Axis and colour-bar labels, with units.
+    cmap : str
+        Matplotlib colour map.
+    annotate : bool
+        Write each value (one decimal) in its cell.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
     ax = _new_axes(ax)
     values = np.asarray(values, dtype=float)
     im = ax.imshow(values, cmap=cmap, aspect="auto", origin="lower")
@@ -33,7 +53,24 @@ def plot_heatmap(values, x_labels, y_labels, *, ax=None, xlabel="", ylabel="", c
 
 
 def plot_dose_response(doses, curves: dict, *, ax=None, xlabel="MSC dose [cells]", ylabel="", logx=True):
-    """One curve per label: ``curves[label]`` has one value per dose."""
+    """Dose-response curves, one per label, each with its own line style and marker.
+
+    Parameters
+    ----------
+    doses : float64[D]
+        Doses (cells for MSCs).
+    curves : dict of str to float64[D]
+        One value per dose for each label, in the outcome's unit.
+    ax : matplotlib.axes.Axes, optional
+    xlabel, ylabel : str
+        Axis labels, with units.
+    logx : bool
+        Logarithmic dose axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
     from sim.plotting.trajectories import arm_style
 
     ax = _new_axes(ax)

@@ -34,8 +34,7 @@ import numpy as np
 from sim.io import read_tree, write_tree
 from sim.io.sweep_table import StoreMismatchError, SweepTable, aggregate_file, load_sweep
 from sim.sweep.definition import canonical_json
-from sim.sweep.store import (STATUS_FAILED, STATUS_MISSING, STATUS_OK, list_chunk_files, read_chunk,
-                             read_manifest)
+from sim.sweep.store import STATUS_FAILED, STATUS_MISSING, STATUS_OK, list_chunk_files, read_chunk, read_manifest
 
 __all__ = ["aggregate", "load_sweep", "SweepTable", "table_digest"]
 

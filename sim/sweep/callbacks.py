@@ -26,10 +26,8 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from sim.sweep.definition import SweepConfigError
-from sim.sweep.hydra_job import (LAUNCHER_PID_ENV, check_chunk_coverage, definition_from_config,
-                                  is_sweep, store_path)
-from sim.sweep.store import (StoreMismatchError, ensure_manifest, list_chunk_files, manifest_path,
-                             sweep_status)
+from sim.sweep.hydra_job import LAUNCHER_PID_ENV, check_chunk_coverage, definition_from_config, is_sweep, store_path
+from sim.sweep.store import StoreMismatchError, ensure_manifest, list_chunk_files, manifest_path, sweep_status
 
 __all__ = ["AggregateOnMultirunEnd"]
 
@@ -90,6 +88,7 @@ class AggregateOnMultirunEnd(Callback):
         return state
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Check the sweep and write its manifest before any job starts; start the progress bar."""
         if not is_sweep(config):
             return
         try:
@@ -116,6 +115,7 @@ class AggregateOnMultirunEnd(Callback):
                                              self.poll_s)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Stop the progress bar and aggregate the store (exit status 1 if points failed or are missing)."""
         if self._watcher is not None:
             self._watcher.close()
             self._watcher = None

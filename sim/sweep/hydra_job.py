@@ -119,7 +119,8 @@ def _has_interpolation(value: Any) -> bool:
 def _plain(cfg: DictConfig, resolve: bool, keys: Sequence[str] | None = None) -> dict[str, Any]:
     """The config as plain containers, without the hydra node (never resolved: it holds
     values that exist only inside a running job) and without the sweep node except its
-    ``vars`` (sweep variables, which other values may interpolate)."""
+    ``vars`` (sweep variables, which other values may interpolate).
+    """
     out = {}
     want = set(cfg.keys() if keys is None else keys)
     if "sweep" in want and isinstance(cfg.get("sweep"), DictConfig) \
@@ -199,7 +200,8 @@ def definition_from_config(cfg: DictConfig, overrides: Sequence[str] = ()) -> Sw
 
 def _check_axis_values(cfg: DictConfig, axes: dict[str, list[Any]]) -> dict[str, list[Any]]:
     """Let the config's own schema judge every axis value (types, enums) before any job,
-    and return the values as the schema stores them (``2.0`` for an int field becomes 2)."""
+    and return the values as the schema stores them (``2.0`` for an int field becomes 2).
+    """
     from omegaconf.errors import OmegaConfBaseException
     trial = copy.deepcopy(cfg)
     out = {}

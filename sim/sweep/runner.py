@@ -31,9 +31,19 @@ import numpy as np
 from sim.provenance import git_commit as _git_commit
 from sim.provenance import package_versions
 from sim.sweep.definition import SCHEMA_VERSION, SweepDefinition, canonical_json
-from sim.sweep.store import (STATUS_FAILED, STATUS_OK, ChunkData, StoreMismatchError,
-                             chunk_path, clear_running, concat_rows, ensure_manifest,
-                             mark_running, read_chunk, write_chunk)
+from sim.sweep.store import (
+    STATUS_FAILED,
+    STATUS_OK,
+    ChunkData,
+    StoreMismatchError,
+    chunk_path,
+    clear_running,
+    concat_rows,
+    ensure_manifest,
+    mark_running,
+    read_chunk,
+    write_chunk,
+)
 
 __all__ = ["Evaluator", "ChunkReport", "EvaluatorOutputError", "run_chunk", "run_sweep",
            "provenance"]

@@ -17,15 +17,12 @@ JOSS 2:97 (SALib).
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from sim.io import read_tree, write_tree
+from sim.io.sensitivity_file import SensitivityResult, read_sensitivity, write_sensitivity
 
 __all__ = ["SensitivityResult", "sobol_analysis", "morris_analysis", "n_runs_sobol",
            "n_runs_morris", "write_sensitivity", "read_sensitivity", "ishigami",
@@ -48,41 +45,6 @@ def ishigami(X: np.ndarray, names: Sequence[str] | None = None, a: float = 7.0,
     X = np.asarray(X, dtype=np.float64)
     y = np.sin(X[:, 0]) + a * np.sin(X[:, 1]) ** 2 + b * X[:, 2] ** 4 * np.sin(X[:, 0])
     return {"y": y}
-
-
-@dataclass
-class SensitivityResult:
-    """Indices per outcome, with the design and model outputs they came from.
-
-    Attributes
-    ----------
-    method : str
-        ``"sobol"`` or ``"morris"``.
-    names : list of str
-        Parameter names, in column order of ``X``.
-    bounds : ndarray, shape (n_params, 2)
-        Lower and upper bound of each parameter (uniform inputs).
-    X : ndarray, shape (n_runs, n_params)
-    Y : dict of str to ndarray, shape (n_runs,)
-    indices : dict of str to dict of str to ndarray
-        ``indices[outcome][index]``; Sobol: ``S1, S1_conf, ST, ST_conf`` (shape (n_params,))
-        and ``S2, S2_conf`` (shape (n_params, n_params)) with second order; Morris:
-        ``mu, mu_star, sigma, mu_star_conf``.
-    settings : dict
-        Sample size, seed, levels, confidence level, number of resamples.
-    """
-
-    method: str
-    names: list[str]
-    bounds: np.ndarray
-    X: np.ndarray
-    Y: dict[str, np.ndarray]
-    indices: dict[str, dict[str, np.ndarray]]
-    settings: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def n_runs(self) -> int:
-        return int(self.X.shape[0])
 
 
 def _problem(parameters: Mapping[str, tuple[float, float]]) -> dict[str, Any]:
@@ -224,33 +186,3 @@ def morris_analysis(parameters: Mapping[str, tuple[float, float]],
                              indices, {"n_trajectories": int(n_trajectories),
                                        "num_levels": num_levels, "seed": seed,
                                        "num_resamples": num_resamples, "conf_level": conf_level})
-
-
-def write_sensitivity(path: str | os.PathLike, result: SensitivityResult,
-                      attrs: Mapping[str, Any] | None = None) -> Path:
-    """Write a result to HDF5 (atomically): ``/design/X``, ``/outputs/<o>``, ``/indices/<o>/<i>``."""
-    names = np.asarray(result.names, dtype=str)
-    tree = {
-        "@attrs": {"method": result.method, "n_runs": result.n_runs,
-                   **{k: v for k, v in result.settings.items()}, **dict(attrs or {})},
-        "parameters": {"names": names, "bounds": result.bounds},
-        "design": {"X": {"@data": result.X, "@attrs": {"columns": list(result.names)}}},
-        "outputs": dict(result.Y),
-        "indices": {o: dict(ix) for o, ix in result.indices.items()},
-    }
-    return write_tree(path, tree)
-
-
-def read_sensitivity(path: str | os.PathLike) -> SensitivityResult:
-    """Read a file written by :func:`write_sensitivity`."""
-    t = read_tree(path)
-    attrs = dict(t.get("@attrs", {}))
-    X = t["design"]["X"]
-    X = X["@data"] if isinstance(X, dict) else X
-    settings = {k: (v.item() if isinstance(v, np.generic) else v) for k, v in attrs.items()
-                if k not in ("method", "n_runs")}
-    return SensitivityResult(str(attrs["method"]), [str(n) for n in t["parameters"]["names"]],
-                             np.asarray(t["parameters"]["bounds"]), np.asarray(X),
-                             {k: np.asarray(v) for k, v in t["outputs"].items()},
-                             {o: {k: np.asarray(v) for k, v in ix.items()}
-                              for o, ix in t["indices"].items()}, settings)

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from sim.io import read_tree, write_tree
+from sim.io.atomic import write_text_atomic
 from sim.io.sweep_table import StoreMismatchError
 from sim.io.sweep_table import check_schema as _check_schema
 from sim.sweep.definition import SCHEMA_VERSION, SweepDefinition, canonical_json
@@ -51,10 +52,12 @@ _CHUNK_RE = re.compile(r"^chunk_(\d+)\.h5$")
 
 
 def manifest_path(store: str | os.PathLike) -> Path:
+    """The store's manifest, ``<store>/sweep.h5``."""
     return Path(store) / "sweep.h5"
 
 
 def chunk_path(store: str | os.PathLike, chunk: int) -> Path:
+    """File of chunk ``chunk``, ``<store>/points/chunk_<000000>.h5``."""
     return Path(store) / "points" / f"chunk_{int(chunk):06d}.h5"
 
 
@@ -156,6 +159,7 @@ class ChunkData:
 
     @classmethod
     def empty(cls) -> ChunkData:
+        """Chunk data with no rows."""
         return cls(np.zeros(0, np.int64), np.zeros(0, dtype="<U64"), np.zeros(0, np.int8),
                    np.zeros(0, dtype="<U1"), {})
 
@@ -163,6 +167,7 @@ class ChunkData:
         return int(self.grid_index.size)
 
     def take(self, rows: np.ndarray) -> ChunkData:
+        """The rows ``rows`` (index or boolean mask) of every column."""
         return ChunkData(self.grid_index[rows], self.hash[rows], self.status[rows],
                          self.error[rows], {k: v[rows] for k, v in self.outcomes.items()},
                          self.attrs)
@@ -195,7 +200,24 @@ def concat_rows(parts: list[ChunkData]) -> ChunkData:
 
 def write_chunk(store: str | os.PathLike, chunk: int, rows: ChunkData,
                 attrs: Mapping[str, Any]) -> Path:
-    """Write the rows of ``chunk`` atomically to ``points/chunk_<chunk>.h5``."""
+    """Write the rows of ``chunk`` atomically to ``points/chunk_<chunk>.h5``.
+
+    Parameters
+    ----------
+    store : path-like
+        The sweep store folder.
+    chunk : int
+        Chunk index.
+    rows : ChunkData
+        m rows: grid index, hash, status and error str[m], outcomes float64[m, ...].
+    attrs : mapping
+        Root attributes: schema version, definition hash, provenance.
+
+    Returns
+    -------
+    Path
+        The chunk file.
+    """
     tree: dict[str, Any] = {
         "@attrs": dict(attrs),
         "grid_index": rows.grid_index.astype(np.int64),
@@ -208,7 +230,14 @@ def write_chunk(store: str | os.PathLike, chunk: int, rows: ChunkData,
 
 
 def read_chunk(path: str | os.PathLike, definition_hash: str | None = None) -> ChunkData:
-    """Read a chunk file; check its schema version and (if given) definition hash."""
+    """Read a chunk file; check its schema version and (if given) definition hash.
+
+    Raises
+    ------
+    StoreMismatchError
+        Naming the file (and the field) when it cannot be read, lacks a column, was written by
+        another schema version or belongs to another sweep definition.
+    """
     path = Path(path)
     try:
         tree = read_tree(path)
@@ -220,6 +249,10 @@ def read_chunk(path: str | os.PathLike, definition_hash: str | None = None) -> C
     if definition_hash is not None and attrs.get("definition_hash") != definition_hash:
         raise StoreMismatchError(f"chunk file {path} belongs to another sweep definition "
                                  f"({attrs.get('definition_hash')!r}, expected {definition_hash!r})")
+    for key in ("grid_index", "hash", "status", "error"):
+        if key not in tree:
+            raise StoreMismatchError(f"chunk file {path}: field /{key} missing; delete it and re-run the "
+                                     "sweep to recompute its points")
     n = np.asarray(tree["grid_index"]).size
     hashes, errors = (np.asarray(tree[k], dtype=str).reshape(n) for k in ("hash", "error"))
     return ChunkData(np.asarray(tree["grid_index"], np.int64).reshape(n), hashes,
@@ -248,13 +281,11 @@ def mark_running(store: str | os.PathLike, chunk: int) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     info = {"host": socket.gethostname(), "pid": os.getpid(),
             "slurm_job_id": os.environ.get("SLURM_JOB_ID", "")}
-    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
-    tmp.write_text(json.dumps(info))
-    os.replace(tmp, path)
-    return path
+    return write_text_atomic(path, json.dumps(info))
 
 
 def clear_running(store: str | os.PathLike, chunk: int) -> None:
+    """Remove the running marker of ``chunk`` (no error if there is none)."""
     _marker_path(store, chunk).unlink(missing_ok=True)
 
 
@@ -290,6 +321,7 @@ class SweepStatus:
     stale_markers: list[int]
 
     def summary(self) -> str:
+        """Printable status: counts, then the failed and missing chunks and stale markers (20 at most each)."""
         def fmt(ch: list[int]) -> str:
             return ", ".join(map(str, ch[:20])) + (" ..." if len(ch) > 20 else "")
         lines = [f"sweep {self.name!r}: {self.n_points} points: {self.done} done, "

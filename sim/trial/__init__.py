@@ -9,7 +9,6 @@ Arrays of patient-level statistics are ``[replicate, patient]`` with NaN for dro
 patients; see :mod:`sim.trial.statistics`.
 """
 
-from sim.trial.output import spec_to_dict, trial_tree, write_csv
 from sim.trial.population import VirtualPopulation, sample_population, stream
 from sim.trial.power import PowerResult, power_analysis
 from sim.trial.run import TrialResult, dropout_mask, run_trial
@@ -49,3 +48,13 @@ __all__ = [
     "sample_population", "spec_to_dict", "stream", "study_ids", "summarize", "trial_from_study", "trial_tree",
     "welch_t_test", "write_csv",
 ]
+
+
+def __getattr__(name: str):
+    # The trial file layout lives in sim.io.trial_file (files are the io package's job);
+    # these names stay reachable here without sim.trial importing sim.io at import time.
+    if name in ("spec_to_dict", "trial_tree", "write_csv"):
+        from sim.io import trial_file
+
+        return getattr(trial_file, name)
+    raise AttributeError(f"module 'sim.trial' has no attribute {name!r}")

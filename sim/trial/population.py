@@ -30,13 +30,39 @@ def stream(seed: int, name: str) -> np.random.Generator:
 
 
 def lognormal_multiplier(z: np.ndarray, cv: float) -> np.ndarray:
-    """Log-normal multipliers with mean 1 and coefficient of variation ``cv`` from standard normals ``z``."""
+    """Log-normal multipliers with mean 1 and coefficient of variation ``cv``.
+
+    Parameters
+    ----------
+    z : float64 array
+        Standard normal draws (any shape).
+    cv : float
+        Coefficient of variation (dimensionless, >= 0).
+
+    Returns
+    -------
+    float64 array
+        Same shape as ``z``.
+    """
     s2 = np.log1p(cv * cv)
     return np.exp(-0.5 * s2 + np.sqrt(s2) * z)
 
 
 def truncated_normal(u: np.ndarray, mean: float, sd: float, lo: float, hi: float) -> np.ndarray:
-    """Normal(mean, sd) truncated to [lo, hi] by inversion of uniforms ``u`` (one draw per patient)."""
+    """Normal(mean, sd) truncated to [lo, hi] by inversion of uniforms (one draw per patient).
+
+    Parameters
+    ----------
+    u : float64 array
+        Uniform draws in [0, 1), any shape.
+    mean, sd, lo, hi : float
+        In the covariate's unit (e.g. years, kg/m^2).
+
+    Returns
+    -------
+    float64 array
+        Same shape as ``u``, within ``[lo, hi]``.
+    """
     if sd == 0:
         return np.full(u.shape, float(np.clip(mean, lo, hi)))
     a, b = special.ndtr((lo - mean) / sd), special.ndtr((hi - mean) / sd)

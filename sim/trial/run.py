@@ -92,6 +92,7 @@ class TrialResult:
 
     @property
     def n_failed(self) -> int:
+        """Virtual patients whose solver run failed, over all arms and replicates."""
         return int(sum(int((s != 0).sum()) for s in self.status.values()))
 
 

@@ -126,6 +126,7 @@ class Endpoint:
         object.__setattr__(self, "mcid", _finite(f"endpoints.{self.measure}.mcid", mcid, 0.0))
 
     def default_mcid(self) -> float:
+        """Documented MCID of the measure on its native scale (else a fixed share of its range)."""
         lo, hi = MEASURES[self.measure].native_scale
         return DEFAULT_MCID.get(self.measure, DEFAULT_MCID_FRACTION * (hi - lo))
 
@@ -138,10 +139,12 @@ class Endpoint:
 
     @property
     def output_scale(self) -> tuple[float, float]:
+        """``(min, max)`` of the reported scale (the native scale unless ``scale`` is given)."""
         return self.scale or tuple(float(v) for v in MEASURES[self.measure].native_scale)
 
     @property
     def higher_is_better(self) -> bool:
+        """True when a higher value of the measure is the better one (e.g. KOOS), False for WOMAC or VAS."""
         return MEASURES[self.measure].higher_is_better
 
     @property
@@ -349,6 +352,7 @@ class TrialSpec:
 
     @property
     def arm_names(self) -> tuple[str, ...]:
+        """Names of the arms, in order."""
         return tuple(a.name for a in self.arms)
 
     @property
@@ -362,12 +366,26 @@ class TrialSpec:
         return tuple((a, self.control) for a in self.arm_names if a != self.control)
 
     def arm(self, name: str) -> Arm:
+        """The arm called ``name``.
+
+        Raises
+        ------
+        TrialSpecError
+            Naming the arms allowed.
+        """
         for a in self.arms:
             if a.name == name:
                 return a
         raise TrialSpecError(f"arm: {name!r} is not an arm; allowed: {', '.join(self.arm_names)}")
 
     def endpoint(self, label: str) -> Endpoint:
+        """The endpoint with label or measure ``label``.
+
+        Raises
+        ------
+        TrialSpecError
+            Naming the endpoints allowed.
+        """
         for e in self.endpoints:
             if label in (e.label, e.measure):
                 return e

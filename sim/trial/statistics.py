@@ -285,7 +285,8 @@ def hedges_g(a, b, level: float = 0.95) -> StandardizedMeanDifference:
 
 def welch_t_test(a, b) -> TestResult:
     """Welch's two-sided t test; same result as ``scipy.stats.ttest_ind(a, b, axis=-1,
-    equal_var=False, nan_policy="omit")`` but vectorised over rows with different dropouts."""
+    equal_var=False, nan_policy="omit")`` but vectorised over rows with different dropouts.
+    """
     a, b = _two(a, b)
     est, se, df = _welch(a, b)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -357,7 +358,20 @@ class ArmComparison:
 
 
 def compare_arms(a, b, level: float = 0.95) -> ArmComparison:
-    """Mean difference (Welch CI), Hedges' g, Welch t test and Mann-Whitney U test of ``a`` vs ``b``."""
+    """Mean difference (Welch CI), Hedges' g, Welch t test and Mann-Whitney U test of ``a`` vs ``b``.
+
+    Parameters
+    ----------
+    a, b : float64[..., n_a] and float64[..., n_b]
+        Patients on the last axis (NaN = missing); leading axes (e.g. replicate trials) broadcast.
+    level : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    ArmComparison
+        Each field of shape ``a.shape[:-1]``, differences in the unit of ``a``.
+    """
     return ArmComparison(mean_difference(a, b, level), hedges_g(a, b, level), welch_t_test(a, b),
                          mann_whitney_u_test(a, b))
 

@@ -60,7 +60,8 @@ class TrialSummary:
 
     def table(self, endpoint_order=None) -> list[dict]:
         """Long table: one row per (arm or comparison, endpoint, day, statistic) with the
-        median over replicates, the ``level`` prediction interval, and the first replicate's value."""
+        median over replicates, the ``level`` prediction interval, and the first replicate's value.
+        """
         rows = []
         for kind, block, days in (("arm", self.arms, self.visits), ("comparison", self.comparisons, self.visits[1:])):
             for group, eps in block.items():
@@ -78,10 +79,12 @@ class TrialSummary:
 
     def forest_rows(self, day: float) -> list[tuple[str, float, float, float, float, float]]:
         """Per comparison and endpoint at follow-up ``day``: (label, median mean difference,
-        median CI low, median CI high, prediction-interval low, high) for :func:`sim.plotting.plot_forest`."""
+        median CI low, median CI high, prediction-interval low, high) for :func:`sim.plotting.plot_forest`.
+        """
         follow_up = [float(d) for d in self.visits[1:]]
         if float(day) not in follow_up:
-            raise ValueError(f"day: {day!r} is not a follow-up visit; allowed: {', '.join(f'{d:g}' for d in follow_up)}")
+            raise ValueError(f"day: {day!r} is not a follow-up visit; "
+                             f"allowed: {', '.join(f'{d:g}' for d in follow_up)}")
         v = follow_up.index(float(day))
         rows = []
         for comp, eps in self.comparisons.items():
@@ -119,7 +122,23 @@ def _arm_stats(x: np.ndarray, ep, dom: dict) -> dict:
 
 
 def summarize(trial: TrialResult, *, alpha: float = 0.05, level: float = 0.95) -> TrialSummary:
-    """Per-arm and between-arm statistics of every replicate trial (see module docstring)."""
+    """Per-arm and between-arm statistics of every replicate trial (see module docstring).
+
+    Parameters
+    ----------
+    trial : TrialResult
+        R replicate trials; values float64[R, n, V] per arm and endpoint, NaN after dropout.
+    alpha : float
+        Two-sided significance level of the tests and power.
+    level : float
+        Confidence level of the intervals (e.g. 0.95).
+
+    Returns
+    -------
+    TrialSummary
+        Statistics float64[R, V] per arm and float64[R, V - 1] per comparison, in the
+        endpoint's unit where they have one.
+    """
     spec = trial.spec
     arms = {}
     for a in spec.arm_names:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from hydra import compose, initialize_config_dir
 
+from sim.cli import build
 from sim.cli import run as cli
-from sim.experiment import Experiment
 from sim.model.dosing import plan_regimen
 from sim.regimen import Regimen
 from sim.solver import SolverOptions
@@ -19,7 +19,8 @@ GROUPS = ("model", "patient", "solver", "output", "treatment", "experiment")
 
 def _selectable(path: Path) -> bool:
     """Experiments chosen with ``experiment=<name>`` are global-package files of ``sim-run``; the
-    ``trial_*`` experiments belong to ``sim-trial`` (composed in tests/trial)."""
+    ``trial_*`` experiments belong to ``sim-trial`` (composed in tests/trial).
+    """
     if path.parent.name != "experiment":
         return True
     return "@package _global_" in path.read_text().split("\n", 1)[0] and not path.stem.startswith("trial_")
@@ -42,17 +43,13 @@ def test_option_composes_to_valid_objects(group, option):
     cfg = _compose([f"{group}={option}"])
     if cfg.experiment.kind != "joint":
         pytest.skip(f"experiment kind {cfg.experiment.kind!r} is built by its own package")
-    patient = cli._patient(cfg)  # validates species, KL grade, covariates, mechanisms, parameters
-    ec = cfg.experiment
-    arms = dict(ec.arms) if not cfg.regimen else {"untreated": "none()@0", "regimen": str(cfg.regimen)}
-    exp = Experiment(arms=arms, name=ec.name, question=ec.question, t_end=float(ec.t_end),
-                     step=float(ec.step), run_in=float(ec.run_in),
-                     report_days=tuple(float(d) for d in ec.report_days))
+    # The builder every CLI uses: validates species, KL grade, covariates, mechanisms, parameters.
+    patient = build.patient(cfg.patient, cfg.model)
+    exp = build.experiment(cfg)
     for label, text in exp.arms.items():
         plan = plan_regimen(Regimen.parse(text))
         assert not plan.unknown_amounts, f"arm {label}: amounts left to typical values {plan.unknown_amounts}"
-    SolverOptions(rtol=cfg.solver.rtol, atol=cfg.solver.atol, max_steps=cfg.solver.max_steps,
-                  method=cfg.solver.method, autonomous=True)
+    assert isinstance(build.solver_options(cfg.solver), SolverOptions)
     assert patient.parameter_values()  # bounds checked
 
 
@@ -77,3 +74,18 @@ def test_patient_configs(option, species, kl):
 def test_parameter_override_reaches_the_patient():
     patient = cli._patient(_compose(["+model.parameters.k_recruit=0.0123"]))
     assert patient.parameter_values()["k_recruit"] == 0.0123
+
+
+def test_builder_gives_the_same_objects_from_a_config_and_a_sweep_point():
+    """The sweep evaluator reads resolved plain dicts; the CLIs read DictConfigs: same objects."""
+    from omegaconf import OmegaConf
+
+    cfg = _compose(["patient=human_kl2", "model=no_homing", "+model.parameters.k_recruit=0.0123"])
+    point = OmegaConf.to_container(cfg, resolve=True)
+    assert build.patient(point["patient"], point["model"]) == build.patient(cfg.patient, cfg.model)
+    assert build.solver_options(point["solver"]) == build.solver_options(cfg.solver)
+
+
+def test_empty_regimen_is_named():
+    with pytest.raises(ValueError, match="regimen: empty"):
+        build.run_arms(_compose(["regimen=' '"]))

@@ -14,9 +14,9 @@ from sim.data import (
     load_pooled,
     load_retention,
     packaged_path,
+    schema,
     verify_manifest,
 )
-from sim.data import schema
 from sim.data.manifest import DATA_FILES, file_digests
 from sim.regimen import Regimen
 

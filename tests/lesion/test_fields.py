@@ -4,7 +4,8 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.lesion.fields import FieldSolver, StabilityError
 from sim.lesion.geometry import BONE, CARTILAGE, FLUID

@@ -1,14 +1,12 @@
 """HDF5 output, config entry point (with Hydra composition) and coupling API."""
 
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from sim.io import read_tree
-from sim.lesion import (LesionDrivers, LesionGeometry, drivers_from_joint, run_coupled,
-                        run_from_config, simulate)
+from sim.lesion import LesionDrivers, LesionGeometry, drivers_from_joint, run_coupled, run_from_config, simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = {"preset": "small", "width_mm": 1.0, "defect_width_mm": 0.5,

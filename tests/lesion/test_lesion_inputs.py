@@ -3,9 +3,17 @@
 import numpy as np
 import pytest
 
-from sim.lesion import (DriverError, GeometryError, LesionDrivers, LesionGeometry,
-                        LesionParameterError, LesionParams, LesionSimulation, StabilityError,
-                        simulate)
+from sim.lesion import (
+    DriverError,
+    GeometryError,
+    LesionDrivers,
+    LesionGeometry,
+    LesionParameterError,
+    LesionParams,
+    LesionSimulation,
+    StabilityError,
+    simulate,
+)
 from sim.lesion.config import ConfigError, build_from_config
 
 

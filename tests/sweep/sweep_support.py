@@ -1,5 +1,6 @@
 """Helpers for sweep tests: a tiny definition, a deterministic stand-in evaluator, and a
-runner for the stand-in Hydra app (``toyapp/app.py``, shaped like ``sim-run``)."""
+runner for the stand-in Hydra app (``toyapp/app.py``, shaped like ``sim-run``).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import zlib
 from pathlib import Path
 
 import numpy as np
+
 from sim.sweep.definition import canonical_json
 
 REPO = Path(__file__).resolve().parents[2]

@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sweep_support import AXES, BASE
 
 from sim.sweep import SweepConfigError, SweepDefinition, point_hash
-
-from sweep_support import AXES, BASE
 
 
 def test_grid_is_c_order_product(definition):

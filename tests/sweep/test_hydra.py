@@ -174,7 +174,8 @@ def _real_app_config(name: str):
 @pytest.mark.parametrize("name", SWEEPS)
 def test_standard_sweep_configs(name):
     """Every sweep config covers its grid with its declared chunk range, names real keys of
-    sim-run's config, and yields regimens that parse."""
+    sim-run's config, and yields regimens that parse.
+    """
     cfg = _real_app_config(name)
     n_points, n_chunks = check_chunk_coverage(cfg)
     assert n_points >= 2 and cfg.sweep.name == name

@@ -5,9 +5,16 @@ import math
 import numpy as np
 import pytest
 
-from sim.sweep.sensitivity import (ISHIGAMI_BOUNDS, ishigami, morris_analysis, n_runs_morris,
-                                   n_runs_sobol, read_sensitivity, sobol_analysis,
-                                   write_sensitivity)
+from sim.sweep.sensitivity import (
+    ISHIGAMI_BOUNDS,
+    ishigami,
+    morris_analysis,
+    n_runs_morris,
+    n_runs_sobol,
+    read_sensitivity,
+    sobol_analysis,
+    write_sensitivity,
+)
 
 # Closed-form indices of Ishigami (a=7, b=0.1): Ishigami & Homma 1990; Sobol' & Levitan 1999
 S1 = np.array([0.3139, 0.4424, 0.0])

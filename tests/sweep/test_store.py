@@ -7,8 +7,17 @@ import pytest
 from sweep_support import AXES, BASE, toy_evaluate
 
 from sim.io import read_tree, write_tree
-from sim.sweep import (EvaluatorOutputError, StoreMismatchError, SweepDefinition, aggregate,
-                       load_sweep, run_chunk, run_sweep, sweep_status, table_digest)
+from sim.sweep import (
+    EvaluatorOutputError,
+    StoreMismatchError,
+    SweepDefinition,
+    aggregate,
+    load_sweep,
+    run_chunk,
+    run_sweep,
+    sweep_status,
+    table_digest,
+)
 from sim.sweep.store import STATUS_FAILED, STATUS_MISSING, STATUS_OK, chunk_path, mark_running
 
 

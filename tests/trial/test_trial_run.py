@@ -4,11 +4,10 @@ import numba
 import numpy as np
 import pytest
 from scipy import stats
+from trial_support import tiny_spec
 
 from sim.io import read_tree, write_tree
-from sim.trial import (dropout_mask, power_analysis, run_trial, sample_population, summarize, trial_tree,
-                       PopulationSpec)
-from trial_support import tiny_spec
+from sim.trial import PopulationSpec, dropout_mask, power_analysis, run_trial, sample_population, summarize, trial_tree
 
 
 @pytest.fixture(scope="module")
@@ -142,10 +141,39 @@ def test_saline_arm_improves_like_pooled_saline_arms():
 
 
 def test_power_analysis_finds_n_for_large_effect():
-    spec = tiny_spec(n=4, dropout=0.0, arms={"saline": "saline(ml=4)@0", "msc": "msc(cells=1e8,source=bm,allogeneic=0)@0"},
-                     days=(91.0,))
+    arms = {"saline": "saline(ml=4)@0", "msc": "msc(cells=1e8,source=bm,allogeneic=0)@0"}
+    spec = tiny_spec(n=4, dropout=0.0, arms=arms, days=(91.0,))
     p = power_analysis(spec, "msc", "WOMAC_total", 91.0, [4, 12], replicates=6, seed=2, target=0.5)
     assert p.power.shape == (2,) and np.all((0 <= p.power) & (p.power <= 1))
     assert p.n_required in (None, 4, 12)
     with pytest.raises(ValueError, match="day"):
         power_analysis(spec, "msc", "WOMAC_total", 50.0, [4])
+
+
+def test_trial_file_reads_back(trial, tmp_path):
+    from sim.io.layout import FileFormatError
+    from sim.io.trial_file import read_trial, spec_to_dict
+
+    s = summarize(trial)
+    power = power_analysis(trial.spec, "msc", "WOMAC_total", 182.0, [4, 6], replicates=3, seed=1)
+    path = write_tree(tmp_path / "t.h5", trial_tree(trial, s, power=power, patients=True, attrs={"seed_note": "x"}))
+    back = read_trial(path)
+    assert back.spec == spec_to_dict(trial.spec) and back.schema_version == "1"
+    np.testing.assert_array_equal(back.visits, trial.visits)
+    for arm, eps in s.arms.items():
+        for ep, stats_ in eps.items():
+            for stat, x in stats_.items():
+                np.testing.assert_array_equal(back.arms[arm][ep][stat], x)
+    np.testing.assert_array_equal(back.patients["msc"]["index"], trial.patient_index("msc"))
+    np.testing.assert_array_equal(back.power.power, power.power)
+    assert back.power.n_required == power.n_required and back.attrs["seed_note"] == "x"
+    tree = read_tree(path)
+    tree["@attrs"]["spec"] = "{not json"
+    write_tree(tmp_path / "bad.h5", tree)
+    with pytest.raises(FileFormatError, match="bad.h5: attribute /spec is not JSON"):
+        read_trial(tmp_path / "bad.h5")
+    del tree["summary"]
+    tree["@attrs"]["spec"] = "{}"
+    write_tree(tmp_path / "bad2.h5", tree)
+    with pytest.raises(FileFormatError, match="bad2.h5: field /summary missing"):
+        read_trial(tmp_path / "bad2.h5")

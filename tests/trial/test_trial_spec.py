@@ -3,10 +3,10 @@
 import dataclasses
 
 import pytest
+from trial_support import tiny_spec
 
 from sim.data import load_arms
-from sim.trial import Arm, Endpoint, PopulationSpec, TrialSpec, TrialSpecError, study_ids, trial_from_study
-from trial_support import tiny_spec
+from sim.trial import Arm, Endpoint, PopulationSpec, TrialSpecError, study_ids, trial_from_study
 
 
 @pytest.mark.parametrize("study", study_ids())

@@ -1,8 +1,9 @@
-"""Trial results as an HDF5 tree (written by :func:`sim.io.write_tree`) and a CSV summary table.
+"""Trial results as an HDF5 tree (written by :func:`sim.io.write_tree`) and a CSV summary table,
+and the reader of that file (:func:`read_trial`).
 
-Layout of the tree::
+Layout of the tree (``schema_version`` "1"; files written before it was versioned read as "1")::
 
-    /@attrs                               spec (JSON), seed, replicates, provenance
+    /@attrs                               schema_version, spec (JSON), seed, replicates, provenance
     /visits                               float64[V] days (0 = baseline); /follow_up float64[F] = visits[1:]
     /summary/arms/<arm>/<endpoint>/<stat>               float64[R, V] per replicate trial
     /summary/comparisons/<arm vs control>/<endpoint>/<stat>  float64[R, F]
@@ -18,17 +19,25 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 import json
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from sim.io.atomic import write_text_atomic
+from sim.io.layout import FileFormatError, data, open_layout, require
 from sim.trial.power import PowerResult
 from sim.trial.run import TrialResult
 from sim.trial.summary import TrialSummary
 
-__all__ = ["endpoint_unit", "spec_to_dict", "trial_tree", "write_csv", "TABLE_COLUMNS"]
+__all__ = ["TRIAL_SCHEMA_VERSION", "TABLE_COLUMNS", "TrialFile", "endpoint_unit", "read_trial", "spec_to_dict",
+           "trial_tree", "write_csv"]
+
+TRIAL_SCHEMA_VERSION = "1"
 
 TABLE_COLUMNS = ("kind", "group", "endpoint", "day", "statistic", "median", "pi_low", "pi_high", "replicate_mean",
                  "trial_1", "replicates")
@@ -96,7 +105,8 @@ def trial_tree(trial: TrialResult, summary: TrialSummary, *, power: PowerResult 
     rows = summary.table()
     table = {c: np.array([r[c] for r in rows]) if rows else np.array([], dtype=float) for c in TABLE_COLUMNS}
     tree: dict = {
-        "@attrs": {"spec": json.dumps(spec_to_dict(trial.spec)), "seed": trial.seed, "replicates": trial.replicates,
+        "@attrs": {"schema_version": TRIAL_SCHEMA_VERSION, "spec": json.dumps(spec_to_dict(trial.spec)),
+                   "seed": trial.seed, "replicates": trial.replicates,
                    "alpha": summary.alpha, "level": summary.level, "trial": trial.spec.name,
                    "question": trial.spec.question, "source": trial.spec.source, "n_failed": trial.n_failed,
                    **{k: (v if isinstance(v, (int, float, str)) else str(v)) for k, v in trial.provenance.items()},
@@ -128,18 +138,109 @@ def trial_tree(trial: TrialResult, summary: TrialSummary, *, power: PowerResult 
 
 
 def write_csv(rows: list[dict], path: str | os.PathLike) -> Path:
-    """Write the summary table atomically (temporary file renamed into place)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+    """Write the summary table (rows of :meth:`TrialSummary.table`) to a CSV file atomically.
+
+    Parameters
+    ----------
+    rows : list of dict
+        One dict per row with the keys of :data:`TABLE_COLUMNS`; floats are written with 6
+        significant digits.
+    path : path-like
+        Target CSV file.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    buf = io.StringIO(newline="")
+    writer = csv.DictWriter(buf, fieldnames=list(TABLE_COLUMNS))
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in r.items()})
+    return write_text_atomic(path, buf.getvalue())
+
+
+@dataclass(frozen=True)
+class TrialFile:
+    """A ``sim-trial`` file read back (see :func:`read_trial`); plain arrays and dicts.
+
+    Attributes
+    ----------
+    spec : dict
+        The trial specification as written (:func:`spec_to_dict`).
+    visits : float64[V]
+        Visit days, 0 = baseline.
+    arms : dict
+        ``{arm: {endpoint: {statistic: float64[R, V]}}}`` over R replicate trials.
+    comparisons : dict
+        ``{"arm vs control": {endpoint: {statistic: float64[R, V - 1]}}}``.
+    table : dict of str to ndarray
+        The long summary table, one array per column of :data:`TABLE_COLUMNS`.
+    power : PowerResult or None
+    patients : dict
+        ``{arm: {endpoint: float64[R, n, V], "index": int64[R, n], "status": int64[R, n]}}``
+        when the file holds patient-level values, else empty.
+    attrs : dict
+        Root attributes (seed, replicates, alpha, level, provenance).
+    schema_version : str
+    """
+
+    spec: dict
+    visits: np.ndarray
+    arms: dict
+    comparisons: dict
+    table: dict
+    power: PowerResult | None = None
+    patients: dict = field(default_factory=dict)
+    attrs: dict = field(default_factory=dict)
+    schema_version: str = TRIAL_SCHEMA_VERSION
+
+
+def _arrays(node: Any) -> Any:
+    if isinstance(node, dict) and "@data" not in node:
+        return {k: _arrays(v) for k, v in node.items() if k != "@attrs"}
+    return np.asarray(data(node))
+
+
+def read_trial(path: str | os.PathLike) -> TrialFile:
+    """Read a file written by ``sim-trial`` (layout of this module) into a :class:`TrialFile`.
+
+    Parameters
+    ----------
+    path : path-like
+        ``trial.h5``.
+
+    Returns
+    -------
+    TrialFile
+
+    Raises
+    ------
+    FileNotFoundError, sim.io.layout.FileFormatError
+        Naming the file (and the field) when it is missing, not HDF5, of another schema
+        version, lacks a field of the layout or holds a specification that is not JSON.
+    """
+    what = "sim-trial"
+    tree, version = open_layout(path, what, [TRIAL_SCHEMA_VERSION], legacy=TRIAL_SCHEMA_VERSION)
+    attrs = {k: (v.item() if isinstance(v, np.generic) else v) for k, v in tree.get("@attrs", {}).items()}
+    if "spec" not in attrs:
+        raise FileFormatError(f"{path}: attribute /spec missing; a {what} file has it")
     try:
-        with open(tmp, "w", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(TABLE_COLUMNS))
-            writer.writeheader()
-            for r in rows:
-                writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in r.items()})
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+        spec = json.loads(attrs["spec"])
+    except (TypeError, ValueError) as exc:
+        raise FileFormatError(f"{path}: attribute /spec is not JSON ({exc})") from None
+    power = None
+    if "power" in tree:
+        pa = tree["power"].get("@attrs", {})
+        n_req = int(pa["n_required"])
+        power = PowerResult(str(pa["arm"]), str(pa["control"]), str(pa["endpoint"]), float(pa["day"]),
+                            float(pa["alpha"]), float(pa["target"]), int(pa["replicates"]),
+                            np.asarray(tree["power"]["n_grid"]), np.asarray(tree["power"]["power"]),
+                            np.asarray(tree["power"]["se"]), None if n_req < 0 else n_req)
+    summary = require(tree, "summary", path, what)
+    return TrialFile(spec=spec, visits=np.asarray(data(require(tree, "visits", path, what)), dtype=np.float64),
+                     arms=_arrays(require(summary, "arms", path, what)),
+                     comparisons=_arrays(summary.get("comparisons", {})),
+                     table=_arrays(require(summary, "table", path, what)), power=power,
+                     patients=_arrays(tree.get("patients", {})), attrs=attrs, schema_version=version)

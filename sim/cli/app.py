@@ -1,0 +1,98 @@
+"""The one Hydra app wrapper of the CLIs: compose, resolve the output folder, run, and turn
+mistakes into one line and an exit status.
+
+``sim-run``, ``sim-trial`` and ``sim-calibrate`` each hand :func:`hydra_app` a body that works
+on the composed config with plain objects. The wrapper gives every app the same edge:
+
+* bad input (``ValueError``): ``<prog>: error: <message>`` on stderr, exit status 2;
+* a write error (``OSError``: full disk, quota, permissions): one line, exit status 1 (files
+  are written through :mod:`sim.io.atomic`, so nothing half-written is left);
+* either way, a run folder in which Hydra wrote nothing but its own files is removed.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
+
+from sim.cli.configs import config_dir
+from sim.cli.outputs import io_error_message, remove_empty_run_dir
+
+__all__ = ["AppContext", "hydra_app"]
+
+
+class AppContext:
+    """What a body needs from Hydra besides the config.
+
+    Attributes
+    ----------
+    run_dir : Path
+        Hydra's run folder of this job.
+    out_dir : Path
+        The configured output folder, relative paths taken from ``run_dir``.
+    explicit : frozenset of str
+        Dotted keys set on the command line (``+``/``~`` prefixes removed).
+    """
+
+    def __init__(self, run_dir: Path, out_dir: Path, explicit: frozenset[str]):
+        self.run_dir, self.out_dir, self.explicit = run_dir, out_dir, explicit
+
+
+def _select(cfg: DictConfig, dotted: str):
+    node = cfg
+    for part in dotted.split("."):
+        node = node[part]
+    return node
+
+
+def hydra_app(prog: str, module: str, config_name: str, out_key: str,
+              body: Callable[[DictConfig, AppContext], object]) -> Callable[[], None]:
+    """A Hydra entry point running ``body(cfg, context)`` with the CLIs' shared error handling.
+
+    Parameters
+    ----------
+    prog : str
+        Program name in messages, e.g. ``"sim-run"``.
+    module : str
+        Module of the CLI, e.g. ``"sim.cli.run"``: Hydra names the job (and its log file,
+        ``run.log``) after it, as it did when each CLI decorated its own function.
+    config_name : str
+        Primary config in :func:`sim.cli.configs.config_dir`, e.g. ``"trial/config"``.
+    out_key : str
+        Dotted config key of the output folder (``output.dir`` or ``out_dir``).
+    body : callable
+        ``body(cfg, context)``; raises ``ValueError`` for bad input.
+
+    Returns
+    -------
+    callable
+        Hydra's decorated main function (reads ``sys.argv``).
+    """
+
+    def task(cfg: DictConfig) -> None:
+        hc = HydraConfig.get()
+        run_dir = Path(hc.runtime.output_dir)
+        out_dir = Path(str(_select(cfg, out_key)))
+        if not out_dir.is_absolute():
+            out_dir = run_dir / out_dir
+        explicit = frozenset(o.split("=", 1)[0].lstrip("+~") for o in hc.overrides.task)
+        try:
+            body(cfg, AppContext(run_dir, out_dir, explicit))
+        except ValueError as exc:  # bad input: a clear message and a non-zero exit, no traceback
+            remove_empty_run_dir(run_dir)
+            print(f"{prog}: error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
+        except OSError as exc:  # disk full, quota, permissions: one line, temporary files already removed
+            remove_empty_run_dir(run_dir)
+            print(f"{prog}: error: {io_error_message(exc)}", file=sys.stderr)
+            raise SystemExit(1) from None
+
+    # Hydra names the job after the task function's module; keep each CLI's own name.
+    task.__module__ = module
+    task.__qualname__ = task.__name__ = "_hydra_main"
+    return hydra.main(version_base="1.3", config_path=config_dir(), config_name=config_name)(task)
