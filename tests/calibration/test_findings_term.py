@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 
+from sim.calibration import Problem
 from sim.calibration.findings_term import FindingsTerm, shipped_theta, tension_report
 from sim.calibration.parameters import names
+from sim.data import load_arms, load_outcomes
 from sim.findings import Finding, PoolSet, Relation, StudyDesign, run_finding
 from sim.findings.catalog import HUMAN, SALINE
 from sim.observe.symptoms import default_symptom_model
@@ -73,6 +75,17 @@ def test_floor_bounds_each_relation():
     assert term.log_terms(0.0) == pytest.approx(np.log(0.01))
 
 
+def test_zero_weight_leaves_the_posterior_bit_identical():
+    problem = Problem(load_arms(), load_outcomes(), n_sim=3)
+    x = np.log(np.vstack([shipped_theta(), _moved(shipped_theta(), "immuno_m1_to_m2", 1.3)]))
+    plain = problem.log_posterior(x)
+    problem.findings_term = FindingsTerm(0.0, findings=[CASES["effect"]], pool=4)
+    assert np.array_equal(problem.log_posterior(x), plain)
+    problem.findings_term = FindingsTerm(2.0, findings=[CASES["effect"]], pool=4)
+    assert np.allclose(problem.log_posterior(x), plain + problem.findings_term.log_density(np.exp(x)),
+                       rtol=0, atol=1e-9)
+
+
 def test_pools_take_a_symptom_model_and_default_to_the_package_one():
     days = {0.0, 182.0}
     a = PoolSet(4, 3, days).values(HUMAN, CASES["effect"].arms["MSC"], "VAS_pain", 182)
@@ -93,3 +106,22 @@ def test_bad_settings_raise_value_errors_naming_the_field():
         FindingsTerm(-1.0, findings=[CASES["effect"]])
     with pytest.raises(ValueError, match="findings_pool"):
         FindingsTerm(findings=[CASES["effect"]], pool=1)
+
+
+def test_calibrate_cli_adds_the_term_when_its_weight_is_positive(tmp_path):
+    import re
+    import subprocess
+    import sys
+
+    from sim.calibration import CALIBRATED
+    from sim.io import read_tree
+
+    r = subprocess.run([sys.executable, "-m", "sim.cli.calibrate", "n_sim=2", "maxfev=2", "n_steps=1",
+                        f"n_walkers={2 * len(CALIBRATED)}", "n_draws_report=2", "findings_weight=0.5",
+                        "findings_pool=2", f"hydra.run.dir={tmp_path}"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.strip().splitlines()
+    assert lines[-1].startswith("coverage95=")
+    assert any(re.match(r"findings at the posterior median: log terms -?\d+\.\d+ x weight 0\.5;", s) for s in lines)
+    attrs = read_tree(tmp_path / "calibration.h5")["@attrs"]
+    assert float(attrs["findings_weight"]) == 0.5 and int(attrs["findings_pool"]) == 2
