@@ -54,6 +54,8 @@ class Problem:
         self.se = np.array([t.se for t in self.targets])
         self.span = np.array([t.span for t in self.targets])
         self.n_evals = 0
+        #: Optional extra log density of theta, e.g. :class:`~sim.calibration.findings_term.FindingsTerm`.
+        self.findings_term = None
 
     def predict(self, theta) -> np.ndarray:
         """float64[K, n_targets]: expected statistics (natural-scale ``theta`` float64[K, P])."""
@@ -103,6 +105,8 @@ class Problem:
             theta = np.exp(x[ok])
             self.n_evals += int(ok.sum())
             out[ok] = lp[ok] + self.study_log_likelihood(theta).sum(axis=1)
+            if self.findings_term is not None:
+                out[ok] += self.findings_term.log_density(theta)
         return np.where(np.isfinite(out), out, -np.inf)
 
 

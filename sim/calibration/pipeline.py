@@ -25,7 +25,8 @@ PACKAGE_DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "calibration"
 def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, n_walkers: int = 30,
               n_steps: int = 100, burn: float = 0.5, max_draws: int = 200, n_draws_report: int = 20,
               checkpoint_every: int = 5, use_pooled: bool = False, arms=None, outcomes=None, pooled=None,
-              figures: bool = True, progress=None, start_chain=None) -> dict:
+              figures: bool = True, progress=None, start_chain=None, findings_weight: float = 0.0,
+              findings_pool: int = 16) -> dict:
     """Run the calibration; write ``chain.h5`` (resumable), ``calibration.h5``, ``fit_rows.csv``, ``fit_report.png``.
 
     By default the posterior is fitted to the trial rows only (``use_pooled=False``): the pooled
@@ -35,6 +36,10 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
     ``start_chain``: a previous run's ``chain.h5``; its walkers (the higher-posterior half of its
     last half, picked at random; parameters it lacks start at their defaults) start the new
     chain and its best point replaces the Nelder-Mead search (a warm start after a model change).
+
+    ``findings_weight`` > 0 adds ``findings_weight`` times the log density of
+    :class:`~sim.calibration.findings_term.FindingsTerm` (the seed findings as soft constraints,
+    ``findings_pool`` patients per arm) to the posterior; 0 leaves it out.
 
     Returns a dict with the point estimate, posterior draws float64[S, P], the identifiability
     report, ArviZ chain diagnostics, the training-row :class:`ValidationReport` and timings.
@@ -49,6 +54,10 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
     outcomes = load_outcomes() if outcomes is None else outcomes
     pooled = (load_pooled() if pooled is None else pooled) if use_pooled else ()
     problem = Problem(arms, outcomes, pooled, n_sim=n_sim, seed=seed)
+    if findings_weight > 0:
+        from sim.calibration.findings_term import FindingsTerm
+
+        problem.findings_term = FindingsTerm(findings_weight, pool=findings_pool)
     say = progress or (lambda line: None)
     say(f"calibrate: {len(problem.targets)} rows, {len(problem.studies)} blocks, {len(names())} parameters")
     start_positions = None
@@ -65,7 +74,7 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
         est = point_estimate(problem, maxfev=maxfev)
     say(f"calibrate: point estimate after {time.perf_counter() - t0:.0f} s; emcee {n_walkers} walkers x {n_steps} steps")
     config = dict(n_sim=n_sim, seed=seed, maxfev=maxfev, n_walkers=n_walkers, n_steps=n_steps, burn=burn,
-                  use_pooled=use_pooled)
+                  use_pooled=use_pooled, findings_weight=findings_weight, findings_pool=findings_pool)
     chain = run_mcmc(problem, out_dir / "chain.h5", n_walkers=n_walkers, n_steps=n_steps, seed=seed,
                      start=est["values"], checkpoint_every=checkpoint_every, config=config,
                      start_positions=start_positions)

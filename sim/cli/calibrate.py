@@ -3,6 +3,8 @@
     sim-calibrate                                   # full run (configs/calibration/config.yaml)
     sim-calibrate n_sim=4 maxfev=10 n_steps=2       # smoke test
     sim-calibrate package=true                      # also write the shipped defaults (package data)
+    sim-calibrate findings_weight=1                 # the seed findings as soft constraints in the posterior
+    sim-calibrate findings_report=true              # findings term vs replicas for the shipped calibration
 
 Writes ``chain.h5`` (resumable emcee store), ``calibration.h5``, ``fit_rows.csv`` and
 ``fit_report.png`` into the run folder; a rerun into the same ``out_dir`` resumes the chain.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from omegaconf import DictConfig
 
 from sim.cli import build
@@ -37,6 +40,12 @@ def run(cfg: DictConfig, out_dir: Path) -> int:
     import sim  # noqa: F401  (configures the kernel cache)
     from sim.calibration.pipeline import calibrate, package_result
 
+    if cfg.get("findings_report", False):
+        from sim.calibration.findings_term import tension_report
+
+        report = tension_report(pool=int(cfg.get("findings_pool", 16)))
+        print(report.format())
+        return 0
     result = calibrate(out_dir, **build.calibration_settings(cfg), progress=lambda line: print(line, flush=True))
     if cfg.package:
         package_result(result, Path(__file__).resolve().parents[1] / "data" / "calibration")
@@ -48,6 +57,12 @@ def run(cfg: DictConfig, out_dir: Path) -> int:
         print(f"  {name:26s} {v:10.4g}   posterior/prior width {w:.2f}   R-hat {r:.2f}   ESS {e:.0f}")
     for a, b, r in ident["correlated_pairs"]:
         print(f"  correlated: {a} ~ {b} (r={r:+.2f})")
+    term = result["problem"].findings_term
+    if term is not None:
+        rows = term.breakdown(np.median(result["draws"], axis=0))
+        print(f"findings at the posterior median: log terms {sum(r.log_term for r in rows):.2f} x weight "
+              f"{term.weight:g}; relations P>=0.5 {sum(r.probability >= 0.5 for r in rows)}/{len(rows)}; "
+              f"mean P {np.mean([r.probability for r in rows]):.3f}")
     print(f"time {result['seconds']:.1f} s (MCMC {result['mcmc_seconds']:.1f} s); files in {out_dir}")
     print(result["report"].summary_line())
     return 0

@@ -26,7 +26,7 @@ import numpy as np
 
 from sim.findings.measures import EXTRA_MEASURES, measure_values
 from sim.findings.spec import Arm
-from sim.observe.symptoms import default_symptom_model
+from sim.observe.symptoms import SymptomModel, default_symptom_model
 from sim.simulation import simulate
 from sim.trial.population import VirtualPopulation, sample_population
 from sim.trial.spec import PopulationSpec
@@ -49,15 +49,20 @@ class PoolSet:
         Output days [days after the first injection]; every read-out day must be among them.
     overrides : mapping of str to float, optional
         Parameter values applied to every arm (e.g. ``{"mech_paracrine": 0}``).
+    symptoms : SymptomModel, optional
+        Observation coefficients of the patient-reported measures (default: the package's,
+        :func:`sim.observe.symptoms.default_symptom_model`).
     """
 
-    def __init__(self, size: int, seed: int, days, overrides: Mapping[str, float] | None = None):
+    def __init__(self, size: int, seed: int, days, overrides: Mapping[str, float] | None = None,
+                 symptoms: SymptomModel | None = None):
         if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 2:
             raise ValueError(f"pool size: {size!r} is not allowed; allowed: an integer >= 2")
         self.size = int(size)
         self.seed = int(seed)
         self.days = np.array(sorted({0.0} | {float(d) for d in days}))
         self.overrides = dict(overrides or {})
+        self.symptoms = symptoms
         self._pops: dict[str, VirtualPopulation] = {}
         self._results: dict[tuple, object] = {}
         self._values: dict[tuple, np.ndarray] = {}
@@ -97,7 +102,7 @@ class PoolSet:
         if vkey not in self._values:
             symptoms = None
             if measure not in EXTRA_MEASURES:
-                base = default_symptom_model()
+                base = self.symptoms or default_symptom_model()
                 placebo = self.population(spec).placebo if contextual else np.zeros(self.size)
                 symptoms = dataclasses.replace(base, placebo_max=base.placebo_max * placebo[:, None])
             x = np.asarray(measure_values(res, measure, symptoms), dtype=float)
