@@ -56,10 +56,13 @@ class SymptomModel:
     # 6 months (Parry 2017, BMC Musculoskelet Disord 18:80).
     fluctuation_sd: float = 12.0
     # Share of the nociceptive pain carried by sensitisation rather than by the current peripheral
-    # drive. Assumed equal: movement-evoked pain in knee OA is associated with both Hoffa synovitis
-    # and pressure-pain thresholds/temporal summation (Hattori 2024, evidence.md s4 [R62]); IA
+    # drive. Movement-evoked pain in knee OA is associated with both Hoffa synovitis and
+    # pressure-pain thresholds/temporal summation (Hattori 2024, evidence.md s4 [R62]); IA
     # anaesthetic + steroid raises pressure-pain thresholds at once and still at 2 weeks [R27].
-    sensitised_share: float = 0.5
+    # Off by default: with an equal share (0.5) and a recalibration, the leave-one-study-out
+    # interval score got worse (0.759 -> 0.835 of the range), and a term is kept in the default
+    # model only if that yardstick does not get worse. Set 0.5 to study it.
+    sensitised_share: float = 0.0
     synovitis_half: float = 0.3  # M1 level giving half the maximal synovitis score (assumed)
     function_structure_share: float = 0.35  # assumed: function weighs structure more than pain does
 
