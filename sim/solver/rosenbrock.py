@@ -22,7 +22,10 @@ that pattern (:mod:`sim.solver.lu_codegen`) or the generic
 :func:`sim.solver.linalg.static_lu_factor`; either falls back to the dense pivoting LU for any
 matrix whose elimination would grow. Step size:
 Hairer's RODAS controller with the Gustafsson predictive correction, step ratio in [0.2, 6].
-Error norm: root mean square of ``err_i / (atol_i + rtol * max(|y_i|, |y_new_i|))``.
+Error norm: root mean square of ``err_i / (atol_i + rtol * max(|y_i|, |y_new_i|))``. With a
+state scale (``track_peak``), ``atol_i`` is a tolerance per unit of scale times the state's
+scale, raised to the largest ``|y_i|`` reached: a dose sets the tolerance of the compartment it
+fills before the first step after it is estimated (:func:`_raise_scale`).
 
 Events and outputs
 ------------------
@@ -66,12 +69,6 @@ _UROUND = 2.220446049250313e-16
 _FAC_MIN = 0.2
 _FAC_MAX = 6.0
 _SAFE = 0.9
-# Largest step ratio after the first accepted step of a segment: CVODE's ETAMX1 (Hindmarsh et
-# al. 2005, ACM TOMS 31:363; ``eta_max_fs`` in SUNDIALS). The first step after a dose is
-# estimated from a single Euler probe and is usually orders of magnitude too cautious; once
-# one step has been accepted, its error estimate is a much better guide, and a ratio cap of 6
-# would spend about log(h_good / h_first) / log 6 further steps ramping up.
-_FAC_MAX_FIRST = 1.0e4
 # Factor applied to h after a step produced NaN/Inf (as in OrdinaryDiffEq.jl).
 _NONFINITE_SHRINK = 0.25
 # Index of the counters in a patient's ``stats`` row.
@@ -370,9 +367,6 @@ def _integrate_segment(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gam
                 fac_gus = min(1.0 / _FAC_MIN, max(1.0 / _FAC_MAX, fac_gus))
                 fac = max(fac, fac_gus)
                 h_new = h / fac
-            if n_accepted == 0:
-                # CVODE-like growth after the first step of a segment (see _FAC_MAX_FIRST).
-                h_new = h * min(_FAC_MAX_FIRST, err ** -err_exp * _SAFE if err > 0.0 else _FAC_MAX_FIRST)
             h_acc = h
             err_acc = max(1e-2, err)
             t_new = t_end if last else t + h
