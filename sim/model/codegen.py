@@ -6,7 +6,9 @@
 2. ``jac_analytic.py``, the exact Jacobian of ``rhs`` (:mod:`sim.model.jac_codegen`, needs
    SymPy: ``pip install -e '.[codegen]'``);
 3. ``knee_lu.py``, the straight-line sparse LU for the Jacobian's pattern
-   (:mod:`sim.solver.lu_codegen`).
+   (:mod:`sim.solver.lu_codegen`);
+4. ``knee_kernel.py``, the ensemble kernel specialised to the knee model: the integrator with
+   ``rhs``, the Jacobian and the LU above called directly (:mod:`sim.solver.kernel_codegen`).
 
 Tests fail while any of them is stale.
 
@@ -30,6 +32,11 @@ from sim.model.states import STATE_NAMES
 LAYOUT_FILE = Path(__file__).with_name("layout.py")
 LU_FILE = Path(__file__).with_name("knee_lu.py")
 LU_TITLE = "Sparse LU of the knee model's iteration matrix ``I / (h gamma) - J``."
+KERNEL_FILE = Path(__file__).with_name("knee_kernel.py")
+KERNEL_TITLE = "Ensemble kernel specialised to the knee model (rhs, exact Jacobian, generated LU)."
+#: Model files the specialised kernel calls into; their text is part of its source hash.
+KERNEL_DEPENDS_ON = tuple(Path(__file__).with_name(n) for n in
+                          ("rhs.py", "layout.py", "jac_analytic.py", "knee_lu.py"))
 
 
 def layout_hash() -> str:
@@ -71,12 +78,30 @@ def write_lu() -> None:
     print(f"wrote {LU_FILE.name}")
 
 
+def render_knee_kernel() -> str:
+    """Source of ``knee_kernel.py`` for the model files on disk."""
+    from sim.solver.kernel_codegen import render_kernel_module
+
+    return render_kernel_module(
+        title=KERNEL_TITLE,
+        model_imports={"rhs": "sim.model.rhs:rhs", "jac": "sim.model.jac_analytic:jac",
+                       "lu_fac": "sim.model.knee_lu:lu_factor", "lu_sol": "sim.model.knee_lu:lu_solve"},
+        depends_on=KERNEL_DEPENDS_ON, regenerate="python -m sim.model.codegen")
+
+
+def write_kernel() -> None:
+    """Write ``knee_kernel.py`` (after ``jac_analytic.py`` and ``knee_lu.py``)."""
+    KERNEL_FILE.write_text(render_knee_kernel(), encoding="utf-8")
+    print(f"wrote {KERNEL_FILE.name}")
+
+
 def main() -> int:
     LAYOUT_FILE.write_text(render_layout())
     print(f"wrote {LAYOUT_FILE.name}; layout hash {layout_hash()}")
     # The next steps run in fresh interpreters: this one imported the kernels (and the old
     # layout constants and Jacobian) before the files above were rewritten.
-    steps = (["-m", "sim.model.jac_codegen"], ["-c", "from sim.model.codegen import write_lu; write_lu()"])
+    steps = (["-m", "sim.model.jac_codegen"], ["-c", "from sim.model.codegen import write_lu; write_lu()"],
+             ["-c", "from sim.model.codegen import write_kernel; write_kernel()"])
     for args in steps:
         code = subprocess.run([sys.executable, *args], check=False).returncode
         if code != 0:

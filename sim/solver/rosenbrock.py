@@ -22,7 +22,10 @@ that pattern (:mod:`sim.solver.lu_codegen`) or the generic
 :func:`sim.solver.linalg.static_lu_factor`; either falls back to the dense pivoting LU for any
 matrix whose elimination would grow. Step size:
 Hairer's RODAS controller with the Gustafsson predictive correction, step ratio in [0.2, 6].
-Error norm: root mean square of ``err_i / (atol_i + rtol * max(|y_i|, |y_new_i|))``.
+Error norm: root mean square of ``err_i / (atol_i + rtol * max(|y_i|, |y_new_i|))``. With a
+state scale (``track_peak``), ``atol_i`` is a tolerance per unit of scale times the state's
+scale, raised to the largest ``|y_i|`` reached: a dose sets the tolerance of the compartment it
+fills before the first step after it is estimated (:func:`_raise_scale`).
 
 Events and outputs
 ------------------
@@ -158,6 +161,23 @@ def _rms_scaled(x, y, atol, rtol):
 
 
 @njit(cache=True)
+def _raise_scale(y, atol_unit, scale, atol):
+    """Raise ``scale`` to ``|y|`` where exceeded and set ``atol = atol_unit * scale``.
+
+    A state's absolute tolerance then follows the largest value it has reached: an injected
+    compartment that has been dosed to 50 units is resolved to ``atol_unit * 50`` instead of to
+    ``atol_unit``, so its decaying tail -- orders of magnitude below anything that moves an
+    outcome -- no longer sets the step size, while a state that stays small keeps its declared
+    tolerance.
+    """
+    for i in range(y.shape[0]):
+        a = abs(y[i])
+        if a > scale[i]:
+            scale[i] = a
+            atol[i] = atol_unit[i] * a
+
+
+@njit(cache=True)
 def _initial_step(rhs, t, y, p, f0, atol, rtol, order, span, h_max, ytmp, ftmp, stats):
     """Hairer-Wanner starting step (Solving ODEs I, II.4): one explicit Euler probe."""
     d0 = _rms_scaled(y, y, atol, rtol)
@@ -186,11 +206,14 @@ def _initial_step(rhs, t, y, p, f0, atol, rtol, order, span, h_max, ytmp, ftmp, 
 @njit(cache=True)
 def _integrate_segment(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gamma, ta, tc,
                        talpha, td, tm, te, th, order, err_exp, y, p, t, t_end, t_out, out_idx, io,
-                       rtol, atol, h_max, h_init, max_steps, h_min, y_out, stats, w):
+                       rtol, atol, atol_unit, scale, track_peak, h_max, h_init, max_steps, h_min,
+                       y_out, stats, w):
     """Integrate ``y`` in place from ``t`` to exactly ``t_end``; record outputs with ``t_out < t_end``.
 
-    ``w`` is the patient's preallocated work tuple. Returns ``(status, io)`` with ``io`` the index
-    of the next output still to record.
+    ``atol`` holds the absolute tolerances in force; with ``track_peak`` they are
+    ``atol_unit * scale`` and ``scale`` follows the running maximum of ``|y|`` (updated here
+    after every accepted step). ``w`` is the patient's preallocated work tuple. Returns
+    ``(status, io)`` with ``io`` the index of the next output still to record.
     """
     f0, f1, ytmp, dfdt, ch, ynew, u, J, W, piv, cols, fd, plan, xw, ust = w
     use_static = plan[0].shape[0] > 0
@@ -362,6 +385,8 @@ def _integrate_segment(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gam
             for i in range(n):
                 y[i] = ynew[i]
                 f0[i] = f1[i]
+            if track_peak:
+                _raise_scale(y, atol_unit, scale, atol)
             t = t_new
             stats[STEPS] += 1
             n_accepted += 1
@@ -381,7 +406,8 @@ def _integrate_segment(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gam
 @njit(cache=True)
 def integrate_patient(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gamma, ta, tc,
                       talpha, td, tm, te, th, order, err_exp, y0, p, t0, ev_t, ev_idx, ev_mul, ev_add, t_out, out_idx,
-                      rtol, atol, h_max, h_init, max_steps, fd_groups, lu_plan, y_out, stats):
+                      rtol, atol_unit, scale0, track_peak, h_max, h_init, max_steps, fd_groups,
+                      lu_plan, y_out, stats):
     """Integrate one patient through its dose events; write outputs; return a status code.
 
     Parameters
@@ -408,8 +434,11 @@ def integrate_patient(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gamm
         Per event, components ``ev_idx`` (-1 = unused) jump as ``y = y * mul + add``.
     t_out : float64[T]
         Sorted output times (>= t0). out_idx : int64[k] components to record.
-    rtol : float; atol : float64[n]
-        Tolerances. h_max : float maximal step. h_init : float first step of each segment
+    rtol : float; atol_unit, scale0 : float64[n]; track_peak : bool
+        Tolerances: the absolute tolerance of state ``i`` is ``atol_unit[i] * scale[i]``, where
+        ``scale`` starts at ``scale0`` and, with ``track_peak``, is raised to ``|y_i|`` whenever
+        the state exceeds it (after each jump and each accepted step; see :func:`_raise_scale`).
+        ``scale0 = 1`` without ``track_peak`` gives the fixed tolerances ``atol_unit``. h_max : float maximal step. h_init : float first step of each segment
         (<= 0: automatic). max_steps : int, attempted steps allowed in total.
     fd_groups : tuple of int64 arrays ``(group_ptr[G + 1], group_cols[n], col_ptr[n + 1], row_idx[nnz])``
         Column groups and CSC sparsity pattern of the finite-difference Jacobian (see
@@ -438,6 +467,10 @@ def integrate_patient(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gamm
          np.empty((s, n)), np.zeros((n, n)), np.empty((n, n)), np.empty(n, dtype=np.int64),
          np.empty(n, dtype=np.int64), fd, lu_plan, np.empty(n), np.empty(n))
     y = y0.copy()
+    scale = scale0.copy()
+    atol = np.empty(n)
+    for i in range(n):
+        atol[i] = atol_unit[i] * scale[i]
     t = t0
     t_final = t_out[T - 1]
     h_min = 16.0 * _UROUND * max(abs(t0), abs(t_final), t_final - t0)
@@ -455,6 +488,8 @@ def integrate_patient(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gamm
         if not _all_finite(y):
             code = _NONFINITE
             break
+        if track_peak:  # a dose sets the scale of the state it fills before the first step
+            _raise_scale(y, atol_unit, scale, atol)
         while io < T and t_out[io] <= t:
             for k in range(out_idx.shape[0]):
                 y_out[io, k] = y[out_idx[k]]
@@ -466,8 +501,8 @@ def integrate_patient(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gamm
             t_end = ev_t[ie]
         code, io = _integrate_segment(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous,
                                       gamma, ta, tc, talpha, td, tm, te, th, order, err_exp, y, p, t, t_end, t_out, out_idx,
-                                      io, rtol, atol, h_max, h_init, max_steps, h_min, y_out,
-                                      stats, w)
+                                      io, rtol, atol, atol_unit, scale, track_peak, h_max,
+                                      h_init, max_steps, h_min, y_out, stats, w)
         if code != _SUCCESS:
             break
         t = t_end

@@ -163,8 +163,12 @@ def test_matches_central_differences_on_simulated_trajectories(simulated_points)
     bad, worst, n_checked, n_possible = [], 0.0, 0, 0
     for y, p in simulated_points:
         # A state sitting exactly at 0 (a product not given) is a kink of its own clip; the
-        # one-sided value there is checked by the forward-difference test below.
-        cols = [j for j in range(N) if y[j] != 0.0]
+        # one-sided value there is checked by the forward-difference test below. A dose tail
+        # within 1e-4 of zero (the solver resolves a dosed compartment relative to its dose) is
+        # left out too: steps below 1e-3 of the state change rhs by less than the rounding of
+        # its largest terms (clearances up to ~130/day) allows to resolve to RTOL, and larger
+        # ones would cross the clip.
+        cols = [j for j in range(N) if abs(y[j]) > 1e-4]
         checked, w, b = _compare(y, p, columns=cols)
         n_checked += int(np.sum(checked[:, cols] & JAC_PATTERN[:, cols]))
         n_possible += int(np.sum(JAC_PATTERN[:, cols]))

@@ -57,7 +57,10 @@ def _check_invariants(res):
     for i in range(res.n_patients):
         y = res.states[i]
         scale = np.maximum(np.abs(y).max(axis=0), 1.0)
-        bad = np.argwhere(y < -1e-9 * scale)
+        # Non-negative up to the absolute tolerance asked of the solver, which resolves each
+        # state to atol times its declared size or peak (KNEE.state_scale): a dosed compartment
+        # decaying to zero may undershoot by a fraction of that before the clipping in rhs stops it.
+        bad = np.argwhere(y < -DEFAULT_OPTIONS.atol * scale)
         assert bad.size == 0, [(STATE_NAMES[j], res.times[t], y[t, j]) for t, j in bad[:5]]
         m = y[:, IX["macrophage_m1"]] + y[:, IX["macrophage_m2"]]
         assert m.max() <= 1.0 + 1e-9, f"m1 + m2 = {m.max()!r} > 1"
