@@ -6,7 +6,7 @@ level; identical to the generic kernel bit for bit. Self-contained (the integrat
 constants and helpers are copied, not imported), so that a change to ``rosenbrock.py``
 cannot make this file fail to import before it is regenerated."""
 
-# source-hash: 6f4e6f8703f0a8d7
+# source-hash: cb68d59d29bb18f7
 
 from numba import prange
 
