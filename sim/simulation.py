@@ -25,7 +25,10 @@ from sim.result import Result
 from sim.solver import SolverOptions
 
 #: Solver defaults for the knee model: relative tolerance well below the 1e-3 accuracy needed
-#: on reported outcomes, absolute tolerances scaled to each state's unit.
+#: on reported outcomes. ``atol`` is per unit of each state's scale: the engine resolves state i
+#: to ``atol * scale_i``, where the scale starts at max(|declared default|, 1) and rises to the
+#: largest value the state has reached (a dose raises it at once), so a compartment dosed at 40
+#: mg is not held to the absolute tolerance of a mediator near 1.
 DEFAULT_OPTIONS = SolverOptions(rtol=1e-5, atol=1e-8, max_steps=50_000, autonomous=True)
 
 
