@@ -57,9 +57,12 @@ def test_reproduced_finding_through_its_replica(human_pools):
 
 
 def test_relations_the_model_produces_come_out_high(human_pools):
+    # F9's joint-fluid relations hold in the model (its own criterion: P >= 0.5); with the slow
+    # states and their recalibration the MSC anti-inflammatory effect at 3 months is smaller than
+    # before (P about 0.6-0.7 in the full sim-findings run instead of >= 0.8).
     res = run_finding(get_findings(["F9"])[0], R, pools=human_pools)
     fluid = [r for r in res.relations if r.relation.measure in ("IL1b", "IL6")]
-    assert fluid and all(r.probability >= 0.8 for r in fluid)
+    assert fluid and all(r.probability >= 0.5 for r in fluid)
 
 
 def test_relations_the_model_does_not_produce_come_out_low(human_pools):
