@@ -125,11 +125,11 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
 
 def _warm_start(problem, chain_h5, n_walkers: int, seed: int):
     from sim.calibration.parameters import CalibrationError
-    from sim.io import read_tree
+    from sim.io.calibration_file import read_chain
 
-    tree = read_tree(chain_h5)
-    old = [str(n) for n in tree["names"]]
-    chain, logp = np.asarray(tree["chain"]), np.asarray(tree["log_prob"])
+    stored = read_chain(chain_h5)  # a file it cannot use raises, naming the file and the field
+    old = list(stored.names)
+    chain, logp = stored.chain, stored.log_prob
     half = chain[chain.shape[0] // 2:].reshape(-1, chain.shape[2])
     lp = logp[logp.shape[0] // 2:].ravel()
     good = half[lp >= np.median(lp)]
@@ -250,6 +250,6 @@ def main_install(argv=None) -> int:
 
 def _chain_names(chain_h5) -> list[str]:
     """Parameter names stored in a previous run's ``chain.h5``."""
-    from sim.io import read_tree
+    from sim.io.calibration_file import read_chain
 
-    return [str(n) for n in read_tree(chain_h5)["names"]]
+    return list(read_chain(chain_h5).names)

@@ -30,6 +30,7 @@ import libsbml
 from sim.export.formulas import KINK_FUNCTIONS, T_START, RateFormulas
 from sim.export.problem import KneeProblem
 from sim.export.units import UNIT_DEFINITIONS, unit_id
+from sim.io.atomic import write_text_atomic
 from sim.model.parameters import PARAMETERS
 from sim.model.states import STATES
 
@@ -185,13 +186,4 @@ def write_atomic(doc: libsbml.SBMLDocument, path: str | os.PathLike) -> Path:
     text = libsbml.writeSBMLToString(doc)
     if not text:
         raise SBMLBuildError("libSBML returned an empty document")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return write_text_atomic(path, text)
