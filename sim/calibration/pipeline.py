@@ -62,8 +62,7 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
     say(f"calibrate: {len(problem.targets)} rows, {len(problem.studies)} blocks, {len(names())} parameters")
     start_positions = None
     if start_chain is not None:
-        start_positions, est = _warm_start(problem, start_chain, n_walkers, seed)
-        new = [n for n in names() if n not in _chain_names(start_chain)]
+        start_positions, est, new = _warm_start(problem, start_chain, n_walkers, seed)
         if new and maxfev > 0:
             # The chain lacks parameters the model gained: refine the old best point with a
             # Nelder-Mead search and start the walkers in a ball around it instead.
@@ -146,7 +145,8 @@ def _warm_start(problem, chain_h5, n_walkers: int, seed: int):
     values = {n: float(np.exp(best[old.index(n)])) if n in old else float(np.exp(default[j]))
               for j, n in enumerate(names())}
     lp_best = float(problem.log_posterior(np.log([values[n] for n in names()])[None, :])[0])
-    return pos, {"values": values, "log_posterior": lp_best, "n_evals": 1, "seconds": 0.0}
+    new = [n for n in names() if n not in old]
+    return pos, {"values": values, "log_posterior": lp_best, "n_evals": 1, "seconds": 0.0}, new
 
 
 def package_result(result: dict, data_dir) -> None:
@@ -247,9 +247,3 @@ def main_install(argv=None) -> int:
     print(f"installed {args.calibration} as the default calibration in {where}")
     return 0
 
-
-def _chain_names(chain_h5) -> list[str]:
-    """Parameter names stored in a previous run's ``chain.h5``."""
-    from sim.io.calibration_file import read_chain
-
-    return list(read_chain(chain_h5).names)
