@@ -175,7 +175,7 @@ def _rng_state(tree) -> tuple:
 
 def run_mcmc(problem: Problem, store: str | Path, *, n_walkers: int = 16, n_steps: int = 60, seed: int = 1,
              start=None, spread: float = 0.05, checkpoint_every: int = 5, config: dict | None = None,
-             start_positions: np.ndarray | None = None) -> Chain:
+             start_positions: np.ndarray | None = None, moves: str = "stretch") -> Chain:
     """Run (or resume) the emcee ensemble, checkpointing to ``store`` (HDF5 via ``sim.io``).
 
     Parameters
@@ -187,6 +187,9 @@ def run_mcmc(problem: Problem, store: str | Path, *, n_walkers: int = 16, n_step
         Explicit initial walker positions in log space (e.g. a previous posterior's walkers).
     n_steps : int
         Total steps wanted; a resumed run adds only the missing ones.
+    moves : {"stretch", "de"}
+        emcee's proposal: the affine-invariant stretch move, or differential evolution with a
+        20% share of snooker updates (see :func:`sim.calibration.pipeline.calibrate`).
     """
     import emcee
 
@@ -213,7 +216,7 @@ def run_mcmc(problem: Problem, store: str | Path, *, n_walkers: int = 16, n_step
                                    f"(now {source_hash()}); allowed: a new store path, or start_chain for a warm start")
         chain, logp = np.asarray(tree["chain"]), np.asarray(tree["log_prob"])
         rng_state, seconds = _rng_state(tree["rng"]), float(tree["seconds"])
-    sampler = emcee.EnsembleSampler(n_walkers, P, problem.log_posterior, vectorize=True)
+    sampler = emcee.EnsembleSampler(n_walkers, P, problem.log_posterior, vectorize=True, moves=_moves(moves))
     if rng_state is None:
         sampler.random_state = np.random.RandomState(seed).get_state()
         lo, hi = box()
@@ -241,6 +244,17 @@ def run_mcmc(problem: Problem, store: str | Path, *, n_walkers: int = 16, n_step
                                       "emcee chain of the calibration, log parameters [step, walker, P]",
                                       **{f"config_{k}": str(v) for k, v in (config or {}).items()}}})
     return Chain(chain[:n_steps], logp[:n_steps], seconds + time.perf_counter() - t0)
+
+
+def _moves(kind: str):
+    """emcee proposal(s) for ``kind`` ("stretch" or "de"); anything else raises naming the field."""
+    import emcee
+
+    if kind == "stretch":
+        return None  # emcee's default StretchMove(a=2): chains of earlier versions stay bit-identical
+    if kind == "de":
+        return [(emcee.moves.DEMove(), 0.8), (emcee.moves.DESnookerMove(), 0.2)]
+    raise CalibrationError(f"moves: {kind!r}; allowed: 'stretch' or 'de'")
 
 
 def posterior_draws(chain: Chain, burn: float = 0.5, max_draws: int = 200, seed: int = 0) -> np.ndarray:

@@ -26,7 +26,7 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
               n_steps: int = 100, burn: float = 0.5, max_draws: int = 200, n_draws_report: int = 20,
               checkpoint_every: int = 5, use_pooled: bool = False, arms=None, outcomes=None, pooled=None,
               figures: bool = True, progress=None, start_chain=None, findings_weight: float = 0.0,
-              findings_pool: int = 16) -> dict:
+              findings_pool: int = 16, moves: str = "stretch") -> dict:
     """Run the calibration; write ``chain.h5`` (resumable), ``calibration.h5``, ``fit_rows.csv``, ``fit_report.png``.
 
     By default the posterior is fitted to the trial rows only (``use_pooled=False``): the pooled
@@ -36,6 +36,15 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
     ``start_chain``: a previous run's ``chain.h5``; its walkers (the higher-posterior half of its
     last half, picked at random; parameters it lacks start at their defaults) start the new
     chain and its best point replaces the Nelder-Mead search (a warm start after a model change).
+    A ``posterior.h5`` of draws (the shipped one, or one written by ``package=true``) works the
+    same way: ``n_walkers`` of its draws, picked at random, start the chain, and the best of them
+    under the current posterior is the point estimate. This continues a calibration whose
+    ``chain.h5`` is gone.
+
+    ``moves``: emcee's proposal, ``"stretch"`` (Goodman & Weare 2010, emcee's default) or
+    ``"de"``: differential evolution (ter Braak 2006) with a 20% share of snooker updates
+    (ter Braak & Vrugt 2008), emcee's recommendation for posteriors with strongly correlated
+    parameters, where the stretch move mixes slowly.
 
     ``findings_weight`` > 0 adds ``findings_weight`` times the log density of
     :class:`~sim.calibration.findings_term.FindingsTerm` (the seed findings as soft constraints,
@@ -47,6 +56,9 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
     from sim.data import load_arms, load_outcomes, load_pooled
     from sim.io.calibration_file import write_calibration
 
+    from sim.calibration.fit import _moves
+
+    _moves(moves)  # a wrong proposal name fails now, not after the point estimate
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
@@ -73,10 +85,10 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
         est = point_estimate(problem, maxfev=maxfev)
     say(f"calibrate: point estimate after {time.perf_counter() - t0:.0f} s; emcee {n_walkers} walkers x {n_steps} steps")
     config = dict(n_sim=n_sim, seed=seed, maxfev=maxfev, n_walkers=n_walkers, n_steps=n_steps, burn=burn,
-                  use_pooled=use_pooled, findings_weight=findings_weight, findings_pool=findings_pool)
+                  use_pooled=use_pooled, moves=moves, findings_weight=findings_weight, findings_pool=findings_pool)
     chain = run_mcmc(problem, out_dir / "chain.h5", n_walkers=n_walkers, n_steps=n_steps, seed=seed,
                      start=est["values"], checkpoint_every=checkpoint_every, config=config,
-                     start_positions=start_positions)
+                     start_positions=start_positions, moves=moves)
     draws = posterior_draws(chain, burn=burn, max_draws=max_draws, seed=seed)
     ident = identifiability(draws)
     diag = chain_diagnostics(chain, burn=burn)
@@ -124,9 +136,17 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
 
 def _warm_start(problem, chain_h5, n_walkers: int, seed: int):
     from sim.calibration.parameters import CalibrationError
-    from sim.io.calibration_file import read_chain
+    from sim.io.calibration_file import read_chain, read_posterior
+    from sim.io.layout import FileFormatError
 
-    stored = read_chain(chain_h5)  # a file it cannot use raises, naming the file and the field
+    try:
+        stored = read_chain(chain_h5)  # a file it cannot use raises, naming the file and the field
+    except FileFormatError as chain_error:
+        try:
+            old_names, samples = read_posterior(chain_h5)
+        except FileFormatError:
+            raise chain_error from None
+        return _warm_start_from_draws(problem, old_names, samples, n_walkers, seed)
     old = list(stored.names)
     chain, logp = stored.chain, stored.log_prob
     half = chain[chain.shape[0] // 2:].reshape(-1, chain.shape[2])
@@ -147,6 +167,27 @@ def _warm_start(problem, chain_h5, n_walkers: int, seed: int):
     lp_best = float(problem.log_posterior(np.log([values[n] for n in names()])[None, :])[0])
     new = [n for n in names() if n not in old]
     return pos, {"values": values, "log_posterior": lp_best, "n_evals": 1, "seconds": 0.0}, new
+
+
+def _warm_start_from_draws(problem, old_names, samples, n_walkers: int, seed: int):
+    """Walkers from natural-scale posterior draws float64[D, P_old] (see :func:`calibrate`)."""
+    from sim.calibration.parameters import CalibrationError
+
+    old = list(old_names)
+    if samples.shape[0] < n_walkers:
+        raise CalibrationError(f"start_chain: {samples.shape[0]} posterior draws; allowed: a posterior with at "
+                               f"least n_walkers={n_walkers} draws")
+    pick = np.log(samples[np.random.default_rng(seed).choice(samples.shape[0], n_walkers, replace=False)])
+    default = np.log([p.default for p in CALIBRATED])
+    pos = np.tile(default, (n_walkers, 1))
+    jitter = 0.05 * np.random.default_rng(seed + 1).standard_normal(pos.shape)
+    for j, n in enumerate(names()):
+        pos[:, j] = pick[:, old.index(n)] if n in old else default[j] + jitter[:, j]
+    lp = problem.log_posterior(pos)
+    best = pos[int(np.argmax(lp))]
+    values = {n: float(np.exp(best[j])) for j, n in enumerate(names())}
+    new = [n for n in names() if n not in old]
+    return pos, {"values": values, "log_posterior": float(np.max(lp)), "n_evals": n_walkers, "seconds": 0.0}, new
 
 
 def package_result(result: dict, data_dir) -> None:

@@ -186,7 +186,8 @@ def calibration_settings(cfg: Mapping[str, Any]) -> dict[str, Any]:
         ``n_sim`` (virtual patients per cohort), ``seed``, ``maxfev`` (Nelder-Mead evaluations),
         ``n_walkers``, ``n_steps``, ``burn`` (fraction of steps), ``max_draws``,
         ``n_draws_report``, ``checkpoint_every`` (steps), ``use_pooled``, ``start_chain``
-        (path of a previous ``chain.h5`` or None), ``findings_weight`` (weight of the seed
+        (path of a previous ``chain.h5`` or a ``posterior.h5`` of draws, or None), ``moves``
+        (emcee proposal: ``"stretch"`` or ``"de"``), ``findings_weight`` (weight of the seed
         findings' soft constraints, 0 = off) and ``findings_pool`` (patients per arm of that term).
     """
     return dict(n_sim=int(cfg["n_sim"]), seed=int(cfg["seed"]), maxfev=int(cfg["maxfev"]),
@@ -194,4 +195,4 @@ def calibration_settings(cfg: Mapping[str, Any]) -> dict[str, Any]:
                 max_draws=int(cfg["max_draws"]), n_draws_report=int(cfg["n_draws_report"]),
                 checkpoint_every=int(cfg["checkpoint_every"]), use_pooled=bool(cfg["use_pooled"]),
                 start_chain=cfg.get("start_chain", None), findings_weight=float(cfg.get("findings_weight", 0.0)),
-                findings_pool=int(cfg.get("findings_pool", 16)))
+                findings_pool=int(cfg.get("findings_pool", 16)), moves=str(cfg.get("moves", "stretch")))

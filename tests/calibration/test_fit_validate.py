@@ -73,6 +73,44 @@ def test_mcmc_refuses_to_resume_a_chain_of_other_sources(tiny_problem, tmp_path,
         run_mcmc(tiny_problem, tmp_path / "c.h5", n_walkers=W, n_steps=4, seed=3, checkpoint_every=2)
 
 
+
+def test_mcmc_de_moves_resume_bit_identically_and_bad_moves_name_the_field(tiny_problem, tmp_path):
+    """The differential-evolution proposal resumes like the stretch move and differs from it."""
+    W = 2 * len(CALIBRATED)
+    full = run_mcmc(tiny_problem, tmp_path / "a.h5", n_walkers=W, n_steps=4, seed=3, checkpoint_every=2, moves="de")
+    run_mcmc(tiny_problem, tmp_path / "b.h5", n_walkers=W, n_steps=2, seed=3, checkpoint_every=2, moves="de")
+    resumed = run_mcmc(tiny_problem, tmp_path / "b.h5", n_walkers=W, n_steps=4, seed=3, checkpoint_every=2,
+                       moves="de")
+    np.testing.assert_array_equal(full.chain, resumed.chain)
+    stretch = run_mcmc(tiny_problem, tmp_path / "s.h5", n_walkers=W, n_steps=4, seed=3, checkpoint_every=2)
+    assert not np.array_equal(full.chain, stretch.chain)
+    with pytest.raises(CalibrationError, match="moves"):
+        run_mcmc(tiny_problem, tmp_path / "x.h5", n_walkers=W, n_steps=2, seed=3, moves="hamiltonian")
+
+
+def test_warm_start_from_posterior_draws(tiny_problem, tmp_path):
+    """A posterior.h5 of draws starts the walkers at its draws; a parameter it lacks starts near its default."""
+    from sim.calibration.pipeline import _warm_start
+    from sim.io.calibration_file import write_posterior
+
+    W = 2 * len(CALIBRATED)
+    rng = np.random.default_rng(0)
+    draws = DEFAULT[None, :] * np.exp(0.1 * rng.standard_normal((3 * W, len(CALIBRATED))))
+    write_posterior(tmp_path / "posterior.h5", {"names": list(names()), "samples": draws})
+    pos, est, new = _warm_start(tiny_problem, tmp_path / "posterior.h5", W, seed=1)
+    assert new == [] and pos.shape == (W, len(CALIBRATED))
+    assert all(any(np.allclose(np.exp(p), d) for d in draws) for p in pos)
+    best = np.log([est["values"][n] for n in names()])
+    assert any(np.allclose(best, p) for p in pos)
+    lost = names()[0]
+    write_posterior(tmp_path / "older.h5", {"names": list(names()[1:]), "samples": draws[:, 1:]})
+    pos, _, new = _warm_start(tiny_problem, tmp_path / "older.h5", W, seed=1)
+    assert new == [lost]
+    assert np.allclose(pos[:, 0], np.log(DEFAULT[0]), atol=0.3)
+    with pytest.raises(CalibrationError, match="n_walkers"):
+        _warm_start(tiny_problem, tmp_path / "posterior.h5", 4 * W, seed=1)
+
+
 def test_validate_tiny_files(tiny_files, tmp_path):
     a, o = tiny_files
     out = tmp_path / "pred.csv"
