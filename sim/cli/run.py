@@ -105,9 +105,11 @@ def run(cfg: DictConfig, context: AppContext) -> None:
 
         run_sweep_job(cfg)
     elif cfg.experiment.kind == "lesion":
-        from sim.lesion import run_from_config
+        from sim.io.lesion_file import write_lesion
+        from sim.lesion.config import output_name, run_from_config
 
-        path = run_from_config({"lesion": OmegaConf.to_container(cfg.lesion, resolve=True)}, context.out_dir)
+        lesion_cfg = {"lesion": OmegaConf.to_container(cfg.lesion, resolve=True)}
+        path = write_lesion(Path(context.out_dir) / output_name(lesion_cfg), run_from_config(lesion_cfg))
         print(f"wrote {path}")
     elif cfg.experiment.kind == "joint":
         run_joint(cfg, context.out_dir)

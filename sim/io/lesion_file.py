@@ -1,5 +1,9 @@
 """Layouts of the lesion model's files: one lesion run (:class:`sim.lesion.LesionResult`) and
-one two-way coupled run (:class:`sim.lesion.TwoWayResult`), each with its reader.
+one two-way coupled run (:class:`sim.lesion.TwoWayResult`), each with its writer and reader
+(:func:`write_lesion` / :func:`read_lesion`, :func:`write_two_way` / :func:`read_two_way`).
+
+The lesion package does not write files itself: whoever saves a run (the CLI, a notebook)
+calls the writers here.
 
 Lesion run (``schema_version`` "1")::
 
@@ -30,10 +34,12 @@ same layout without ``status_code`` and ``/covariates``).
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from sim.io.hdf5 import write_tree
 from sim.io.layout import data, open_layout, require
 from sim.lesion.drivers import DRIVER_NAMES, LesionDrivers
 from sim.lesion.geometry import TISSUE_NAMES, LesionGeometry
@@ -45,7 +51,7 @@ from sim.model.parameters import PARAMETERS as JOINT_PARAMETERS
 from sim.model.states import STATES
 
 __all__ = ["LESION_SCHEMA_VERSION", "TWO_WAY_SCHEMA_VERSION", "lesion_tree", "read_lesion",
-           "read_two_way", "two_way_tree"]
+           "read_two_way", "two_way_tree", "write_lesion", "write_two_way"]
 
 LESION_SCHEMA_VERSION = "1"
 TWO_WAY_SCHEMA_VERSION = "1"
@@ -101,13 +107,31 @@ def lesion_tree(result: LesionResult) -> dict[str, Any]:
     return tree
 
 
+def write_lesion(path: str | os.PathLike, result: LesionResult) -> Path:
+    """Write one lesion run atomically (layout in this module's docstring).
+
+    Parameters
+    ----------
+    path : path-like
+        Target ``.h5`` file.
+    result : LesionResult
+        The run, e.g. from :func:`sim.lesion.simulate`.
+
+    Returns
+    -------
+    Path
+        ``path``; read it back with :func:`read_lesion`.
+    """
+    return write_tree(path, lesion_tree(result))
+
+
 def _params(node: dict) -> LesionParams:
     names = [str(n) for n in np.atleast_1d(node["name"])]
     return LesionParams(dict(zip(names, map(float, np.atleast_1d(node["value"])))))
 
 
 def read_lesion(path: str | os.PathLike) -> LesionResult:
-    """Read a lesion run written by :meth:`sim.lesion.LesionResult.save`.
+    """Read a lesion run written by :func:`write_lesion`.
 
     Parameters
     ----------
@@ -186,13 +210,31 @@ def two_way_tree(result: TwoWayResult) -> dict[str, Any]:
     }
 
 
+def write_two_way(path: str | os.PathLike, result: TwoWayResult) -> Path:
+    """Write one two-way coupled run atomically (layout in this module's docstring).
+
+    Parameters
+    ----------
+    path : path-like
+        Target ``.h5`` file.
+    result : TwoWayResult
+        The run, from :func:`sim.lesion.run_two_way`.
+
+    Returns
+    -------
+    Path
+        ``path``; read it back with :func:`read_two_way`.
+    """
+    return write_tree(path, two_way_tree(result))
+
+
 def _attr(value: Any) -> Any:
     arr = np.asarray(value)
     return arr.item() if arr.size == 1 else arr
 
 
 def read_two_way(path: str | os.PathLike) -> TwoWayResult:
-    """Read a two-way run written by :meth:`sim.lesion.TwoWayResult.save`.
+    """Read a two-way run written by :func:`write_two_way`.
 
     Parameters
     ----------

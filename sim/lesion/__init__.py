@@ -4,7 +4,8 @@ Model: :class:`LesionParams` (parameter table), :class:`LesionGeometry` (lattice
 Regimen side: :class:`LesionDrivers` (joint-fluid levels, MSC influx, scaffold over time).
 Simulation: :class:`LesionSimulation` / :func:`simulate`; coupling: :func:`run_coupled`
 (joint -> lesion) and :func:`run_two_way` (both ways, :class:`TwoWayResult`).
-Result: :class:`LesionResult` (HDF5 via :meth:`LesionResult.save`).
+Result: :class:`LesionResult`; its files are written and read by :mod:`sim.io.lesion_file`
+(this package imports nothing from :mod:`sim.io`).
 """
 
 from sim.lesion.config import ConfigError, run_from_config

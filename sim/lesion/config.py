@@ -14,16 +14,15 @@ Expected layout (either the whole config or its ``lesion`` block)::
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any, Mapping
 
 from sim.lesion.drivers import LesionDrivers
 from sim.lesion.geometry import GeometryError, LesionGeometry
 from sim.lesion.parameters import LesionParams
+from sim.lesion.result import LesionResult
 from sim.lesion.simulation import simulate
 
-__all__ = ["run_from_config", "build_from_config", "ConfigError"]
+__all__ = ["run_from_config", "build_from_config", "output_name", "ConfigError"]
 
 _RUN_KEYS = {"days", "dt_hours", "n_substeps", "seed", "record_every_hours", "snapshot_days",
              "initial_msc_per_mm3", "microfracture", "marrow_per_mm3"}
@@ -90,18 +89,28 @@ def build_from_config(cfg: Mapping) -> dict[str, Any]:
             "options": run, "output": block.get("output", "lesion.h5")}
 
 
-def run_from_config(cfg: Mapping, out_dir: str | os.PathLike) -> Path:
-    """Run the lesion model described by ``cfg`` and write its HDF5 result into ``out_dir``.
+def output_name(cfg: Mapping) -> str:
+    """File name the config asks its run to be written to (``lesion.output``, default ``lesion.h5``)."""
+    return str(build_from_config(cfg)["output"])
+
+
+def run_from_config(cfg: Mapping) -> LesionResult:
+    """Run the lesion model described by ``cfg``.
+
+    Parameters
+    ----------
+    cfg : mapping
+        The whole config or its ``lesion`` block (layout in this module's docstring).
 
     Returns
     -------
-    Path
-        The written file (``out_dir / cfg.lesion.output``).
+    LesionResult
+        The run; the caller writes it (:func:`sim.io.lesion_file.write_lesion`), to
+        :func:`output_name` of the config inside its output folder.
     """
     b = build_from_config(cfg)
     opts = dict(b["options"])
     record = float(opts.pop("record_every_hours", 24.0))
     snaps = tuple(opts.pop("snapshot_days", (0.0, b["days"])))
-    res = simulate(b["geometry"], b["params"], b["drivers"], days=b["days"],
-                   record_every_hours=record, snapshot_days=snaps, **opts)
-    return res.save(Path(out_dir) / b["output"])
+    return simulate(b["geometry"], b["params"], b["drivers"], days=b["days"],
+                    record_every_hours=record, snapshot_days=snaps, **opts)

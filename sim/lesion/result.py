@@ -1,11 +1,12 @@
-"""Immutable result of a lesion simulation, and its HDF5 tree form."""
+"""Immutable result of a lesion simulation.
+
+Its file layout, writer and reader live in :mod:`sim.io.lesion_file` (the lesion package does
+not import :mod:`sim.io`).
+"""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -63,21 +64,6 @@ class LesionResult:
         if name not in self.series:
             raise KeyError(f"unknown series {name!r}; available: {', '.join(self.series)}")
         return float(self.series[name][-1])
-
-    def to_tree(self) -> dict[str, Any]:
-        """Nested dict for :func:`sim.io.write_tree` (layout: :mod:`sim.io.lesion_file`)."""
-        from sim.io.lesion_file import lesion_tree
-
-        return lesion_tree(self)
-
-    def save(self, path: str | os.PathLike) -> Path:
-        """Write the result to an HDF5 file (atomically) and return its path.
-
-        Read it back with :func:`sim.io.lesion_file.read_lesion`.
-        """
-        from sim.io import write_tree
-
-        return write_tree(path, self.to_tree())
 
     def field(self, name: str, snapshot: int = -1) -> np.ndarray:
         """Field ``name`` (one of FIELD_NAMES) at snapshot index ``snapshot``, shape (ny, nx)."""

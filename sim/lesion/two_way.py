@@ -65,7 +65,6 @@ from __future__ import annotations
 import math
 import time as _time
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
@@ -192,21 +191,6 @@ class TwoWayResult:
                       regimens=(str(self.settings.get("regimen", "")),),
                       status=np.array([self.status_code]), messages=(self.status,),
                       provenance={**self.settings, **self.provenance})
-
-    def to_tree(self) -> dict[str, Any]:
-        """Nested dict for :func:`sim.io.write_tree` (layout: :mod:`sim.io.lesion_file`)."""
-        from sim.io.lesion_file import two_way_tree
-
-        return two_way_tree(self)
-
-    def save(self, path) -> Path:
-        """Write the result to an HDF5 file (atomically) and return its path.
-
-        Read it back with :func:`sim.io.lesion_file.read_two_way`.
-        """
-        from sim.io import write_tree
-
-        return write_tree(path, self.to_tree())
 
 
 def _events_in(ev, lo: float, hi: float, *, closed: bool = False):

@@ -8,7 +8,7 @@ import pytest
 import sim
 from sim.io import read_tree, write_tree
 from sim.io.layout import FileFormatError
-from sim.io.lesion_file import read_lesion, read_two_way
+from sim.io.lesion_file import read_lesion, read_two_way, write_lesion, write_two_way
 from sim.lesion import LesionDrivers, LesionGeometry, run_two_way, simulate
 
 TINY = LesionGeometry(width_mm=1.0, defect_width_mm=0.5, cartilage_thickness_mm=0.5, bone_depth_mm=0.1)
@@ -17,7 +17,7 @@ TINY = LesionGeometry(width_mm=1.0, defect_width_mm=0.5, cartilage_thickness_mm=
 def test_lesion_round_trip(tmp_path):
     res = simulate(LesionGeometry.small(), None, LesionDrivers.constant(msc_influx=2e4),
                    days=2, initial_msc_per_mm3=1e4, snapshot_days=(0, 2))
-    back = read_lesion(res.save(tmp_path / "lesion.h5"))
+    back = read_lesion(write_lesion(tmp_path / "lesion.h5", res))
     np.testing.assert_array_equal(back.times, res.times)
     assert list(back.series) == list(res.series)
     for k, v in res.series.items():
@@ -36,7 +36,7 @@ def test_lesion_round_trip(tmp_path):
 def test_two_way_round_trip(tmp_path):
     res = run_two_way(sim.Patient(kl_grade=3), "msc(cells=4e7,source=bm,allogeneic=0)@0", days=4,
                       window_days=2.0, geometry=TINY)
-    back = read_two_way(res.save(tmp_path / "two_way.h5"))
+    back = read_two_way(write_two_way(tmp_path / "two_way.h5", res))
     assert back.state_names == res.state_names and back.status == res.status
     assert back.status_code == res.status_code
     for k in ("times", "states", "window_ends", "repair_written", "hyaline_written", "joint_parameters"):

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from sim.io import read_tree
+from sim.io.lesion_file import write_lesion
 from sim.lesion import LesionDrivers, LesionGeometry, drivers_from_joint, run_coupled, run_from_config, simulate
+from sim.lesion.config import output_name
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = {"preset": "small", "width_mm": 1.0, "defect_width_mm": 0.5,
@@ -16,7 +18,7 @@ TINY = {"preset": "small", "width_mm": 1.0, "defect_width_mm": 0.5,
 def test_result_round_trips_through_hdf5(tmp_path):
     res = simulate(LesionGeometry.small(), None, LesionDrivers.constant(msc_influx=2e4),
                    days=2, initial_msc_per_mm3=1e4, snapshot_days=(0, 2))
-    path = res.save(tmp_path / "lesion.h5")
+    path = write_lesion(tmp_path / "lesion.h5", res)
     tree = read_tree(path)
     np.testing.assert_array_equal(tree["series"]["t"]["@data"], res.times)
     np.testing.assert_array_equal(tree["series"]["defect_fill"]["@data"],
@@ -28,11 +30,12 @@ def test_result_round_trips_through_hdf5(tmp_path):
     assert 0.0 <= res.final("defect_fill") <= 1.0
 
 
-def test_run_from_config_writes_file(tmp_path):
+def test_run_from_config_result_writes_to_its_output_name(tmp_path):
     cfg = {"lesion": {"geometry": TINY, "params": {"chi_sdf": 0.0},
                       "drivers": {"kind": "injections", "doses": [4e7], "times": [0.0]},
                       "run": {"days": 1, "snapshot_days": [1]}, "output": "x.h5"}}
-    path = run_from_config(cfg, tmp_path)
+    assert output_name(cfg) == "x.h5"
+    path = write_lesion(tmp_path / output_name(cfg), run_from_config(cfg))
     assert path == tmp_path / "x.h5" and path.exists()
     assert read_tree(path)["@attrs"]["model"] == "sim.lesion"
 
@@ -54,8 +57,8 @@ def test_experiment_config_composes_with_hydra(tmp_path):
                                            "lesion.params.chi_sdf=0.0", "lesion.run.days=0.5",
                                            "lesion.run.snapshot_days=[0.5]"])
     assert cfg.experiment.kind == "lesion" and cfg.lesion.geometry.preset == "small"
-    path = run_from_config({"lesion": OmegaConf.to_container(cfg.lesion, resolve=True)}, tmp_path / "out")
-    assert path.exists()
+    res = run_from_config({"lesion": OmegaConf.to_container(cfg.lesion, resolve=True)})
+    assert write_lesion(tmp_path / "out" / "lesion.h5", res).exists()
 
 
 def test_params_config_matches_table():

@@ -6,6 +6,7 @@ import pytest
 
 import sim
 from sim.io import read_tree
+from sim.io.lesion_file import write_two_way
 from sim.lesion import LesionGeometry, TwoWayError, run_two_way, split_vector
 from sim.lesion.two_way import DEFAULT_DEFECT_AREA_FRACTION
 
@@ -113,7 +114,7 @@ def test_one_vector_drives_both_models():
 
 def test_save_round_trips(runs, tmp_path):
     res = runs[30.0]
-    tree = read_tree(res.save(tmp_path / "two_way.h5"))
+    tree = read_tree(write_two_way(tmp_path / "two_way.h5", res))
     np.testing.assert_array_equal(tree["times"]["@data"], res.times)
     np.testing.assert_array_equal(tree["joint"]["repair_tissue"]["@data"],
                                   res.state("repair_tissue"))
