@@ -30,7 +30,7 @@ GEO = LesionGeometry(width_mm=12.8, defect_width_mm=11.2, cartilage_thickness_mm
 
 def make():
     return LesionSimulation(GEO, None, LesionDrivers.constant(msc_influx=1e5, il1=1.5),
-                            dt_hours=0.25, initial_msc_per_mm3=2.7e4, seed=1)
+                            dt_days=0.25 / 24, initial_msc_per_mm3=2.7e4, seed=1)
 
 
 def main() -> None:
@@ -66,9 +66,9 @@ def main() -> None:
 
     if not args.quick:
         sim = LesionSimulation(LesionGeometry.clinical(), None,
-                               LesionDrivers.from_injections(365, [4e7]), dt_hours=1.0)
+                               LesionDrivers.from_injections(365, [4e7]), dt_days=1.0 / 24)
         t0 = time.perf_counter()
-        res = sim.run(365.0, record_every_hours=24.0)
+        res = sim.run(365.0, record_every_days=1.0)
         print(f"one year, clinical defect {LesionGeometry.clinical().shape}, hourly steps: "
               f"{time.perf_counter() - t0:.1f} s wall, fill {res.final('defect_fill'):.2f}, "
               f"{res.provenance['agent_updates']:.3g} agent updates")

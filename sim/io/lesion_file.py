@@ -5,7 +5,7 @@ one two-way coupled run (:class:`sim.lesion.TwoWayResult`), each with its writer
 The lesion package does not write files itself: whoever saves a run (the CLI, a notebook)
 calls the writers here.
 
-Lesion run (``schema_version`` "1")::
+Lesion run (``schema_version`` "2")::
 
     /                    attrs: schema_version, model "sim.lesion", status, settings (seed, step, ...)
     /series/t            float64[T], days (dimension scale of every series)
@@ -17,7 +17,7 @@ Lesion run (``schema_version`` "1")::
     /drivers             t and each driver, float64[K]
     /provenance          attrs: wall time, agent updates, steps
 
-Two-way run (``schema_version`` "1")::
+Two-way run (``schema_version`` "2")::
 
     /                    attrs: schema_version, model "sim.lesion.two_way", status, status_code, settings
     /times               float64[T], days
@@ -27,8 +27,11 @@ Two-way run (``schema_version`` "1")::
     /covariates          attrs: the patient's covariates
     /provenance          attrs
 
-Files of both kinds written before the layouts were versioned read as version "1" (the
-same layout without ``status_code`` and ``/covariates``).
+Every time in both layouts is in days. Version "1" files (written while the lesion model
+took its step and its signal half-lives in hours) hold ``settings.dt_hours`` and half-lives
+in hours; the readers convert them to ``dt_days`` and days, so a run read back is in the
+model's units whichever version wrote it. Files written before the layouts were versioned
+read as version "1" (the same layout without ``status_code`` and ``/covariates``).
 """
 
 from __future__ import annotations
@@ -53,9 +56,11 @@ from sim.model.states import STATES
 __all__ = ["LESION_SCHEMA_VERSION", "TWO_WAY_SCHEMA_VERSION", "lesion_tree", "read_lesion",
            "read_two_way", "two_way_tree", "write_lesion", "write_two_way"]
 
-LESION_SCHEMA_VERSION = "1"
-TWO_WAY_SCHEMA_VERSION = "1"
+LESION_SCHEMA_VERSION = "2"
+TWO_WAY_SCHEMA_VERSION = "2"
 _ROOT = ("schema_version", "model", "status", "status_code")
+#: Version "1" held these lesion parameters in hours (they are days since version "2").
+_HOURS_IN_VERSION_1 = ("half_life_sdf", "half_life_il1", "half_life_anti", "half_life_tgfb")
 
 
 def _series_unit(name: str) -> str:
@@ -125,9 +130,19 @@ def write_lesion(path: str | os.PathLike, result: LesionResult) -> Path:
     return write_tree(path, lesion_tree(result))
 
 
-def _params(node: dict) -> LesionParams:
+def _params(node: dict, version: str) -> LesionParams:
     names = [str(n) for n in np.atleast_1d(node["name"])]
-    return LesionParams(dict(zip(names, map(float, np.atleast_1d(node["value"])))))
+    values = dict(zip(names, map(float, np.atleast_1d(node["value"]))))
+    if version == "1":  # hours -> days
+        values = {n: v / 24.0 if n in _HOURS_IN_VERSION_1 else v for n, v in values.items()}
+    return LesionParams(values)
+
+
+def _settings(attrs: dict, version: str) -> dict[str, Any]:
+    settings = {k: _plain(v) for k, v in attrs.items() if k not in _ROOT}
+    if version == "1" and "dt_hours" in settings:  # hours -> days
+        settings["dt_days"] = float(settings.pop("dt_hours")) / 24.0
+    return settings
 
 
 def read_lesion(path: str | os.PathLike) -> LesionResult:
@@ -151,7 +166,7 @@ def read_lesion(path: str | os.PathLike) -> LesionResult:
         version or lacks a field of the layout.
     """
     what = "lesion result"
-    tree, _ = open_layout(path, what, [LESION_SCHEMA_VERSION], legacy=LESION_SCHEMA_VERSION)
+    tree, version = open_layout(path, what, ["1", LESION_SCHEMA_VERSION], legacy="1")
     series_node = require(tree, "series", path, what)
     times = np.asarray(data(require(tree, "series/t", path, what)), dtype=np.float64)
     # Subgroups iterate alphabetically in HDF5; restore the simulation's order of the series.
@@ -177,8 +192,8 @@ def read_lesion(path: str | os.PathLike) -> LesionResult:
         drivers = LesionDrivers(t=np.asarray(d["t"]), **{n: np.asarray(d[n]) for n in DRIVER_NAMES if n in d})
     attrs = tree.get("@attrs", {})
     return LesionResult(times=times, series=series, snapshots=tuple(snapshots), geometry=geometry,
-                        params=_params(require(tree, "parameters", path, what)), drivers=drivers,
-                        settings={k: _plain(v) for k, v in attrs.items() if k not in _ROOT},
+                        params=_params(require(tree, "parameters", path, what), version),
+                        drivers=drivers, settings=_settings(attrs, version),
                         provenance={k: _plain(v) for k, v in tree.get("provenance", {}).get("@attrs", {}).items()},
                         tissue=tissue, status=str(attrs.get("status", "ok")))
 
@@ -254,7 +269,7 @@ def read_two_way(path: str | os.PathLike) -> TwoWayResult:
         version or lacks a field of the layout.
     """
     what = "two-way lesion result"
-    tree, _ = open_layout(path, what, [TWO_WAY_SCHEMA_VERSION], legacy=TWO_WAY_SCHEMA_VERSION)
+    tree, version = open_layout(path, what, ["1", TWO_WAY_SCHEMA_VERSION], legacy="1")
     times = np.asarray(data(require(tree, "times", path, what)), dtype=np.float64)
     joint = require(tree, "joint", path, what)
     rank = {s.name: i for i, s in enumerate(STATES)}
@@ -270,8 +285,8 @@ def read_two_way(path: str | os.PathLike) -> TwoWayResult:
         window_ends=np.asarray(coupling["window_ends"]), repair_written=np.asarray(coupling["repair_written"]),
         hyaline_written=np.asarray(coupling["hyaline_written"]),
         joint_parameters=np.asarray(require(tree, "parameters/joint/value", path, what)),
-        lesion_params=_params(require(tree, "parameters/lesion", path, what)),
-        settings={k: _plain(v) for k, v in attrs.items() if k not in _ROOT},
+        lesion_params=_params(require(tree, "parameters/lesion", path, what), version),
+        settings=_settings(attrs, version),
         provenance={k: _plain(v) for k, v in tree.get("provenance", {}).get("@attrs", {}).items()},
         status=str(attrs.get("status", "ok")), status_code=int(attrs.get("status_code", 0)),
         covariates={k: _plain(v) for k, v in tree.get("covariates", {}).get("@attrs", {}).items()})

@@ -7,9 +7,13 @@ Expected layout (either the whole config or its ``lesion`` block)::
       params: {D_msc: 8.64e-4, ...}           # overrides of the parameter table
       drivers: {kind: injections, doses: [4.0e7], times: [0.0], k_reach: 1.0e-3,
                 il1: 1.0, anti: 1.0, tgfb: 1.0, scaffold: 0.0}   # or kind: constant
-      run: {days: 365, dt_hours: 1.0, n_substeps: null, seed: 0, record_every_hours: 24,
-            snapshot_days: [0, 365], initial_msc_per_mm3: 0.0, microfracture: false}
+      run: {days: 365, dt_days: 0.041666666666666664, n_substeps: null, seed: 0,
+            record_every_days: 1, snapshot_days: [0, 365], initial_msc_per_mm3: 0.0,
+            microfracture: false}
       output: lesion.h5
+
+Every time is in days, as inside the model (``dt_days: 0.041666666666666664`` is one hour,
+the float nearest 1/24).
 """
 
 from __future__ import annotations
@@ -24,9 +28,11 @@ from sim.lesion.simulation import simulate
 
 __all__ = ["run_from_config", "build_from_config", "output_name", "ConfigError"]
 
-_RUN_KEYS = {"days", "dt_hours", "n_substeps", "seed", "record_every_hours", "snapshot_days",
+_RUN_KEYS = {"days", "dt_days", "n_substeps", "seed", "record_every_days", "snapshot_days",
              "initial_msc_per_mm3", "microfracture", "marrow_per_mm3"}
 _DRIVER_KINDS = ("constant", "injections")
+#: Keys of earlier configs that held hours, and the key in days that replaced each.
+_HOUR_KEYS = {"dt_hours": "dt_days", "record_every_hours": "record_every_days"}
 
 
 class ConfigError(ValueError):
@@ -74,6 +80,10 @@ def build_from_config(cfg: Mapping) -> dict[str, Any]:
     drv = dict(block.get("drivers") or {"kind": "constant"})
     kind = drv.pop("kind", "constant")
     run = dict(block.get("run") or {})
+    for old, new in _HOUR_KEYS.items():
+        if old in run:
+            raise ConfigError(f"lesion.run.{old} (hours) was replaced by lesion.run.{new} (days): "
+                              f"write {new}: {run[old]!r} / 24")
     _check_keys(run, _RUN_KEYS, "run")
     days = float(run.pop("days", 30.0))
     if kind == "constant":
@@ -110,7 +120,7 @@ def run_from_config(cfg: Mapping) -> LesionResult:
     """
     b = build_from_config(cfg)
     opts = dict(b["options"])
-    record = float(opts.pop("record_every_hours", 24.0))
+    record = float(opts.pop("record_every_days", 1.0))
     snaps = tuple(opts.pop("snapshot_days", (0.0, b["days"])))
     return simulate(b["geometry"], b["params"], b["drivers"], days=b["days"],
-                    record_every_hours=record, snapshot_days=snaps, **opts)
+                    record_every_days=record, snapshot_days=snaps, **opts)

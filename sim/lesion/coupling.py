@@ -19,7 +19,7 @@ import numpy as np
 from sim.lesion.drivers import DriverError, LesionDrivers
 from sim.lesion.geometry import LesionGeometry
 from sim.lesion.parameters import LesionParams
-from sim.lesion.simulation import simulate
+from sim.lesion.simulation import DEFAULT_DT_DAYS, simulate
 
 __all__ = ["LesionDrivers", "CouplingSummary", "run_coupled", "drivers_from_joint",
            "lesion_params_from_patient", "DEFAULT_JOINT_KEYS", "drivers_from_result"]
@@ -121,8 +121,8 @@ def drivers_from_joint(t, states: Mapping[str, np.ndarray], *, k_reach: float = 
 
 
 def run_coupled(drivers: LesionDrivers, params=None, *, geometry: LesionGeometry | None = None,
-                days: float | None = None, dt_hours: float = 1.0, seed: int = 0,
-                record_every_hours: float = 24.0, **options) -> CouplingSummary:
+                days: float | None = None, dt_days: float = DEFAULT_DT_DAYS, seed: int = 0,
+                record_every_days: float = 1.0, **options) -> CouplingSummary:
     """Run the lesion under joint-model drivers and return the summary for the joint model.
 
     Parameters
@@ -134,7 +134,13 @@ def run_coupled(drivers: LesionDrivers, params=None, *, geometry: LesionGeometry
     geometry : LesionGeometry, optional
         Defaults to :meth:`LesionGeometry.clinical`.
     days : float, optional
-        Duration; defaults to the last driver time.
+        Duration, days; defaults to the last driver time.
+    dt_days : float
+        Lesion step, days (default one hour).
+    seed : int
+        Seed of the lesion's counter-based random streams.
+    record_every_days : float
+        Spacing of the returned series, days.
     options
         Further :class:`~sim.lesion.simulation.LesionSimulation` options.
     """
@@ -145,7 +151,7 @@ def run_coupled(drivers: LesionDrivers, params=None, *, geometry: LesionGeometry
         raise DriverError("coupled run needs days > 0 (or drivers spanning a positive time)")
     res = simulate(geometry if geometry is not None else LesionGeometry.clinical(),
                    lesion_params_from_patient(params), drivers, days=days,
-                   record_every_hours=record_every_hours, dt_hours=dt_hours, seed=seed,
+                   record_every_days=record_every_days, dt_days=dt_days, seed=seed,
                    **options)
     s = res.series
     return CouplingSummary(t=res.times, defect_fill=s["defect_fill"],

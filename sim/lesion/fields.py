@@ -181,8 +181,8 @@ class FieldSolver:
             lim = self.stable_substep(f)
             if h > lim * (1 + 1e-12):
                 raise StabilityError(
-                    f"field {self.names[f]!r}: substep {h * 24:.4g} h exceeds the explicit "
-                    f"stability limit {lim * 24:.4g} h (D={self.D[f]} mm^2/day, dx={self.dx} mm);"
+                    f"field {self.names[f]!r}: substep {h:.4g} day exceeds the explicit "
+                    f"stability limit {lim:.4g} day (D={self.D[f]} mm^2/day, dx={self.dx} mm);"
                     f" use n_substeps >= {self.substeps_needed(dt)} or a smaller dt")
 
     def step(self, c: np.ndarray, src: np.ndarray, c_fluid, dt: float, n_sub: int) -> None:

@@ -6,7 +6,9 @@ the project's mechanism table (``parameters.csv``: ``prior_cell_motility_model``
 2019, A4 Surulescu taxis, C1 Graham RDD, 5.3 ABM notes); "assumed" always comes with a reason.
 
 Units inside the model: millimetres, days, cells, and dimensionless field levels where 1 is
-the healthy joint-fluid reference (the same normalisation as the joint model).
+the healthy joint-fluid reference (the same normalisation as the joint model). Every time is
+in days and every rate in 1/day, half-lives of hours included (2 h is written ``2.0 / 24.0``
+day, so the table keeps the hours of its sources readable).
 """
 
 from __future__ import annotations
@@ -43,13 +45,18 @@ PARAMETERS: tuple[tuple[Any, ...], ...] = (
     ("D_tgfb", 0.6, "mm^2/day", 1e-3, 50.0,
      "Diffusivity of the TGF-beta-like anabolic signal",
      "assumed: 25 kDa dimer, slightly slower than D_il1"),
-    ("half_life_sdf", 2.0, "h", 0.05, 240.0, "Tissue half-life of the chemoattractant signal",
+    # Half-lives: 2 h by default, bounds 0.05 h .. 240 h (10 days).
+    ("half_life_sdf", 2.0 / 24.0, "day", 0.05 / 24.0, 10.0,
+     "Tissue half-life of the chemoattractant signal",
      "assumed: of the order of protein_SF_halflife_DERIVED_latent_OA (1.78 h)"),
-    ("half_life_il1", 2.0, "h", 0.05, 240.0, "Tissue half-life of the pro-inflammatory signal",
-     "protein_SF_halflife_DERIVED_latent_OA (1.78 h), rounded; receptor uptake ignored"),
-    ("half_life_anti", 2.0, "h", 0.05, 240.0, "Tissue half-life of the anti-inflammatory signal",
+    ("half_life_il1", 2.0 / 24.0, "day", 0.05 / 24.0, 10.0,
+     "Tissue half-life of the pro-inflammatory signal",
+     "protein_SF_halflife_DERIVED_latent_OA (1.78 h), rounded to 2 h; receptor uptake ignored"),
+    ("half_life_anti", 2.0 / 24.0, "day", 0.05 / 24.0, 10.0,
+     "Tissue half-life of the anti-inflammatory signal",
      "protein_SF_halflife_DERIVED_latent_OA, as half_life_il1"),
-    ("half_life_tgfb", 2.0, "h", 0.05, 240.0, "Tissue half-life of the active TGF-beta signal",
+    ("half_life_tgfb", 2.0 / 24.0, "day", 0.05 / 24.0, 10.0,
+     "Tissue half-life of the active TGF-beta signal",
      "protein_SF_halflife_DERIVED_latent_OA, as half_life_il1"),
     ("rel_D_bone", 0.5, "1", 0.0, 1.0, "Diffusivity in subchondral bone relative to cartilage",
      "assumed: mineralised bone hinders transport; marrow spaces keep it open"),
@@ -218,7 +225,7 @@ class LesionParams:
     # Derived quantities used by the kernels (days, mm).
     def decay_rate(self, field: str) -> float:
         """First-order decay rate of ``field`` in 1/day."""
-        return _LN2 / (self[f"half_life_{field}"] / 24.0)
+        return _LN2 / self[f"half_life_{field}"]
 
     def diffusivity(self, field: str) -> float:
         """Diffusivity of ``field`` in mm^2/day."""

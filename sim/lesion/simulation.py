@@ -1,6 +1,7 @@
 """Simulation of the lesion model: one entry point that advances lattice, fields and agents.
 
-One step of ``dt`` (hours at the interface, days inside):
+Every time is in days (the step ``dt_days`` too; the default step is one hour, 1/24 day).
+One step of ``dt_days``:
 
 1. count cells per voxel (integers, so nothing below depends on agent order);
 2. per voxel: crowding densities, secretion into the fields, matrix synthesis/degradation;
@@ -24,7 +25,10 @@ from sim.lesion.parameters import FIELD_NAMES, LesionParams
 from sim.lesion.result import LesionResult
 from sim.lesion.rng import P_ARRIVAL_N, P_INIT, poisson
 
-__all__ = ["LesionSimulation", "simulate", "SERIES_NAMES"]
+__all__ = ["DEFAULT_DT_DAYS", "LesionSimulation", "simulate", "SERIES_NAMES"]
+
+#: Default agent step: one hour, in days.
+DEFAULT_DT_DAYS = 1.0 / 24.0
 
 SERIES_NAMES = ("defect_fill", "repair_quality", "mean_matrix", "n_msc", "n_chondrocyte",
                 "n_marrow", "n_cells_defect") + tuple(f"{f}_defect" for f in FIELD_NAMES) + \
@@ -78,8 +82,8 @@ class LesionSimulation:
         Parameter values (defaults from the table).
     drivers : LesionDrivers, optional
         Joint-side boundary drivers; defaults to healthy levels and no MSC influx.
-    dt_hours : float
-        Agent step, hours (converted to days inside).
+    dt_days : float
+        Agent step, days (default :data:`DEFAULT_DT_DAYS`, one hour).
     n_substeps : int or None
         Field substeps per step; ``None`` picks the smallest stable number. A number too
         small for stability raises :class:`~sim.lesion.fields.StabilityError`.
@@ -95,7 +99,7 @@ class LesionSimulation:
     """
 
     def __init__(self, geometry: LesionGeometry | None = None, params=None,
-                 drivers: LesionDrivers | None = None, *, dt_hours: float = 1.0,
+                 drivers: LesionDrivers | None = None, *, dt_days: float = DEFAULT_DT_DAYS,
                  n_substeps: int | None = None, seed: int = 0,
                  initial_msc_per_mm3: float = 0.0, microfracture: bool = False,
                  marrow_per_mm3: float = 2.0e4):
@@ -106,8 +110,8 @@ class LesionSimulation:
         self.drivers = drivers if drivers is not None else LesionDrivers.constant()
         if not isinstance(self.drivers, LesionDrivers):
             raise TypeError("drivers must be a LesionDrivers")
-        if not (isinstance(dt_hours, (int, float)) and math.isfinite(dt_hours) and dt_hours > 0):
-            raise ValueError(f"'dt_hours' must be a positive number, got {dt_hours!r}")
+        if not (isinstance(dt_days, (int, float)) and math.isfinite(dt_days) and dt_days > 0):
+            raise ValueError(f"'dt_days' must be a positive number, got {dt_days!r}")
         for name, v in (("initial_msc_per_mm3", initial_msc_per_mm3),
                         ("marrow_per_mm3", marrow_per_mm3)):
             if not (math.isfinite(v) and v >= 0):
@@ -119,14 +123,13 @@ class LesionSimulation:
             raise ValueError(f"'seed' must be an integer, got {seed!r}")
         self.seed = int(seed)
         g, p = self.geometry, self.params
-        self.dt = dt_hours / 24.0
-        self.dt_hours = float(dt_hours)
+        self.dt = float(dt_days)
         self.kp = _kernel_constants(p, g, self.dt)
         if self.kp[K.KP_P_JUMP] > 1.0:
             raise StabilityError(
-                f"dt_hours={dt_hours} is too long for cell motility D_msc={p['D_msc']} mm^2/day "
+                f"dt_days={dt_days:.4g} is too long for cell motility D_msc={p['D_msc']} mm^2/day "
                 f"on {g.dx_um} um voxels (jump probability {self.kp[K.KP_P_JUMP]:.3g} > 1); "
-                f"use dt_hours <= {24 * g.dx_mm**2 / (4 * p['D_msc']):.4g}")
+                f"use dt_days <= {g.dx_mm**2 / (4 * p['D_msc']):.4g}")
         self.cap = g.capacity(p["rho_max"])
         self.tissue = g.tissue()
         self.solver = FieldSolver(self.tissue, g.dx_mm,
@@ -219,7 +222,7 @@ class LesionSimulation:
         return 1.0 + s * (p["rel_diff_scaffold"] - 1.0), 1.0 + s * (p["rel_adhesion_scaffold"] - 1.0)
 
     def step(self) -> None:
-        """Advance by one step of ``dt_hours``."""
+        """Advance by one step of ``dt`` days."""
         drv = self.drivers.at(self.t)
         diff_mult, adh_mult = self._multipliers(drv)
         n = self.n
@@ -281,7 +284,7 @@ class LesionSimulation:
         return {"t": self.t, "fields": self.fields.copy(), "hyaline": self.hyal.copy(),
                 "fibrous": self.fibr.copy(), **{f"agent_{k}": v for k, v in self.agents().items()}}
 
-    def run(self, days: float, *, record_every_hours: float = 24.0,
+    def run(self, days: float, *, record_every_days: float = 1.0,
             snapshot_days=()) -> LesionResult:
         """Run for ``days`` and return a :class:`LesionResult`.
 
@@ -289,17 +292,17 @@ class LesionSimulation:
         ----------
         days : float
             Simulated time, days (rounded to whole steps).
-        record_every_hours : float
-            Interval of the summary time series, hours (rounded to whole steps).
+        record_every_days : float
+            Interval of the summary time series, days (rounded to whole steps).
         snapshot_days : sequence of float
             Times (days) at which fields, matrix and agents are stored.
         """
         if not (math.isfinite(days) and days >= 0):
             raise ValueError(f"'days' must be a finite number >= 0, got {days!r}")
-        if not (math.isfinite(record_every_hours) and record_every_hours > 0):
-            raise ValueError(f"'record_every_hours' must be > 0, got {record_every_hours!r}")
+        if not (math.isfinite(record_every_days) and record_every_days > 0):
+            raise ValueError(f"'record_every_days' must be > 0, got {record_every_days!r}")
         n_steps = int(round(days / self.dt))
-        every = max(1, int(round(record_every_hours / self.dt_hours)))
+        every = max(1, int(round(record_every_days / self.dt)))
         snap_steps = sorted({int(round(s / self.dt)) for s in snapshot_days
                              if 0 <= s <= days + 1e-9})
         times, rows, snaps = [], [], []
@@ -320,7 +323,7 @@ class LesionSimulation:
         return LesionResult(
             times=np.array(times), series=series, snapshots=tuple(snaps),
             geometry=self.geometry, params=self.params, drivers=self.drivers,
-            settings={"seed": self.seed, "dt_hours": self.dt_hours,
+            settings={"seed": self.seed, "dt_days": self.dt,
                       "n_substeps": int(self.n_substeps), "capacity_per_voxel": int(self.cap),
                       "days": float(days)},
             provenance={"wall_s": wall, "agent_updates": int(agent_updates),
@@ -330,7 +333,7 @@ class LesionSimulation:
 
 def simulate(geometry: LesionGeometry | None = None, params=None,
              drivers: LesionDrivers | None = None, *, days: float = 30.0,
-             record_every_hours: float = 24.0, snapshot_days=(), **options) -> LesionResult:
+             record_every_days: float = 1.0, snapshot_days=(), **options) -> LesionResult:
     """Run the lesion model once.
 
     Parameters
@@ -343,8 +346,8 @@ def simulate(geometry: LesionGeometry | None = None, params=None,
         Joint-fluid levels, MSC influx and scaffold over time (default: healthy, no influx).
     days : float
         Duration [days].
-    record_every_hours : float
-        Spacing of the recorded series [hours].
+    record_every_days : float
+        Spacing of the recorded series [days].
     snapshot_days : sequence of float
         Days at which fields, matrix and agents are stored.
     **options
@@ -356,4 +359,4 @@ def simulate(geometry: LesionGeometry | None = None, params=None,
         Series float64[T] at the recording times, and the snapshots.
     """
     sim = LesionSimulation(geometry, params, drivers, **options)
-    return sim.run(days, record_every_hours=record_every_hours, snapshot_days=snapshot_days)
+    return sim.run(days, record_every_days=record_every_days, snapshot_days=snapshot_days)

@@ -74,7 +74,7 @@ from sim.lesion.coupling import drivers_from_joint, lesion_params_from_patient
 from sim.lesion.drivers import LesionDrivers
 from sim.lesion.geometry import LesionGeometry
 from sim.lesion.parameters import LesionParams
-from sim.lesion.simulation import LesionSimulation
+from sim.lesion.simulation import DEFAULT_DT_DAYS, LesionSimulation
 from sim.model.compiled import KNEE
 from sim.model.parameters import PARAMETER_INDEX
 from sim.model.patient import Patient
@@ -215,7 +215,7 @@ def _steps(span: float, dt_days: float, name: str) -> int:
     n = int(round(span / dt_days))
     if abs(n * dt_days - span) > 1e-9 * max(1.0, span):
         raise TwoWayError(f"{name!r} = {span:g} days is not a whole number of lesion steps "
-                          f"({dt_days * 24:g} h)")
+                          f"({dt_days:g} day)")
     return n
 
 
@@ -223,7 +223,7 @@ def run_two_way(patient: Patient, regimen: Regimen | str, *, days: float,
                 window_days: float = 1.0, geometry: LesionGeometry | None = None,
                 lesion_params=None, defect_area_fraction: float = DEFAULT_DEFECT_AREA_FRACTION,
                 k_reach: float = 1e-3, seed: int = 0, options: SolverOptions | None = None,
-                run_in: float = 180.0, record_every_days: float = 1.0, dt_hours: float = 1.0,
+                run_in: float = 180.0, record_every_days: float = 1.0, dt_days: float = DEFAULT_DT_DAYS,
                 lesion_options: Mapping[str, Any] | None = None,
                 write_back: bool = True) -> TwoWayResult:
     """Run the joint model and the lesion model together, exchanging state every window.
@@ -256,8 +256,9 @@ def run_two_way(patient: Patient, regimen: Regimen | str, *, days: float,
         Untreated (uncoupled) days of the joint model before day 0, as in :func:`sim.simulate`.
     record_every_days : float
         Output spacing, days (a whole number of lesion steps).
-    dt_hours : float
-        Lesion step, hours; the joint output driving the lesion is sampled at every step.
+    dt_days : float
+        Lesion step, days (default one hour); the joint output driving the lesion is sampled
+        at every step.
     lesion_options : mapping, optional
         Further :class:`LesionSimulation` options (``initial_msc_per_mm3``, ``microfracture``,
         ``marrow_per_mm3``, ``n_substeps``).
@@ -288,13 +289,13 @@ def run_two_way(patient: Patient, regimen: Regimen | str, *, days: float,
     if not isinstance(geometry, LesionGeometry):
         raise TwoWayError(f"'geometry' must be a LesionGeometry, got {type(geometry).__name__}")
     lparams = lesion_params_from_patient(lesion_params)
-    dt_days = _positive("dt_hours", dt_hours) / 24.0
+    dt_days = _positive("dt_days", dt_days)
     n_total = _steps(days, dt_days, "days")
     every = _steps(_positive("record_every_days", record_every_days), dt_days,
                    "record_every_days")
     n_win = _steps(window_days, dt_days, "window_days")
     lesion_options = dict(lesion_options or {})
-    clash = sorted(set(lesion_options) & {"dt_hours", "seed", "geometry", "params", "drivers"})
+    clash = sorted(set(lesion_options) & {"dt_days", "seed", "geometry", "params", "drivers"})
     if clash:
         raise TwoWayError(f"'lesion_options' must not set {clash}: they are arguments of "
                           f"run_two_way (or set by the coupling)")
@@ -349,7 +350,7 @@ def run_two_way(patient: Patient, regimen: Regimen | str, *, days: float,
         sc = series["scaffold"]
         drivers = drivers_from_joint(step_t, series, k_reach=k_reach, scaffold=sc / (1.0 + sc))
         if lesion is None:
-            lesion = LesionSimulation(geometry, lparams, drivers, dt_hours=dt_hours, seed=seed,
+            lesion = LesionSimulation(geometry, lparams, drivers, dt_days=dt_days, seed=seed,
                                       **lesion_options)
         lesion.drivers = drivers
         for j in range(k, k_end):
@@ -379,7 +380,7 @@ def run_two_way(patient: Patient, regimen: Regimen | str, *, days: float,
         _record(lesion, lesion.drivers, days, g, lesion_rows, driver_rows)
 
     settings = {"seed": int(seed), "days": days, "window_days": window_days,
-                "dt_hours": float(dt_hours), "record_every_days": float(record_every_days),
+                "dt_days": dt_days, "record_every_days": float(record_every_days),
                 "run_in_days": run_in, "t0": float(t0), "k_reach": k_reach,
                 "defect_area_fraction": area, "depth_fraction": float(depth_fraction),
                 "regimen": str(regimen), "write_back": bool(write_back), "replaced_joint_terms":

@@ -8,7 +8,7 @@ import pytest
 import sim
 from sim.io import read_tree, write_tree
 from sim.io.layout import FileFormatError
-from sim.io.lesion_file import read_lesion, read_two_way, write_lesion, write_two_way
+from sim.io.lesion_file import lesion_tree, read_lesion, read_two_way, write_lesion, write_two_way
 from sim.lesion import LesionDrivers, LesionGeometry, run_two_way, simulate
 
 TINY = LesionGeometry(width_mm=1.0, defect_width_mm=0.5, cartilage_thickness_mm=0.5, bone_depth_mm=0.1)
@@ -54,7 +54,21 @@ def test_malformed_lesion_files(tmp_path):
     write_tree(tmp_path / "y.h5", {"@attrs": {"schema_version": "1"}, "series": {"a": np.zeros(2)}})
     with pytest.raises(FileFormatError, match="y.h5: field /series/t missing"):
         read_lesion(tmp_path / "y.h5")
-    write_tree(tmp_path / "z.h5", {"@attrs": {"schema_version": "2"}})
-    with pytest.raises(FileFormatError, match="z.h5: schema_version '2'"):
+    write_tree(tmp_path / "z.h5", {"@attrs": {"schema_version": "3"}})
+    with pytest.raises(FileFormatError, match="z.h5: schema_version '3'"):
         read_two_way(tmp_path / "z.h5")
-    assert read_tree(tmp_path / "z.h5")["@attrs"]["schema_version"] == "2"
+    assert read_tree(tmp_path / "z.h5")["@attrs"]["schema_version"] == "3"
+
+
+def test_version_1_files_in_hours_read_back_in_days(tmp_path):
+    # Version "1" held the step and the signal half-lives in hours.
+    res = simulate(TINY, {"half_life_il1": 3.0 / 24}, None, days=1, snapshot_days=())
+    tree = lesion_tree(res)
+    hours = [n.startswith("half_life_") for n in tree["parameters"]["name"]]
+    tree["parameters"]["value"] = np.where(hours, tree["parameters"]["value"] * 24.0,
+                                           tree["parameters"]["value"])
+    attrs = {k: v for k, v in tree["@attrs"].items() if k != "dt_days"}
+    tree["@attrs"] = {**attrs, "schema_version": "1", "dt_hours": 1.0}
+    back = read_lesion(write_tree(tmp_path / "v1.h5", tree))
+    assert back.params["half_life_il1"] == res.params["half_life_il1"] == 3.0 / 24
+    assert back.params["half_life_sdf"] == 2.0 / 24 and back.settings == res.settings

@@ -47,7 +47,7 @@ def test_jump_direction_follows_exp_chi_gradient():
 
 def test_homing_drifts_cells_down_the_defect_toward_the_damage_signal():
     drivers = LesionDrivers.constant(msc_influx=0.0)
-    common = dict(days=4.0, initial_msc_per_mm3=4e3, seed=3, dt_hours=1.0)
+    common = dict(days=4.0, initial_msc_per_mm3=4e3, seed=3, dt_days=1.0 / 24)
     depth = {}
     for chi in (0.0, 30.0):
         sim = LesionSimulation(GEO, {**INERT, "chi_sdf": chi, "D_msc": 0.005}, drivers,

@@ -41,10 +41,10 @@ def test_unknown_and_out_of_bounds_parameters():
 def test_dt_beyond_stability_limits():
     with pytest.raises(StabilityError, match="field 'sdf'.*n_substeps >="):
         LesionSimulation(LesionGeometry.small(), n_substeps=1)
-    with pytest.raises(StabilityError, match="dt_hours=48.*D_msc"):
-        LesionSimulation(LesionGeometry.small(), {"D_msc": 0.01}, dt_hours=48.0)
-    with pytest.raises(ValueError, match="dt_hours"):
-        LesionSimulation(LesionGeometry.small(), dt_hours=-1.0)
+    with pytest.raises(StabilityError, match="dt_days=2 .*D_msc"):
+        LesionSimulation(LesionGeometry.small(), {"D_msc": 0.01}, dt_days=2.0)
+    with pytest.raises(ValueError, match="dt_days"):
+        LesionSimulation(LesionGeometry.small(), dt_days=-1.0)
 
 
 def test_unknown_field_names():
@@ -70,3 +70,6 @@ def test_bad_config_keys():
         build_from_config({"lesion": {"run": {"dayz": 3}}})
     with pytest.raises(ConfigError, match="kind"):
         build_from_config({"lesion": {"drivers": {"kind": "magic"}}})
+    # Configs in hours are refused with the key in days that replaced theirs.
+    with pytest.raises(ConfigError, match=r"dt_hours \(hours\) was replaced by lesion.run.dt_days"):
+        build_from_config({"lesion": {"run": {"dt_hours": 1.0}}})
