@@ -5,7 +5,8 @@
 >>> report = validate("arms.csv", "outcomes.csv")     # any files in the shared schema
 >>> report.summary_line()
 
-Pieces: :mod:`~sim.calibration.targets` (reported numbers and their SE),
+Pieces: :mod:`~sim.calibration.priors` (which parameters are calibrated, their box and prior,
+the shipped estimate), :mod:`~sim.calibration.targets` (reported numbers and their SE),
 :mod:`~sim.calibration.forward` (expected statistics from one batched simulation),
 :mod:`~sim.calibration.errors` (hierarchical error model: study, arm and contextual random
 effects, discrepancy per statistic class), :mod:`~sim.calibration.likelihood` (priors, likelihood),
@@ -15,7 +16,7 @@ identifiability), :mod:`~sim.calibration.pipeline` (the whole run), and
 """
 
 from sim.calibration.fit import Problem, identifiability, point_estimate, posterior_draws, run_mcmc
-from sim.calibration.parameters import (
+from sim.calibration.priors import (
     CALIBRATED,
     CalibratedParameter,
     CalibrationError,

@@ -25,7 +25,7 @@ from sim._numba_cache import source_hash
 from sim.calibration.errors import ErrorStructure
 from sim.calibration.forward import ForwardModel, Prediction
 from sim.calibration.likelihood import log_prior, study_log_likelihood
-from sim.calibration.parameters import CALIBRATED, CalibrationError, box, error_parameters, names
+from sim.calibration.priors import CALIBRATED, CalibrationError, box, error_parameters, names
 from sim.calibration.targets import build_targets
 
 __all__ = ["Problem", "point_estimate", "run_mcmc", "identifiability", "posterior_draws", "chain_diagnostics"]

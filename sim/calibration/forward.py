@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from sim.calibration.parameters import CALIBRATED, check_theta, names
+from sim.calibration.priors import CALIBRATED, check_theta, names
 from sim.calibration.targets import DEFAULT_ENTRY_PAIN, Baseline, Cohort, Target
 from sim.model.parameters import PARAMETERS, parameter_index
 from sim.observe import MEASURES, SymptomModel

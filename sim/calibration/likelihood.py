@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.calibration.errors import ErrorStructure
-from sim.calibration.parameters import error_parameters, prior_log_density
+from sim.calibration.priors import error_parameters, prior_log_density
 
 __all__ = ["study_log_likelihood", "log_prior"]
 

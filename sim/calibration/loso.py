@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.calibration.fit import Problem, run_mcmc
-from sim.calibration.parameters import CalibrationError, names
+from sim.calibration.priors import CalibrationError, names
 
 __all__ = ["K_THRESHOLD", "LosoFold", "LosoPredictions", "arm_type", "loso_predictions", "psis_weights"]
 

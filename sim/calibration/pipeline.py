@@ -13,7 +13,7 @@ import numpy as np
 
 from sim.calibration.fit import (Problem, chain_diagnostics, identifiability, point_estimate, posterior_draws,
                                  run_mcmc)
-from sim.calibration.parameters import CALIBRATED, names
+from sim.calibration.priors import CALIBRATED, names
 from sim.calibration.validate import ValidationReport
 
 __all__ = ["calibrate", "package_result", "install_calibration", "PACKAGE_DATA_DIR"]
@@ -135,7 +135,7 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
 
 
 def _warm_start(problem, chain_h5, n_walkers: int, seed: int):
-    from sim.calibration.parameters import CalibrationError
+    from sim.calibration.priors import CalibrationError
     from sim.io.calibration_file import read_chain, read_posterior
     from sim.io.layout import FileFormatError
 
@@ -171,7 +171,7 @@ def _warm_start(problem, chain_h5, n_walkers: int, seed: int):
 
 def _warm_start_from_draws(problem, old_names, samples, n_walkers: int, seed: int):
     """Walkers from natural-scale posterior draws float64[D, P_old] (see :func:`calibrate`)."""
-    from sim.calibration.parameters import CalibrationError
+    from sim.calibration.priors import CalibrationError
 
     old = list(old_names)
     if samples.shape[0] < n_walkers:
@@ -209,7 +209,7 @@ def install_calibration(calibration_h5, data_dir=None) -> Path:
     posterior draws and their median into ``data_dir`` (default: the package's
     ``sim/data/calibration``), checking that the parameter names match the calibrated set.
     """
-    from sim.calibration.parameters import CalibrationError
+    from sim.calibration.priors import CalibrationError
     from sim.io import read_tree
 
     tree = read_tree(calibration_h5)

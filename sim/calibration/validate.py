@@ -20,7 +20,7 @@ import numpy as np
 
 from sim.calibration.fit import Problem
 from sim.calibration.loso import arm_type, loso_predictions
-from sim.calibration.parameters import CALIBRATED, CalibrationError, _estimate, names, posterior_samples
+from sim.calibration.priors import CALIBRATED, CalibrationError, _estimate, names, posterior_samples
 from sim.calibration.targets import POOLED_REGIMENS, Skipped, Target
 from sim.io.atomic import write_text_atomic
 

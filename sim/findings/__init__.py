@@ -11,7 +11,7 @@ from sim.findings.evaluate import (DEFAULT_POOL, DEFAULT_REPLICATES, DEFAULT_SEE
 from sim.findings.evidence import MECHANISMS, run_findings
 from sim.findings.measures import EXTRA_MEASURES, measure_values
 from sim.findings.pools import PoolSet
-from sim.findings.spec import Arm, Finding, FindingError, Relation, StudyDesign
+from sim.findings.design import Arm, Finding, FindingError, Relation, StudyDesign
 
 __all__ = ["Arm", "DEFAULT_POOL", "DEFAULT_REPLICATES", "DEFAULT_SEED", "EXTRA_MEASURES", "FINDINGS",
            "FINDINGS_BY_ID", "Finding", "FindingError", "FindingResult", "MECHANISMS", "PoolSet", "Relation",

@@ -13,7 +13,7 @@ reason.
 
 from __future__ import annotations
 
-from sim.findings.spec import Arm, Finding, Relation as R, StudyDesign as D
+from sim.findings.design import Arm, Finding, Relation as R, StudyDesign as D
 from sim.trial.spec import PopulationSpec
 
 # Animals start healthy and are induced by their species preset (KL grade, age and BMI unused).

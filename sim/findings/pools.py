@@ -25,7 +25,7 @@ from typing import Mapping
 import numpy as np
 
 from sim.findings.measures import EXTRA_MEASURES, measure_values
-from sim.findings.spec import Arm
+from sim.findings.design import Arm
 from sim.observe.symptoms import SymptomModel, default_symptom_model
 from sim.simulation import simulate
 from sim.trial.population import VirtualPopulation, sample_population

@@ -46,9 +46,9 @@ from sim.io.hdf5 import write_tree
 from sim.io.layout import data, open_layout, require
 from sim.lesion.drivers import DRIVER_NAMES, LesionDrivers
 from sim.lesion.geometry import TISSUE_NAMES, LesionGeometry
-from sim.lesion.parameters import CELL_KINDS, FIELD_NAMES, PARAMETERS, LesionParams
-from sim.lesion.result import SERIES_UNITS, LesionResult
-from sim.lesion.simulation import SERIES_NAMES
+from sim.lesion.lesion_parameters import CELL_KINDS, FIELD_NAMES, PARAMETERS, LesionParams
+from sim.lesion.lesion_result import SERIES_UNITS, LesionResult
+from sim.lesion.lesion_simulation import SERIES_NAMES
 from sim.lesion.two_way import TwoWayResult
 from sim.model.parameters import PARAMETERS as JOINT_PARAMETERS
 from sim.model.states import STATES
@@ -120,7 +120,7 @@ def write_lesion(path: str | os.PathLike, result: LesionResult) -> Path:
     path : path-like
         Target ``.h5`` file.
     result : LesionResult
-        The run, e.g. from :func:`sim.lesion.simulate`.
+        The run, e.g. from :func:`sim.lesion.simulate_lesion`.
 
     Returns
     -------

@@ -22,9 +22,9 @@ from typing import Any, Mapping
 
 from sim.lesion.drivers import LesionDrivers
 from sim.lesion.geometry import GeometryError, LesionGeometry
-from sim.lesion.parameters import LesionParams
-from sim.lesion.result import LesionResult
-from sim.lesion.simulation import simulate
+from sim.lesion.lesion_parameters import LesionParams
+from sim.lesion.lesion_result import LesionResult
+from sim.lesion.lesion_simulation import simulate_lesion
 
 __all__ = ["run_from_config", "build_from_config", "output_name", "ConfigError"]
 
@@ -58,7 +58,7 @@ def _check_keys(block: Mapping, allowed: set[str], where: str) -> None:
 
 
 def build_from_config(cfg: Mapping) -> dict[str, Any]:
-    """Turn a config dict into ``simulate`` arguments (geometry, params, drivers, options)."""
+    """Turn a config dict into ``simulate_lesion`` arguments (geometry, params, drivers, options)."""
     cfg = _plain(cfg)
     if not isinstance(cfg, Mapping):
         raise ConfigError(f"lesion config must be a mapping, got {type(cfg).__name__}")
@@ -122,5 +122,5 @@ def run_from_config(cfg: Mapping) -> LesionResult:
     opts = dict(b["options"])
     record = float(opts.pop("record_every_days", 1.0))
     snaps = tuple(opts.pop("snapshot_days", (0.0, b["days"])))
-    return simulate(b["geometry"], b["params"], b["drivers"], days=b["days"],
-                    record_every_days=record, snapshot_days=snaps, **opts)
+    return simulate_lesion(b["geometry"], b["params"], b["drivers"], days=b["days"],
+                           record_every_days=record, snapshot_days=snaps, **opts)

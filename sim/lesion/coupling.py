@@ -18,8 +18,8 @@ import numpy as np
 
 from sim.lesion.drivers import DriverError, LesionDrivers
 from sim.lesion.geometry import LesionGeometry
-from sim.lesion.parameters import LesionParams
-from sim.lesion.simulation import DEFAULT_DT_DAYS, simulate
+from sim.lesion.lesion_parameters import LesionParams
+from sim.lesion.lesion_simulation import DEFAULT_DT_DAYS, simulate_lesion
 
 __all__ = ["LesionDrivers", "CouplingSummary", "run_coupled", "drivers_from_joint",
            "lesion_params_from_patient", "DEFAULT_JOINT_KEYS", "drivers_from_result"]
@@ -142,17 +142,17 @@ def run_coupled(drivers: LesionDrivers, params=None, *, geometry: LesionGeometry
     record_every_days : float
         Spacing of the returned series, days.
     options
-        Further :class:`~sim.lesion.simulation.LesionSimulation` options.
+        Further :class:`~sim.lesion.lesion_simulation.LesionSimulation` options.
     """
     if not isinstance(drivers, LesionDrivers):
         raise TypeError("drivers must be a LesionDrivers")
     days = float(drivers.t[-1]) if days is None else float(days)
     if days <= 0:
         raise DriverError("coupled run needs days > 0 (or drivers spanning a positive time)")
-    res = simulate(geometry if geometry is not None else LesionGeometry.clinical(),
-                   lesion_params_from_patient(params), drivers, days=days,
-                   record_every_days=record_every_days, dt_days=dt_days, seed=seed,
-                   **options)
+    res = simulate_lesion(geometry if geometry is not None else LesionGeometry.clinical(),
+                          lesion_params_from_patient(params), drivers, days=days,
+                          record_every_days=record_every_days, dt_days=dt_days, seed=seed,
+                          **options)
     s = res.series
     return CouplingSummary(t=res.times, defect_fill=s["defect_fill"],
                            repair_quality=s["repair_quality"], n_msc=s["n_msc"],

@@ -14,7 +14,7 @@ import numpy as np
 from sim.lesion import agents as K
 from sim.lesion import rng as R
 from sim.lesion.geometry import CARTILAGE, DEFECT
-from sim.lesion.parameters import FIELD_NAMES
+from sim.lesion.lesion_parameters import FIELD_NAMES
 
 __all__ = ["reference_step"]
 
@@ -160,7 +160,7 @@ def _voxel_rates(sim, diff_mult, adh_mult):
 
 
 def reference_step(sim) -> None:
-    """Advance a :class:`~sim.lesion.simulation.LesionSimulation` one step without Numba."""
+    """Advance a :class:`~sim.lesion.lesion_simulation.LesionSimulation` one step without Numba."""
     drv = sim.drivers.at(sim.t)
     diff_mult, adh_mult = sim._multipliers(drv)
     n, step, seed, nx, cap = sim.n, sim.step_index, sim.seed, sim.tissue.shape[1], sim.cap

@@ -8,7 +8,7 @@ window ``[a, b)``:
    reported state is right-continuous: a jump at ``b`` shows in the state reported at ``b``);
 2. its joint-fluid IL-1beta, IL-1Ra, TGF-beta, free MSCs and scaffold, sampled at every lesion
    step, become the lesion's drivers (:func:`sim.lesion.coupling.drivers_from_joint`);
-3. the one :class:`~sim.lesion.simulation.LesionSimulation` of the run (agents, fields and
+3. the one :class:`~sim.lesion.lesion_simulation.LesionSimulation` of the run (agents, fields and
    matrix persist across windows) steps from ``a`` to ``b``;
 4. the lesion's defect fill and hyaline share at ``b`` replace the joint model's repair states.
 
@@ -73,8 +73,8 @@ import numpy as np
 from sim.lesion.coupling import drivers_from_joint, lesion_params_from_patient
 from sim.lesion.drivers import LesionDrivers
 from sim.lesion.geometry import LesionGeometry
-from sim.lesion.parameters import LesionParams
-from sim.lesion.simulation import DEFAULT_DT_DAYS, LesionSimulation
+from sim.lesion.lesion_parameters import LesionParams
+from sim.lesion.lesion_simulation import DEFAULT_DT_DAYS, LesionSimulation
 from sim.model.compiled import KNEE
 from sim.model.parameters import PARAMETER_INDEX
 from sim.model.patient import Patient

@@ -46,7 +46,7 @@ def plot_lesion_field(result, field: str = "sdf", snapshot: int = -1, *, ax=None
     snap = result.snapshots[snapshot] if result.snapshots else None
     if field == "matrix":
         if snap is None:
-            raise ValueError("this result holds no snapshots; pass snapshot_days to simulate")
+            raise ValueError("this result holds no snapshots; pass snapshot_days to simulate_lesion")
         data = snap["hyaline"] + snap["fibrous"]
     else:
         data = result.field(field, snapshot)

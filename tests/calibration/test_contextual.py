@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from sim.calibration.forward import ForwardModel
-from sim.calibration.parameters import _estimate, names
+from sim.calibration.priors import _estimate, names
 from sim.calibration.targets import Cohort, Target
 from sim.model.dosing import NSAID_COURSE_DAYS, plan_regimen
 

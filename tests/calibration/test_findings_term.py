@@ -5,7 +5,7 @@ import pytest
 
 from sim.calibration import Problem
 from sim.calibration.findings_term import FindingsTerm, shipped_theta, tension_report
-from sim.calibration.parameters import names
+from sim.calibration.priors import names
 from sim.data import load_arms, load_outcomes
 from sim.findings import Finding, PoolSet, Relation, StudyDesign, run_finding
 from sim.findings.catalog import HUMAN, SALINE

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sim.calibration import CALIBRATED, Problem, point_estimate, run_mcmc, validate
-from sim.calibration.parameters import CalibrationError, names
+from sim.calibration.priors import CalibrationError, names
 from sim.data import load_arms, load_outcomes
 
 DEFAULT = np.array([p.default for p in CALIBRATED])

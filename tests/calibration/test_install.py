@@ -9,7 +9,7 @@ import sys
 import numpy as np
 
 from sim.calibration import CALIBRATED
-from sim.calibration.parameters import names
+from sim.calibration.priors import names
 from sim.io import read_tree, write_tree
 
 

@@ -9,14 +9,14 @@ import sim
 from sim.io import read_tree, write_tree
 from sim.io.layout import FileFormatError
 from sim.io.lesion_file import lesion_tree, read_lesion, read_two_way, write_lesion, write_two_way
-from sim.lesion import LesionDrivers, LesionGeometry, run_two_way, simulate
+from sim.lesion import LesionDrivers, LesionGeometry, run_two_way, simulate_lesion
 
 TINY = LesionGeometry(width_mm=1.0, defect_width_mm=0.5, cartilage_thickness_mm=0.5, bone_depth_mm=0.1)
 
 
 def test_lesion_round_trip(tmp_path):
-    res = simulate(LesionGeometry.small(), None, LesionDrivers.constant(msc_influx=2e4),
-                   days=2, initial_msc_per_mm3=1e4, snapshot_days=(0, 2))
+    res = simulate_lesion(LesionGeometry.small(), None, LesionDrivers.constant(msc_influx=2e4),
+                          days=2, initial_msc_per_mm3=1e4, snapshot_days=(0, 2))
     back = read_lesion(write_lesion(tmp_path / "lesion.h5", res))
     np.testing.assert_array_equal(back.times, res.times)
     assert list(back.series) == list(res.series)
@@ -62,7 +62,7 @@ def test_malformed_lesion_files(tmp_path):
 
 def test_version_1_files_in_hours_read_back_in_days(tmp_path):
     # Version "1" held the step and the signal half-lives in hours.
-    res = simulate(TINY, {"half_life_il1": 3.0 / 24}, None, days=1, snapshot_days=())
+    res = simulate_lesion(TINY, {"half_life_il1": 3.0 / 24}, None, days=1, snapshot_days=())
     tree = lesion_tree(res)
     hours = [n.startswith("half_life_") for n in tree["parameters"]["name"]]
     tree["parameters"]["value"] = np.where(hours, tree["parameters"]["value"] * 24.0,

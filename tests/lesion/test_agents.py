@@ -4,7 +4,7 @@ import numba
 import numpy as np
 import pytest
 
-from sim.lesion import LesionDrivers, LesionGeometry, LesionSimulation, simulate
+from sim.lesion import LesionDrivers, LesionGeometry, LesionSimulation, simulate_lesion
 from sim.lesion import agents as K
 from sim.lesion.reference import reference_step
 
@@ -63,8 +63,8 @@ def test_homing_drifts_cells_down_the_defect_toward_the_damage_signal():
 def test_no_differentiation_below_density_threshold():
     drivers = LesionDrivers.constant(tgfb=20.0, il1=0.0, scaffold=1.0)
     params = {"rho_diff_threshold": 2e4, "rel_prolif_in_vivo": 0.0, "k_washout": 0.0}
-    sparse = simulate(GEO, params, drivers, days=15, initial_msc_per_mm3=2e3)
-    dense = simulate(GEO, params, drivers, days=15, initial_msc_per_mm3=3e4)
+    sparse = simulate_lesion(GEO, params, drivers, days=15, initial_msc_per_mm3=2e3)
+    dense = simulate_lesion(GEO, params, drivers, days=15, initial_msc_per_mm3=3e4)
     assert sparse.final("cum_differentiations") == 0
     assert dense.final("cum_differentiations") > 0
 

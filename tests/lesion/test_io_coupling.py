@@ -7,7 +7,7 @@ import pytest
 
 from sim.io import read_tree
 from sim.io.lesion_file import write_lesion
-from sim.lesion import LesionDrivers, LesionGeometry, drivers_from_joint, run_coupled, run_from_config, simulate
+from sim.lesion import LesionDrivers, LesionGeometry, drivers_from_joint, run_coupled, run_from_config, simulate_lesion
 from sim.lesion.config import output_name
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -16,8 +16,8 @@ TINY = {"preset": "small", "width_mm": 1.0, "defect_width_mm": 0.5,
 
 
 def test_result_round_trips_through_hdf5(tmp_path):
-    res = simulate(LesionGeometry.small(), None, LesionDrivers.constant(msc_influx=2e4),
-                   days=2, initial_msc_per_mm3=1e4, snapshot_days=(0, 2))
+    res = simulate_lesion(LesionGeometry.small(), None, LesionDrivers.constant(msc_influx=2e4),
+                          days=2, initial_msc_per_mm3=1e4, snapshot_days=(0, 2))
     path = write_lesion(tmp_path / "lesion.h5", res)
     tree = read_tree(path)
     np.testing.assert_array_equal(tree["series"]["t"]["@data"], res.times)

@@ -12,7 +12,7 @@ from sim.lesion import (
     LesionParams,
     LesionSimulation,
     StabilityError,
-    simulate,
+    simulate_lesion,
 )
 from sim.lesion.config import ConfigError, build_from_config
 
@@ -48,7 +48,7 @@ def test_dt_beyond_stability_limits():
 
 
 def test_unknown_field_names():
-    res = simulate(LesionGeometry.small(), days=0.5, snapshot_days=(0.5,))
+    res = simulate_lesion(LesionGeometry.small(), days=0.5, snapshot_days=(0.5,))
     assert res.field("tgfb").shape == LesionGeometry.small().shape
     with pytest.raises(ValueError, match="unknown field 'tnf'.*sdf, il1, anti, tgfb"):
         res.field("tnf")

@@ -6,15 +6,15 @@ matplotlib.use("Agg")
 
 import pytest  # noqa: E402
 
-from sim.lesion import LesionDrivers, LesionGeometry, simulate  # noqa: E402
+from sim.lesion import LesionDrivers, LesionGeometry, simulate_lesion  # noqa: E402
 from sim.plotting.lesion import plot_cell_counts, plot_fill_curves, plot_lesion_field  # noqa: E402
 
 
 def test_plots_return_axes():
     import matplotlib.pyplot as plt
 
-    res = simulate(LesionGeometry.small(), None, LesionDrivers.constant(msc_influx=2e4),
-                   days=1, initial_msc_per_mm3=1e4, snapshot_days=(1,))
+    res = simulate_lesion(LesionGeometry.small(), None, LesionDrivers.constant(msc_influx=2e4),
+                          days=1, initial_msc_per_mm3=1e4, snapshot_days=(1,))
     fig, axes = plt.subplots(1, 3)
     assert plot_lesion_field(res, "il1", ax=axes[0]) is axes[0]
     assert len(axes[0].collections) >= 1  # agents drawn

@@ -12,7 +12,7 @@ import numpy as np
 
 from sim.lesion.drivers import LesionDrivers
 from sim.lesion.geometry import LesionGeometry
-from sim.lesion.parameters import FIELD_NAMES, LesionParams
+from sim.lesion.lesion_parameters import FIELD_NAMES, LesionParams
 
 __all__ = ["LesionResult", "SERIES_UNITS"]
 
@@ -27,14 +27,14 @@ SERIES_UNITS = {
 
 @dataclass(frozen=True)
 class LesionResult:
-    """Outcome of :func:`sim.lesion.simulate`.
+    """Outcome of :func:`sim.lesion.simulate_lesion`.
 
     Attributes
     ----------
     times : float64 (T,)
         Recording times, days.
     series : dict[str, float64 (T,)]
-        Summary time series (see :data:`sim.lesion.simulation.SERIES_NAMES`).
+        Summary time series (see :data:`sim.lesion.lesion_simulation.SERIES_NAMES`).
     snapshots : tuple of dict
         Each with ``t`` (days), ``fields`` (4, ny, nx), ``hyaline`` and ``fibrous``
         (ny, nx) and agent arrays ``agent_id``, ``agent_kind``, ``agent_iy``, ``agent_ix``.
@@ -70,5 +70,5 @@ class LesionResult:
         if name not in FIELD_NAMES:
             raise ValueError(f"unknown field {name!r}; valid fields: {', '.join(FIELD_NAMES)}")
         if not self.snapshots:
-            raise ValueError("this result holds no snapshots; pass snapshot_days to simulate")
+            raise ValueError("this result holds no snapshots; pass snapshot_days to simulate_lesion")
         return self.snapshots[snapshot]["fields"][FIELD_NAMES.index(name)]

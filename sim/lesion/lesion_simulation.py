@@ -21,11 +21,11 @@ from sim.lesion import agents as K
 from sim.lesion.drivers import LesionDrivers
 from sim.lesion.fields import FieldSolver, StabilityError
 from sim.lesion.geometry import CARTILAGE, DEFECT, FLUID, LesionGeometry
-from sim.lesion.parameters import FIELD_NAMES, LesionParams
-from sim.lesion.result import LesionResult
+from sim.lesion.lesion_parameters import FIELD_NAMES, LesionParams
+from sim.lesion.lesion_result import LesionResult
 from sim.lesion.rng import P_ARRIVAL_N, P_INIT, poisson
 
-__all__ = ["DEFAULT_DT_DAYS", "LesionSimulation", "simulate", "SERIES_NAMES"]
+__all__ = ["DEFAULT_DT_DAYS", "LesionSimulation", "simulate_lesion", "SERIES_NAMES"]
 
 #: Default agent step: one hour, in days.
 DEFAULT_DT_DAYS = 1.0 / 24.0
@@ -331,9 +331,9 @@ class LesionSimulation:
             tissue=self.tissue.copy())
 
 
-def simulate(geometry: LesionGeometry | None = None, params=None,
-             drivers: LesionDrivers | None = None, *, days: float = 30.0,
-             record_every_days: float = 1.0, snapshot_days=(), **options) -> LesionResult:
+def simulate_lesion(geometry: LesionGeometry | None = None, params=None,
+                    drivers: LesionDrivers | None = None, *, days: float = 30.0,
+                    record_every_days: float = 1.0, snapshot_days=(), **options) -> LesionResult:
     """Run the lesion model once.
 
     Parameters
@@ -358,5 +358,5 @@ def simulate(geometry: LesionGeometry | None = None, params=None,
     LesionResult
         Series float64[T] at the recording times, and the snapshots.
     """
-    sim = LesionSimulation(geometry, params, drivers, **options)
-    return sim.run(days, record_every_days=record_every_days, snapshot_days=snapshot_days)
+    simulation = LesionSimulation(geometry, params, drivers, **options)
+    return simulation.run(days, record_every_days=record_every_days, snapshot_days=snapshot_days)
