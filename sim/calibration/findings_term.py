@@ -390,11 +390,13 @@ class TensionReport:
 
     @property
     def pearson(self) -> float:
+        """Linear correlation of approximate and replica probabilities over the relations (NaN below 3)."""
         a = np.array([r.probability for r in self.approx])
         return float(np.corrcoef(a, self.replica)[0, 1]) if a.size > 2 else float("nan")
 
     @property
     def mean_abs_diff(self) -> float:
+        """Mean absolute difference of approximate and replica probabilities over the relations."""
         return float(np.mean(np.abs(np.array([r.probability for r in self.approx]) - self.replica)))
 
     @property
@@ -404,6 +406,7 @@ class TensionReport:
         return float(np.mean(a == (self.replica >= 0.5)))
 
     def summary_line(self) -> str:
+        """One line: penalty, relation count, Spearman and Pearson correlations, mean |diff|, agreement."""
         return (f"findings_penalty={self.penalty:.2f} relations={len(self.approx)} spearman={self.spearman:.3f} "
                 f"pearson={self.pearson:.3f} mean_abs_diff={self.mean_abs_diff:.3f} agreement={self.agreement:.2f}")
 

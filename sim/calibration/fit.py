@@ -159,6 +159,7 @@ class Chain:
 
     @property
     def names(self) -> tuple[str, ...]:
+        """Names of the P calibrated parameters, in the order of the chain's last axis."""
         return names()
 
 

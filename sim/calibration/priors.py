@@ -119,6 +119,7 @@ ERROR_NAMES = tuple(p.name for p in CALIBRATED if p.kind == "error") + tuple(FIX
 
 
 def names() -> tuple[str, ...]:
+    """Names of the calibrated parameters in :data:`CALIBRATED` order (the order of every theta vector)."""
     return tuple(p.name for p in CALIBRATED)
 
 

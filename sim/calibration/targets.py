@@ -175,6 +175,20 @@ class Target:
 
 @dataclass(frozen=True)
 class Skipped:
+    """A reported row left out of the calibration targets, with the reason.
+
+    Attributes
+    ----------
+    key : str
+        The row's file and line, e.g. ``"outcomes.csv row 12"`` (as :attr:`Target.key`).
+    arm_id : str
+        The row's arm (the study for rows of ``pooled.csv``).
+    measure, statistic : str
+        The row's measure and statistic as reported.
+    reason : str
+        Why it cannot be a target.
+    """
+
     key: str
     arm_id: str
     measure: str

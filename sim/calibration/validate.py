@@ -70,15 +70,18 @@ class ValidationReport:
 
     @property
     def inside(self) -> np.ndarray:
+        """bool[n]: whether each observed value lies in its row's 95% prediction interval."""
         obs = np.array([t.observed for t in self.targets])
         return (obs >= self.lower) & (obs <= self.upper)
 
     @property
     def coverage95(self) -> float:
+        """Share of rows whose observed value lies in its 95% prediction interval (NaN without rows)."""
         return float(self.inside.mean()) if self.targets else float("nan")
 
     @property
     def width95(self) -> float:
+        """Median width of the 95% prediction intervals, as a fraction of each row's scale range."""
         return float(np.median((self.upper - self.lower) / self._span)) if self.targets else float("nan")
 
     @property
@@ -100,13 +103,16 @@ class ValidationReport:
 
     @property
     def sign_agreement(self) -> float:
+        """Share of sign votes whose predicted sign matches (see :attr:`sign`)."""
         return self.sign.agreement
 
     def summary_line(self) -> str:
+        """One line: coverage95, width95, interval score, sign agreement, scored and skipped rows."""
         return (f"coverage95={self.coverage95:.3f} width95={self.width95:.3f} interval_score={self.interval_score:.3f} "
                 f"sign_agreement={self.sign_agreement:.3f} rows={len(self.targets)} skipped={len(self.skipped)}")
 
     def to_csv(self) -> str:
+        """Per-row CSV text: scored rows with prediction and 95% interval, then skipped rows with the reason."""
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(["row", "status", "arm_id", "vs_arm_id", "measure", "scale_min", "scale_max", "timepoint_days",

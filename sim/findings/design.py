@@ -57,6 +57,7 @@ class Arm:
 
     @property
     def products(self) -> tuple[str, ...]:
+        """Products the arm's regimen gives, in the regimen's order (e.g. ``("msc", "ha")``)."""
         return Regimen.parse(self.regimen).products
 
 
@@ -92,6 +93,7 @@ class Relation:
             raise FindingError(f"relation.day: {self.day!r} must be >= 0 (days after the first injection)")
 
     def text(self) -> str:
+        """The relation as written in tables, e.g. ``"msc < saline"``."""
         return f"{self.lhs} {self.op} {self.rhs}"
 
 
@@ -203,4 +205,5 @@ class Finding:
 
     @property
     def days(self) -> tuple[float, ...]:
+        """Days (after the first injection) the replica must output: day 0 and every relation's day, sorted."""
         return tuple(sorted({0.0} | {float(r.day) for r in self.relations}))

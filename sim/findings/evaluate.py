@@ -90,6 +90,7 @@ class RelationResult:
 
     @property
     def reproduced(self) -> bool:
+        """Whether the relation holds in at least :data:`REPRODUCED_AT` of the replicas."""
         return self.probability >= REPRODUCED_AT
 
 
@@ -106,6 +107,7 @@ class FindingResult:
 
     @property
     def reproduced(self) -> bool:
+        """Whether all the finding's relations hold together in at least :data:`REPRODUCED_AT` of the replicas."""
         return self.probability >= REPRODUCED_AT
 
     @property

@@ -35,6 +35,7 @@ EXTRA_MEASURES = {
 
 
 def known_measures() -> tuple[str, ...]:
+    """Names of every measure a relation may compare: :data:`sim.observe.MEASURES`, then :data:`EXTRA_MEASURES`."""
     return tuple(MEASURES) + tuple(EXTRA_MEASURES)
 
 
@@ -50,4 +51,5 @@ def measure_values(result, name: str, symptoms=None) -> np.ndarray:
 
 
 def measure_unit(name: str) -> str:
+    """Unit of measure ``name`` (e.g. ``"points"``, ``"mm"``, ``"1/day"``), as tables and files print it."""
     return EXTRA_MEASURES[name][1] if name in EXTRA_MEASURES else MEASURES[name].unit

@@ -99,6 +99,18 @@ def format_markdown(results: list[FindingResult]) -> str:
 
 
 def to_csv(results: list[FindingResult]) -> str:
+    """The findings table as CSV text: one row per relation, columns :data:`COLUMNS`.
+
+    Parameters
+    ----------
+    results : list of FindingResult
+        From :func:`sim.findings.run_findings`.
+
+    Returns
+    -------
+    str
+        Header and rows, ``\\n``-terminated; floats written with ``repr`` (exact round trip).
+    """
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
