@@ -52,7 +52,22 @@ _STRUCTURE_PREFIXES = ("MRI_", "XR_", "OARSI", "Mankin", "cartilage_", "repair_"
 
 
 def statistic_class(measure: str, statistic: str, day: float = 1.0) -> str:
-    """The discrepancy class of a row: ``contrast``, ``baseline``, ``percent``, ``structure`` or ``symptom``."""
+    """The discrepancy class of a row: ``contrast``, ``baseline``, ``percent``, ``structure`` or ``symptom``.
+
+    Parameters
+    ----------
+    measure : str
+        Measure of the row.
+    statistic : str
+        Statistic as reported (e.g. ``mean_change_from_baseline``).
+    day : float
+        Day of the row (0: baseline).
+
+    Returns
+    -------
+    str
+        One of :data:`ERROR_CLASSES`.
+    """
     if day == 0:
         return "baseline"
     if statistic == "mean_difference_vs_control":
@@ -124,6 +139,20 @@ class ErrorStructure:
 
         ``err``: error parameters by name (float64[K] each: ``delta_<class>``, ``sd_study``,
         ``sd_arm``, ``tau_context``); ``g``: float64[K, n] contextual loadings of all rows.
+
+        Parameters
+        ----------
+        block : _Block
+            One study's rows (of :attr:`blocks`).
+        err : dict of str to float64 (K,)
+            Error parameters by name (:func:`sim.calibration.priors.error_parameters`).
+        g : float64 (K, n)
+            Contextual loadings of all rows.
+
+        Returns
+        -------
+        float64 (K, m, m)
+            On the rows' scales (squared units of the statistics).
         """
         K = g.shape[0]
         span = self.span[block.rows]
@@ -143,6 +172,17 @@ class ErrorStructure:
         """float64[K, n_studies]: log likelihood of each study's rows (multivariate normal).
 
         A row of ``pred`` with a NaN gives -inf for the studies it touches.
+
+        Parameters
+        ----------
+        pred : float64 (K, n)
+            Expected statistics of the n targets, on their scales.
+        observed : float64 (n,)
+            Reported values.
+        err : dict of str to float64 (K,)
+            Error parameters by name (:func:`sim.calibration.priors.error_parameters`).
+        g : float64 (K, n)
+            Contextual loadings of all rows.
         """
         K = pred.shape[0]
         out = np.empty((K, len(self.blocks)))
@@ -161,7 +201,20 @@ class ErrorStructure:
 
     def sample(self, pred: np.ndarray, err: dict[str, np.ndarray], g: np.ndarray, per_draw: int,
                rng: np.random.Generator) -> np.ndarray:
-        """float64[K * per_draw, n]: joint predictive draws of every row (all terms included)."""
+        """float64[K * per_draw, n]: joint predictive draws of every row (all terms included).
+
+        Parameters
+        ----------
+        pred : float64 (K, n)
+            Expected statistics of the n targets.
+        err : dict of str to float64 (K,)
+            Error parameters by name (:func:`sim.calibration.priors.error_parameters`).
+        g : float64 (K, n)
+            Contextual loadings of all rows.
+        per_draw : int
+            Draws per parameter row.
+        rng : numpy.random.Generator
+        """
         K = pred.shape[0]
         out = np.repeat(pred, per_draw, axis=0)
         for b in self.blocks:
@@ -172,7 +225,20 @@ class ErrorStructure:
         return out
 
     def marginal_sd(self, err: dict[str, np.ndarray], g: np.ndarray) -> np.ndarray:
-        """float64[K, n]: predictive SD of each row around the model's expected statistic."""
+        """float64[K, n]: predictive SD of each row around the model's expected statistic.
+
+        Parameters
+        ----------
+        err : dict of str to float64 (K,)
+            Error parameters by name (:func:`sim.calibration.priors.error_parameters`).
+        g : float64 (K, n)
+            Contextual loadings of all rows.
+
+        Returns
+        -------
+        float64 (K, n)
+            On the rows' scales.
+        """
         K = g.shape[0]
         sd = np.empty((K, self.n))
         for b in self.blocks:

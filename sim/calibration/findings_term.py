@@ -310,6 +310,12 @@ class FindingsTerm:
         """float64[K, R]: approximate replica probability of every relation (order :attr:`relations`).
 
         ``theta``: natural-scale calibrated rows float64[K, P] (or float64[P]), inside the box.
+
+        Parameters
+        ----------
+        theta : array_like (K, P) or (P,)
+            Natural-scale calibrated parameter rows (order :func:`sim.calibration.priors.names`),
+            inside the box.
         """
         theta = check_theta(theta)
         values = self._values(theta)
@@ -317,15 +323,44 @@ class FindingsTerm:
         return np.stack([self._relation(f, rel, values)[0] for f, rel in self.relations], axis=1)
 
     def log_terms(self, probabilities: np.ndarray) -> np.ndarray:
-        """Unweighted ``log(floor + (1 - floor) P)`` of probabilities of any shape."""
+        """Unweighted ``log(floor + (1 - floor) P)`` of probabilities of any shape.
+
+        Parameters
+        ----------
+        probabilities : array_like
+            Replica probabilities in [0, 1].
+
+        Returns
+        -------
+        float64 ndarray
+            Same shape.
+        """
         return np.log(self.floor + (1.0 - self.floor) * np.asarray(probabilities, dtype=float))
 
     def log_density(self, theta) -> np.ndarray:
-        """float64[K]: ``weight * sum_r log(floor + (1 - floor) P_r(theta))``."""
+        """float64[K]: ``weight * sum_r log(floor + (1 - floor) P_r(theta))``.
+
+        Parameters
+        ----------
+        theta : array_like (K, P) or (P,)
+            Natural-scale calibrated parameter rows (order :func:`sim.calibration.priors.names`),
+            inside the box.
+        """
         return self.weight * self.log_terms(self.probabilities(theta)).sum(axis=1)
 
     def breakdown(self, theta) -> tuple[RelationProbability, ...]:
-        """Per-relation probabilities and log terms under one natural-scale row ``theta`` float64[P]."""
+        """Per-relation probabilities and log terms under one natural-scale row ``theta`` float64[P].
+
+        Parameters
+        ----------
+        theta : array_like (P,)
+            One natural-scale calibrated parameter row, inside the box.
+
+        Returns
+        -------
+        tuple of RelationProbability
+            In the order of :attr:`relations`.
+        """
         theta = check_theta(theta)
         if theta.shape[0] != 1:
             raise ValueError(f"theta: {theta.shape[0]} rows; allowed: one parameter row")

@@ -58,11 +58,30 @@ class Problem:
         self.findings_term = None
 
     def predict(self, theta) -> np.ndarray:
-        """float64[K, n_targets]: expected statistics (natural-scale ``theta`` float64[K, P])."""
+        """float64[K, n_targets]: expected statistics (natural-scale ``theta`` float64[K, P]).
+
+        Parameters
+        ----------
+        theta : array_like (K, P) or (P,)
+            Natural-scale calibrated parameter rows (order :func:`sim.calibration.priors.names`),
+            inside the box.
+        """
         return self.forward.predict(theta)
 
     def evaluate(self, theta) -> Prediction:
-        """Expected statistics and contextual loadings (:class:`~sim.calibration.forward.Prediction`)."""
+        """Expected statistics and contextual loadings (:class:`~sim.calibration.forward.Prediction`).
+
+        Parameters
+        ----------
+        theta : array_like (K, P) or (P,)
+            Natural-scale calibrated parameter rows (order :func:`sim.calibration.priors.names`),
+            inside the box.
+
+        Returns
+        -------
+        Prediction
+            ``mean`` and ``context``, float64 (K, n_targets) each.
+        """
         return self.forward.evaluate(theta)
 
     @property
@@ -71,7 +90,16 @@ class Problem:
         return self.structure.studies
 
     def study_log_likelihood(self, theta, prediction: Prediction | None = None) -> np.ndarray:
-        """float64[K, n_studies]: each study's log likelihood under each natural-scale theta row."""
+        """float64[K, n_studies]: each study's log likelihood under each natural-scale theta row.
+
+        Parameters
+        ----------
+        theta : array_like (K, P) or (P,)
+            Natural-scale calibrated parameter rows (order :func:`sim.calibration.priors.names`),
+            inside the box.
+        prediction : Prediction, optional
+            :meth:`evaluate` of ``theta`` when already computed (saves a simulation).
+        """
         theta = np.atleast_2d(np.asarray(theta, dtype=float))
         pr = self.evaluate(theta) if prediction is None else prediction
         return study_log_likelihood(self.structure, pr.mean, pr.context, self.observed, theta)
@@ -83,6 +111,18 @@ class Problem:
         Every term of the error model is drawn (sampling error, discrepancy, study, arm and
         contextual random effects), jointly within each study, so differences between rows of
         one study (contrasts) have the right, narrower spread.
+
+        Parameters
+        ----------
+        theta : array_like (K, P) or (P,)
+            Natural-scale calibrated parameter rows (order :func:`sim.calibration.priors.names`),
+            inside the box.
+        per_draw : int
+            Joint draws per parameter row.
+        seed : int
+            Seed of the error-model draws.
+        prediction : Prediction, optional
+            :meth:`evaluate` of ``theta`` when already computed (saves a simulation).
         """
         theta = np.atleast_2d(np.asarray(theta, dtype=float))
         pr = self.evaluate(theta) if prediction is None else prediction
@@ -90,13 +130,28 @@ class Problem:
                                      np.random.default_rng(seed))
 
     def predictive_sd(self, theta, prediction: Prediction | None = None) -> np.ndarray:
-        """float64[K, n_targets]: SD of each reported value around the expected statistic."""
+        """float64[K, n_targets]: SD of each reported value around the expected statistic.
+
+        Parameters
+        ----------
+        theta : array_like (K, P) or (P,)
+            Natural-scale calibrated parameter rows (order :func:`sim.calibration.priors.names`),
+            inside the box.
+        prediction : Prediction, optional
+            :meth:`evaluate` of ``theta`` when already computed (saves a simulation).
+        """
         theta = np.atleast_2d(np.asarray(theta, dtype=float))
         pr = self.evaluate(theta) if prediction is None else prediction
         return self.structure.marginal_sd(error_parameters(theta), pr.context)
 
     def log_posterior(self, log_theta) -> np.ndarray:
-        """float64[K] for float64[K, P] log-parameters (vectorised for emcee)."""
+        """float64[K] for float64[K, P] log-parameters (vectorised for emcee).
+
+        Parameters
+        ----------
+        log_theta : array_like (K, P) or (P,)
+            Natural logarithms of the calibrated parameter rows; rows outside the box get -inf.
+        """
         x = np.atleast_2d(np.asarray(log_theta, dtype=float))
         lp = log_prior(x)
         out = np.full(x.shape[0], -np.inf)
@@ -121,6 +176,21 @@ def point_estimate(problem: Problem, x0=None, maxfev: int = 300, free=None) -> d
     (default all), the others stay at ``x0``.
 
     Returns ``{"values": {name: value}, "log_posterior": float, "n_evals": int, "seconds": float}``.
+
+    Parameters
+    ----------
+    problem : Problem
+    x0 : array_like (P,), optional
+        Natural-scale start (default: the table defaults).
+    maxfev : int
+        Most evaluations of the log posterior.
+    free : sequence of str, optional
+        Names of the parameters to fit (default all); the others stay at ``x0``.
+
+    Raises
+    ------
+    CalibrationError
+        For an unknown name in ``free``.
     """
     t0 = time.perf_counter()
     x0 = _default_log() if x0 is None else np.log(np.asarray(x0, dtype=float))
@@ -259,7 +329,19 @@ def _moves(kind: str):
 
 
 def posterior_draws(chain: Chain, burn: float = 0.5, max_draws: int = 200, seed: int = 0) -> np.ndarray:
-    """float64[S, P] natural-scale draws: the chain after ``burn`` (fraction), thinned to ``max_draws``."""
+    """float64[S, P] natural-scale draws: the chain after ``burn`` (fraction), thinned to ``max_draws``.
+
+    Parameters
+    ----------
+    chain : Chain
+        Log-parameter chain float64 (steps, walkers, P).
+    burn : float
+        Leading fraction of the steps discarded, in [0, 1).
+    max_draws : int
+        Most draws returned (a random subset without replacement, in chain order).
+    seed : int
+        Seed of the thinning.
+    """
     steps = chain.chain.shape[0]
     flat = chain.chain[int(burn * steps):].reshape(-1, chain.chain.shape[2])
     if flat.shape[0] > max_draws:
@@ -273,6 +355,20 @@ def identifiability(draws: np.ndarray, threshold: float = 0.7) -> dict:
 
     A width ratio near 1 means the data do not constrain the parameter beyond its box; |r| >
     ``threshold`` flags pairs that trade off (only their combination is identified).
+
+    Parameters
+    ----------
+    draws : float64 (S, P)
+        Natural-scale posterior draws.
+    threshold : float
+        |correlation| above which a pair is listed.
+
+    Returns
+    -------
+    dict
+        ``names`` (P), ``correlation`` float64 (P, P) of the log parameters, ``width_ratio``
+        float64 (P) (posterior SD over the SD of a uniform over the box, in log space) and
+        ``correlated_pairs`` (name, name, r).
     """
     x = np.log(draws)
     lo, hi = box()
@@ -290,6 +386,18 @@ def chain_diagnostics(chain: Chain, burn: float = 0.5) -> dict:
     The walkers of an affine-invariant ensemble are not independent chains, so R-hat across
     walkers is a conservative screen (values near 1 with ESS in the hundreds indicate a usable
     posterior for importance sampling), not a proof of convergence.
+
+    Parameters
+    ----------
+    chain : Chain
+        Log-parameter chain float64 (steps, walkers, P).
+    burn : float
+        Leading fraction of the steps discarded, in [0, 1).
+
+    Returns
+    -------
+    dict
+        ``names`` (P) and ``rhat``, ``ess_bulk``, ``ess_tail``, float64 (P) each.
     """
     import logging
     import warnings

@@ -230,7 +230,19 @@ class ForwardModel:
         return w, mf, shift
 
     def evaluate(self, theta) -> Prediction:
-        """Expected statistics and contextual loadings of every target (see :class:`Prediction`)."""
+        """Expected statistics and contextual loadings of every target (see :class:`Prediction`).
+
+        Parameters
+        ----------
+        theta : array_like (K, P) or (P,)
+            Natural-scale calibrated parameter rows (order :func:`sim.calibration.priors.names`),
+            inside the box.
+
+        Returns
+        -------
+        Prediction
+            ``mean`` and ``context``, float64 (K, n_targets) each.
+        """
         theta = check_theta(theta)
         st_all, ok_all = self._states(theta)
         sym = self._symptom_models(theta)
@@ -285,7 +297,14 @@ class ForwardModel:
         return Prediction(mean, np.nan_to_num(context))
 
     def predict(self, theta) -> np.ndarray:
-        """float64[K, n_targets]: expected value of every target's statistic under each theta."""
+        """float64[K, n_targets]: expected value of every target's statistic under each theta.
+
+        Parameters
+        ----------
+        theta : array_like (K, P) or (P,)
+            Natural-scale calibrated parameter rows (order :func:`sim.calibration.priors.names`),
+            inside the box.
+        """
         return self.evaluate(theta).mean
 
 

@@ -34,6 +34,16 @@ def arm_type(regimen: str) -> str:
 
     Cell products (cells, exosomes) win over adjuvants, PRP over HA; an injection given with
     surgery classes the arm by the injection; saline or nothing is "saline".
+
+    Parameters
+    ----------
+    regimen : str
+        Regimen string of the arm (grammar of :mod:`sim.regimen`).
+
+    Returns
+    -------
+    str
+        One of :data:`sim.calibration.scoring.ARM_TYPES`.
     """
     r = regimen.replace(" ", "")
     for token, kind in (("msc(", "msc"), ("exo(", "msc"), ("prp(", "prp"), ("steroid(", "steroid"),
@@ -46,7 +56,20 @@ def arm_type(regimen: str) -> str:
 
 
 def psis_weights(log_ratio: np.ndarray) -> tuple[np.ndarray, float]:
-    """Normalised PSIS weights float64[S] and the Pareto k of ``log_ratio`` float64[S]."""
+    """Normalised PSIS weights float64[S] and the Pareto k of ``log_ratio`` float64[S].
+
+    Parameters
+    ----------
+    log_ratio : array_like (S,)
+        Log importance ratios of the S posterior draws.
+
+    Returns
+    -------
+    weights : float64 (S,)
+        Pareto-smoothed, summing to 1.
+    k : float
+        Pareto shape estimate (above 0.7 the weights are unreliable).
+    """
     import warnings
 
     import arviz as az

@@ -59,12 +59,36 @@ def _pooled_reference(rows, centred: bool):
 
 
 def no_change_reference(rows):
-    """Mean 0, SD = RMS of other studies' normalised values (class, window). Two float64[n] (NaN: none)."""
+    """Mean 0, SD = RMS of other studies' normalised values (class, window). Two float64[n] (NaN: none).
+
+    Parameters
+    ----------
+    rows : sequence of ScoredRow, length n
+        Every row of the left-out studies (references pool over the other studies' rows).
+
+    Returns
+    -------
+    mean, sd : float64 (n,)
+        Normal predictive per row, normalised (fractions of the row's span); NaN where the row
+        gets no reference (baselines, rates, rows without a usable pool).
+    """
     return _pooled_reference(rows, centred=False)
 
 
 def loso_mean_reference(rows):
-    """Mean and SD (ddof=1) of other studies' normalised values (class, window). Two float64[n]."""
+    """Mean and SD (ddof=1) of other studies' normalised values (class, window). Two float64[n].
+
+    Parameters
+    ----------
+    rows : sequence of ScoredRow, length n
+        Every row of the left-out studies (references pool over the other studies' rows).
+
+    Returns
+    -------
+    mean, sd : float64 (n,)
+        Normal predictive per row, normalised (fractions of the row's span); NaN where the row
+        gets no reference (baselines, rates, rows without a usable pool).
+    """
     return _pooled_reference(rows, centred=True)
 
 
@@ -83,6 +107,17 @@ def meta_reference(rows):
     """DerSimonian-Laird predictive from other studies' rows by arm type(s) and window. Two float64[n].
 
     ``rows`` should hold every row of the studies (arm types of control arms come from their rows).
+
+    Parameters
+    ----------
+    rows : sequence of ScoredRow, length n
+        Every row of the left-out studies (references pool over the other studies' rows).
+
+    Returns
+    -------
+    mean, sd : float64 (n,)
+        Normal predictive per row, normalised (fractions of the row's span); NaN where the row
+        gets no reference (baselines, rates, rows without a usable pool).
     """
     y, se, _ = normalised(rows)
     se = np.maximum(se, MIN_SE_FRACTION)

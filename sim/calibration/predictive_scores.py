@@ -39,7 +39,18 @@ class Scores:
     inside: dict[float, np.ndarray]  #: bool per level
 
     def coverage(self, level: float) -> float:
-        """Share of observations inside the central interval at ``level`` (:data:`LEVELS`)."""
+        """Share of observations inside the central interval at ``level`` (:data:`LEVELS`).
+
+        Parameters
+        ----------
+        level : float
+            One of :data:`LEVELS`.
+
+        Returns
+        -------
+        float
+            In [0, 1]; NaN without rows.
+        """
         return float(np.mean(self.inside[level])) if self.median.size else math.nan
 
     @property
@@ -48,7 +59,18 @@ class Scores:
         return float(np.median(self.upper[0.95] - self.lower[0.95])) if self.median.size else math.nan
 
     def mean(self, metric: str) -> float:
-        """Mean of a per-row score: ``"interval_score"``, ``"crps"`` or ``"mae"``."""
+        """Mean of a per-row score: ``"interval_score"``, ``"crps"`` or ``"mae"``.
+
+        Parameters
+        ----------
+        metric : {"interval_score", "crps", "mae"}
+
+        Returns
+        -------
+        float
+            In the units of the observations (fractions of the scale range when normalised); NaN
+            without rows.
+        """
         v = getattr(self, f"{metric}_rows")
         return float(np.mean(v)) if v.size else math.nan
 
@@ -61,7 +83,18 @@ def _scores(y, lower, upper, median, crps, pit) -> Scores:
 
 
 def score_samples(observed, samples) -> Scores:
-    """Scores of predictive samples ``float64[S, n]`` against observations ``float64[n]`` (same units)."""
+    """Scores of predictive samples ``float64[S, n]`` against observations ``float64[n]`` (same units).
+
+    Parameters
+    ----------
+    observed : array_like (n,)
+    samples : array_like (S, n)
+        Predictive draws, one column per observation.
+
+    Returns
+    -------
+    Scores
+    """
     y, s = np.asarray(observed, float), np.asarray(samples, float)
     if s.ndim != 2 or s.shape[1] != y.size:
         raise ValueError(f"samples: shape {s.shape}; allowed: (S, {y.size}) for {y.size} observations")
@@ -81,7 +114,17 @@ def _quantiles(st, probs):
 
 
 def score_normal(observed, mean, sd) -> Scores:
-    """Scores of normal predictives ``N(mean, sd^2)`` (float64[n] each) against observations."""
+    """Scores of normal predictives ``N(mean, sd^2)`` (float64[n] each) against observations.
+
+    Parameters
+    ----------
+    observed, mean, sd : array_like (n,)
+        Observations and the normal predictives' means and SDs (SD > 0), same units.
+
+    Returns
+    -------
+    Scores
+    """
     y, m, sd = (np.asarray(v, float) for v in (observed, mean, sd))
     z = {p: stats.norm.ppf((1 + p) / 2) for p in LEVELS}
     crps = sr.crps_normal(y, m, sd, backend=BACKEND) if y.size else np.empty(0)
@@ -90,7 +133,21 @@ def score_normal(observed, mean, sd) -> Scores:
 
 
 def coverage_curve(observed, samples, nominal=NOMINAL):
-    """Empirical coverage float64[K] of central sample intervals at ``nominal`` levels float64[K]."""
+    """Empirical coverage float64[K] of central sample intervals at ``nominal`` levels float64[K].
+
+    Parameters
+    ----------
+    observed : array_like (n,)
+    samples : array_like (S, n)
+        Predictive draws, one column per observation.
+    nominal : array_like (K,)
+        Central interval levels in (0, 1).
+
+    Returns
+    -------
+    float64 (K,)
+        Share of observations inside each central interval; NaN without observations.
+    """
     y, s, nominal = np.asarray(observed, float), np.asarray(samples, float), np.asarray(nominal, float)
     if not y.size:
         return np.full(nominal.size, np.nan)

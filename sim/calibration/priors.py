@@ -155,7 +155,19 @@ def calibrated_symptom_model() -> SymptomModel:
 
 
 def error_parameters(theta: np.ndarray) -> dict[str, np.ndarray]:
-    """Error-model parameters by name, float64[K] each, from natural-scale rows float64[K, P]."""
+    """Error-model parameters by name, float64[K] each, from natural-scale rows float64[K, P].
+
+    Parameters
+    ----------
+    theta : array_like (K, P) or (P,)
+        Natural-scale calibrated parameter rows (order :func:`sim.calibration.priors.names`).
+
+    Returns
+    -------
+    dict of str to float64 (K,)
+        Calibrated error parameters (their units in :data:`CALIBRATED`) and the fixed ones
+        (:data:`FIXED_ERRORS`).
+    """
     theta = np.atleast_2d(theta)
     out = {name: np.full(theta.shape[0], v) for name, v in FIXED_ERRORS.items()}
     out.update({p.name: theta[:, j] for j, p in enumerate(CALIBRATED) if p.kind == "error"})
@@ -163,7 +175,18 @@ def error_parameters(theta: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def prior_log_density(log_theta: np.ndarray) -> np.ndarray:
-    """float64[K]: log prior of log-parameter rows (log-normal where sourced, else flat; -inf outside the box)."""
+    """float64[K]: log prior of log-parameter rows (log-normal where sourced, else flat; -inf outside the box).
+
+    Parameters
+    ----------
+    log_theta : array_like (K, P) or (P,)
+        Natural logarithms of the calibrated parameter rows.
+
+    Returns
+    -------
+    float64 (K,)
+        Up to a constant.
+    """
     lo, hi = box()
     x = np.atleast_2d(log_theta)
     inside = np.all((x >= lo) & (x <= hi), axis=1)
@@ -189,7 +212,22 @@ def posterior_samples() -> tuple[tuple[str, ...], np.ndarray]:
 
 
 def check_theta(theta) -> np.ndarray:
-    """float64[K, P] natural-scale values, validated against the box."""
+    """float64[K, P] natural-scale values, validated against the box.
+
+    Parameters
+    ----------
+    theta : array_like (K, P) or (P,)
+        Natural-scale calibrated parameter rows (order :func:`sim.calibration.priors.names`).
+
+    Returns
+    -------
+    float64 (K, P)
+
+    Raises
+    ------
+    CalibrationError
+        For a wrong number of columns, or a value outside its box (naming the parameter).
+    """
     x = np.atleast_2d(np.asarray(theta, dtype=np.float64))
     if x.shape[1] != len(CALIBRATED):
         raise CalibrationError(f"theta: {x.shape[1]} columns; allowed: {len(CALIBRATED)} ({', '.join(names())})")

@@ -93,6 +93,14 @@ def row_class(row: ScoredRow) -> str:
 
     Responder rates are scored but given no naive reference: "no change" would predict 0%
     responders, which no trial with visit-to-visit fluctuation shows, so its skill would flatter.
+
+    Parameters
+    ----------
+    row : ScoredRow
+
+    Returns
+    -------
+    str
     """
     if row.statistic == CONTRAST:
         return "contrast"
@@ -103,6 +111,17 @@ def row_class(row: ScoredRow) -> str:
 
 def checked_rows(rows, samples=None):
     """``rows`` as a list and ``samples`` as float64[S, n] (or None), refused unless usable.
+
+    Parameters
+    ----------
+    rows : sequence of ScoredRow, length n
+    samples : array_like (S, n), optional
+        Predictive draws, one column per row.
+
+    Returns
+    -------
+    rows : list of ScoredRow
+    samples : float64 (S, n) or None
 
     Raises
     ------
@@ -133,6 +152,12 @@ def normalised(rows, samples=None):
 
     Returns ``(y float64[n], se float64[n], ys float64[S, n] or None)``: changes for change rows,
     levels for baseline rows, differences for contrasts; fractions of the scale range.
+
+    Parameters
+    ----------
+    rows : sequence of ScoredRow, length n
+    samples : array_like (S, n), optional
+        Predictive draws on the rows' scales.
     """
     rows, s = checked_rows(rows, samples)
     span = np.array([r.span for r in rows])
@@ -141,7 +166,19 @@ def normalised(rows, samples=None):
 
 
 def row_values(rows, s):
-    """Classed values on the row scale: observed float64[n] and samples float64[S, n] (or None)."""
+    """Classed values on the row scale: observed float64[n] and samples float64[S, n] (or None).
+
+    Parameters
+    ----------
+    rows : list of ScoredRow, length n
+    s : float64 (S, n) or None
+        Predictive draws on the rows' scales.
+
+    Returns
+    -------
+    observed : float64 (n,)
+    samples : float64 (S, n) or None
+    """
     shift = np.array([r.anchor if (r.anchor is not None and row_class(r) == "change") else 0.0 for r in rows])
     return np.array([r.observed for r in rows]) - shift, None if s is None else s - shift
 

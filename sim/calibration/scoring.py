@@ -88,6 +88,23 @@ def skill(model_rows, reference_rows, clusters, *, n_boot: int = 1000, seed: int
 
     Rows with a NaN reference score are left out. Studies are resampled with replacement
     (``numpy.random.default_rng(seed)``), so the CI is deterministic for a seed.
+
+    Parameters
+    ----------
+    model_rows, reference_rows : array_like (n,)
+        Per-row scores of the model and of the reference (same metric; NaN reference: row left
+        out).
+    clusters : array_like (n,)
+        Study of each row (the bootstrap resamples studies).
+    n_boot : int
+        Bootstrap resamples (>= 1).
+    seed : int
+        Seed of the resampling.
+
+    Returns
+    -------
+    Skill
+        Dimensionless; NaN when no row has a reference or the reference scores sum to 0.
     """
     m, r, c = np.asarray(model_rows, float), np.asarray(reference_rows, float), np.asarray(clusters)
     if not (m.shape == r.shape == c.shape):
@@ -122,6 +139,18 @@ def sign_agreement(rows, samples) -> SignAgreement:
     """One vote per (study, arm, control) from its contrast with the largest significant |z|.
 
     ``rows``: contrast rows (others are ignored); ``samples``: float64[S, n] their predictive draws.
+
+    Parameters
+    ----------
+    rows : sequence of ScoredRow, length n
+        Contrast rows; rows of other classes cast no vote.
+    samples : array_like (S, n)
+        Their predictive draws.
+
+    Returns
+    -------
+    SignAgreement
+        NaN agreement with 0 votes when no contrast is significant.
     """
     rows, none = list(rows), SignAgreement(math.nan, 0, math.nan, math.nan)
     if not rows:
@@ -186,7 +215,17 @@ class LosoReport:
     classes: dict
 
     def summary_line_loso(self, studies, rows) -> str:
-        """One line of headline numbers; ``studies``/``rows``: counts (or sequences to count)."""
+        """One line of headline numbers; ``studies``/``rows``: counts (or sequences to count).
+
+        Parameters
+        ----------
+        studies, rows : int or sequence
+            Counts of left-out studies and rows (sequences are counted).
+
+        Returns
+        -------
+        str
+        """
         both, ch, co = (self.classes[k] for k in ("change+contrast", "change", "contrast"))
         sk = {r: both.skills.get(r, {}).get("interval_score", Skill(math.nan, 0, 0)).value for r in REFERENCES}
         sign = co.sign.agreement if co.sign else math.nan

@@ -123,7 +123,18 @@ class Baseline:
 
 
 def study_follow_up(arms_of_study) -> float | None:
-    """The study's stated follow-up [day], parsed from the arms' population or notes; None if none."""
+    """The study's stated follow-up [day], parsed from the arms' population or notes; None if none.
+
+    Parameters
+    ----------
+    arms_of_study : iterable of ArmRow
+        The study's rows of ``arms.csv``.
+
+    Returns
+    -------
+    float or None
+        Days.
+    """
     for a in arms_of_study:
         for text in (a.population, a.notes):
             for rx in _FOLLOW_UP:

@@ -32,6 +32,18 @@ def scored_rows(targets, arms) -> tuple[list, np.ndarray]:
 
     Follow-up levels without a reported baseline are neither changes nor baselines: they are
     scored by :func:`validate` (levels) but left out of the change/contrast classes.
+
+    Parameters
+    ----------
+    targets : list of Target
+    arms : iterable of ArmRow
+        Rows of the arms file (each arm's regimen gives its arm type).
+
+    Returns
+    -------
+    rows : list of ScoredRow, length k
+    keep : int64 (k,)
+        Indices into ``targets`` of the rows kept.
     """
     from sim.calibration.scoring import ScoredRow  # scoringrules: the calibrate extra
 
@@ -142,6 +154,22 @@ def predictive_intervals(problem: Problem, draws: np.ndarray, *, per_draw: int =
 
     ``draws`` float64[S, P] natural-scale parameter draws; each contributes ``per_draw`` joint
     draws of the reported values from the hierarchical error model. Returns four float64[n].
+
+    Parameters
+    ----------
+    problem : Problem
+    draws : float64 (S, P)
+        Natural-scale parameter draws.
+    per_draw : int
+        Joint draws of the reported values per parameter draw.
+    seed : int
+        Seed of the error-model draws.
+
+    Returns
+    -------
+    median, low, high, expected : float64 (n,)
+        Posterior-predictive median and 2.5/97.5% quantiles of every target, and the median
+        over draws of its expected statistic; on the targets' scales.
     """
     pr = problem.evaluate(draws)
     y = problem.predictive_samples(draws, per_draw, seed, prediction=pr)

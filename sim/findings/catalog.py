@@ -195,7 +195,23 @@ FINDINGS_BY_ID = {f.id: f for f in FINDINGS}
 
 
 def get_findings(ids=None) -> tuple[Finding, ...]:
-    """Findings by id (all when ``ids`` is None); unknown ids raise and list the valid ones."""
+    """Findings by id (all when ``ids`` is None); unknown ids raise and list the valid ones.
+
+    Parameters
+    ----------
+    ids : iterable of str, optional
+        Finding ids such as ``"F8"`` (case and surrounding spaces ignored).
+
+    Returns
+    -------
+    tuple of Finding
+        In the order of ``ids`` (catalogue order when None).
+
+    Raises
+    ------
+    ValueError
+        For an unknown id.
+    """
     if ids is None:
         return FINDINGS
     out = []

@@ -144,7 +144,17 @@ class StudyDesign:
             raise FindingError("design.n_source: say where n comes from, or 'assumed: <reason>'")
 
     def n_arm(self, label: str) -> int:
-        """Animals/patients of arm ``label``."""
+        """Animals/patients of arm ``label``.
+
+        Parameters
+        ----------
+        label : str
+            Arm label of the finding.
+
+        Returns
+        -------
+        int
+        """
         return int(self.n[label]) if isinstance(self.n, Mapping) else int(self.n)
 
 

@@ -163,7 +163,29 @@ def _pvalue(test: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def judge_relation(finding: Finding, rel: Relation, pools: PoolSet, alloc, mult, seed: int,
                    extra=None) -> RelationResult:
-    """Run ``rel`` of ``finding`` through every replica (see the module docstring)."""
+    """Run ``rel`` of ``finding`` through every replica (see the module docstring).
+
+    Parameters
+    ----------
+    finding : Finding
+    rel : Relation
+        One of ``finding.relations``.
+    pools : PoolSet
+        Simulated patients the replicas draw from.
+    alloc : dict of str to int64 (R, n_arm)
+        Pool indices of each arm's patients in each of the R replicas.
+    mult : tuple of two float64 (R,)
+        Per-replica multipliers of the treatment effect and of the contextual response (the
+        between-study variation).
+    seed : int
+        Seed of the measurement-noise draws.
+    extra : mapping of str to float, optional
+        Parameter values for every arm (e.g. mechanism switches).
+
+    Returns
+    -------
+    RelationResult
+    """
     design = finding.design
     a = _observed(finding, rel.lhs, rel, pools, alloc[rel.lhs], mult, seed, extra)
     b = _observed(finding, rel.rhs, rel, pools, alloc[rel.rhs], mult, seed, extra)

@@ -60,7 +60,22 @@ def _benefit(rel: Relation) -> tuple[str, str] | frozenset:
 
 
 def repeat_of(pools: PoolSet, finding: Finding, rel: Relation, earlier: list[Finding]) -> str:
-    """Id of the earlier finding whose relation ``rel`` repeats, or ``""``."""
+    """Id of the earlier finding whose relation ``rel`` repeats, or ``""``.
+
+    Parameters
+    ----------
+    pools : PoolSet
+    finding : Finding
+        The finding ``rel`` belongs to.
+    rel : Relation
+    earlier : list of Finding
+        Findings judged before ``finding``; only those with the same population count.
+
+    Returns
+    -------
+    str
+        A finding id, or ``""`` when ``rel`` repeats none.
+    """
     mine = _benefit(rel)
     for other in earlier:
         if repr(other.population) != repr(finding.population):

@@ -44,6 +44,19 @@ def measure_values(result, name: str, symptoms=None) -> np.ndarray:
 
     ``symptoms`` is the :class:`sim.observe.symptoms.SymptomModel` of the observation models
     (default: the calibrated one); cell-level read-outs ignore it.
+
+    Parameters
+    ----------
+    result : sim.Result
+        Simulated patients.
+    name : str
+        A measure of :data:`sim.observe.MEASURES` or :data:`EXTRA_MEASURES`.
+    symptoms : SymptomModel, optional
+
+    Returns
+    -------
+    float64 (N, T)
+        In the measure's unit (:func:`measure_unit`).
     """
     if name in EXTRA_MEASURES:
         return EXTRA_MEASURES[name][0](result)
@@ -51,5 +64,15 @@ def measure_values(result, name: str, symptoms=None) -> np.ndarray:
 
 
 def measure_unit(name: str) -> str:
-    """Unit of measure ``name`` (e.g. ``"points"``, ``"mm"``, ``"1/day"``), as tables and files print it."""
+    """Unit of measure ``name`` (e.g. ``"points"``, ``"mm"``, ``"1/day"``), as tables and files print it.
+
+    Parameters
+    ----------
+    name : str
+        A measure of :func:`known_measures`.
+
+    Returns
+    -------
+    str
+    """
     return EXTRA_MEASURES[name][1] if name in EXTRA_MEASURES else MEASURES[name].unit

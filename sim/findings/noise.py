@@ -50,7 +50,22 @@ class Noise:
     source: str
 
     def apply(self, x: np.ndarray, z: np.ndarray, scale: tuple[float, float] | None) -> np.ndarray:
-        """Observed values from noise-free ``x`` and standard normals ``z`` (same shape)."""
+        """Observed values from noise-free ``x`` and standard normals ``z`` (same shape).
+
+        Parameters
+        ----------
+        x : float64 ndarray
+            Noise-free values, in the measure's unit.
+        z : float64 ndarray
+            Standard normal draws, same shape as ``x``.
+        scale : (float, float) or None
+            Native scale of the measure; absolute noise is clipped to it.
+
+        Returns
+        -------
+        float64 ndarray
+            Observed values, same shape and unit as ``x``.
+        """
         if self.kind == "relative":
             return x * lognormal_multiplier(z, self.value)
         y = x + self.value * z
@@ -58,12 +73,32 @@ class Noise:
 
 
 def is_patient_reported(measure: str) -> bool:
-    """True for questionnaires and pain scales (they carry an MCID and the contextual response)."""
+    """True for questionnaires and pain scales (they carry an MCID and the contextual response).
+
+    Parameters
+    ----------
+    measure : str
+
+    Returns
+    -------
+    bool
+    """
     return measure.startswith(_PROM)
 
 
 def measurement_noise(measure: str) -> Noise:
-    """Per-visit (or per-rater, per-assay) noise of ``measure``; see each row's source."""
+    """Per-visit (or per-rater, per-assay) noise of ``measure``; see each row's source.
+
+    Parameters
+    ----------
+    measure : str
+        A measure of :func:`sim.findings.measures.known_measures`.
+
+    Returns
+    -------
+    Noise
+        ``absolute`` (in the measure's unit) or ``relative`` (a CV), with its source.
+    """
     if is_patient_reported(measure):
         lo, hi = MEASURES[measure].native_scale
         return Noise("absolute", DEFAULT_NOISE_FRACTION * (hi - lo),
@@ -92,5 +127,14 @@ def mcid(measure: str) -> float | None:
 
     Imaging, histology and joint-fluid read-outs have no MCID in the package, so only the
     patient-reported "<"/">" relations of human findings must reach one.
+
+    Parameters
+    ----------
+    measure : str
+
+    Returns
+    -------
+    float or None
+        In the measure's native-scale unit.
     """
     return Endpoint(measure).mcid if is_patient_reported(measure) else None

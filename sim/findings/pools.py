@@ -69,7 +69,17 @@ class PoolSet:
         self.trajectories = 0
 
     def population(self, spec: PopulationSpec) -> VirtualPopulation:
-        """The pool's patients of population ``spec`` (drawn once)."""
+        """The pool's patients of population ``spec`` (drawn once).
+
+        Parameters
+        ----------
+        spec : PopulationSpec
+
+        Returns
+        -------
+        VirtualPopulation
+            ``self.size`` patients, drawn with a seed derived from the pool's seed and ``spec``.
+        """
         key = repr(spec)
         if key not in self._pops:
             pop_seed = (self.seed * 1_000_003 + zlib.crc32(key.encode())) % (2**62)
@@ -93,6 +103,31 @@ class PoolSet:
         Patient-reported measures include each patient's contextual (placebo) response, the
         model's ``placebo_max`` times the patient's multiplier from the population sampler;
         ``contextual=False`` leaves it out. Failed solves are NaN.
+
+        Parameters
+        ----------
+        spec : PopulationSpec
+            Population of the pool.
+        arm : Arm
+            Regimen and parameter overrides of the arm.
+        measure : str
+            A measure of :func:`sim.findings.measures.known_measures`.
+        day : float
+            One of the pool's simulated days.
+        extra : mapping of str to float, optional
+            Further parameter values (e.g. mechanism switches).
+        contextual : bool
+            Include the contextual (placebo) response of patient-reported measures.
+
+        Returns
+        -------
+        float64 (P,)
+            In the measure's unit.
+
+        Raises
+        ------
+        ValueError
+            For a day the pool did not simulate.
         """
         col = np.searchsorted(self.days, float(day))
         if col >= self.days.size or self.days[col] != float(day):

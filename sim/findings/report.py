@@ -15,7 +15,18 @@ COLUMNS = ("finding", "refs", "relation", "measure", "day", "unit", "n_lhs", "n_
 
 
 def table_rows(results: list[FindingResult]) -> list[dict]:
-    """One row per relation (column order :data:`COLUMNS`)."""
+    """One row per relation (column order :data:`COLUMNS`).
+
+    Parameters
+    ----------
+    results : list of FindingResult
+        From :func:`sim.findings.run_findings`.
+
+    Returns
+    -------
+    list of dict
+        One dict per relation, keys :data:`COLUMNS`.
+    """
     rows = []
     for fr in results:
         refs = ",".join(str(r) for r in fr.finding.refs)
@@ -48,7 +59,17 @@ def _columns(head, cells) -> list[str]:
 
 
 def summary_line(results: list[FindingResult]) -> str:
-    """``reproduced=<k>/<n> mean_probability=<x> non_evidential=<m>``."""
+    """``reproduced=<k>/<n> mean_probability=<x> non_evidential=<m>``.
+
+    Parameters
+    ----------
+    results : list of FindingResult
+        From :func:`sim.findings.run_findings`.
+
+    Returns
+    -------
+    str
+    """
     k = sum(fr.reproduced for fr in results)
     mean = float(np.mean([fr.probability for fr in results])) if results else float("nan")
     m = sum(fr.non_evidential for fr in results)
@@ -56,7 +77,18 @@ def summary_line(results: list[FindingResult]) -> str:
 
 
 def format_findings(results: list[FindingResult]) -> str:
-    """Relation table, finding table, and :func:`summary_line` as the last line."""
+    """Relation table, finding table, and :func:`summary_line` as the last line.
+
+    Parameters
+    ----------
+    results : list of FindingResult
+        From :func:`sim.findings.run_findings`.
+
+    Returns
+    -------
+    str
+        Plain-text lines joined by newlines.
+    """
     head = ("finding", "expected", "measure @ day", "n", "test", "P", "P(sig)", "replica diff [95%]", "model diff",
             "MCID", "non-evidential")
     cells = []
@@ -86,7 +118,17 @@ def format_findings(results: list[FindingResult]) -> str:
 
 
 def format_markdown(results: list[FindingResult]) -> str:
-    """The finding table as Markdown (the README's), then :func:`summary_line` as the last line."""
+    """The finding table as Markdown (the README's), then :func:`summary_line` as the last line.
+
+    Parameters
+    ----------
+    results : list of FindingResult
+        From :func:`sim.findings.run_findings`.
+
+    Returns
+    -------
+    str
+    """
     lines = ["| finding | species | n per arm | test | relations P>=0.5 | P(finding) | reproduced | non-evidential |",
              "|---|---|---|---|---|---|---|---|"]
     for fr in results:
@@ -120,7 +162,26 @@ def to_csv(results: list[FindingResult]) -> str:
 
 
 def to_tree(results: list[FindingResult], replicates: int, pool: int, seed: int) -> dict:
-    """HDF5 tree for :func:`sim.io.write_tree`: one column per dataset, plus each finding's design."""
+    """HDF5 tree for :func:`sim.io.write_tree`: one column per dataset, plus each finding's design.
+
+    Parameters
+    ----------
+    results : list of FindingResult
+        From :func:`sim.findings.run_findings`.
+    replicates : int
+        Replica studies per finding.
+    pool : int
+        Patients per population pool.
+    seed : int
+        Seed of the run.
+
+    Returns
+    -------
+    dict
+        Root attributes (replicates, pool, seed, summary line), ``table`` (one array per
+        column, shape (relations,)) and ``findings`` (each finding's design and verdict as
+        attributes); written by :func:`sim.io.findings_file.write_findings`.
+    """
     rows = table_rows(results)
     table = {}
     for col in COLUMNS:

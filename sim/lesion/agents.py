@@ -95,7 +95,23 @@ def _enterable(tissue, i, j):
 
 @njit(cache=True)
 def count_cells(n, kind, iy, ix, counts):
-    """Fill ``counts`` (int64, (3, ny, nx)) with cells per kind and voxel; returns 0."""
+    """Count the live cells per kind and voxel.
+
+    Parameters
+    ----------
+    n : int
+        Number of live agents (the first ``n`` entries of the agent arrays).
+    kind, iy, ix : int64 (capacity,)
+        Kind code (index into :data:`~sim.lesion.lesion_parameters.CELL_KINDS`), row and column
+        of every agent.
+    counts : int64 (3, ny, nx)
+        Overwritten with the number of cells of each kind in each voxel.
+
+    Returns
+    -------
+    int
+        0 (Numba kernels return a value).
+    """
     counts[:] = 0
     for a in range(n):
         counts[kind[a], iy[a], ix[a]] += 1

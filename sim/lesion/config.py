@@ -58,7 +58,27 @@ def _check_keys(block: Mapping, allowed: set[str], where: str) -> None:
 
 
 def build_from_config(cfg: Mapping) -> dict[str, Any]:
-    """Turn a config dict into ``simulate_lesion`` arguments (geometry, params, drivers, options)."""
+    """Turn a config dict into :func:`~sim.lesion.lesion_simulation.simulate_lesion` arguments.
+
+    Parameters
+    ----------
+    cfg : mapping
+        The whole config or its ``lesion`` block (layout in this module's docstring); OmegaConf
+        containers are accepted.
+
+    Returns
+    -------
+    dict
+        ``geometry`` (LesionGeometry), ``params`` (LesionParams), ``drivers`` (LesionDrivers),
+        ``days`` (float, days), ``options`` (the remaining ``run`` keys, times in days) and
+        ``output`` (file name).
+
+    Raises
+    ------
+    ConfigError
+        For an unknown key, a driver kind other than ``constant``/``injections``, or a run key in
+        hours (``dt_hours``, ``record_every_hours``), naming the key that replaced it.
+    """
     cfg = _plain(cfg)
     if not isinstance(cfg, Mapping):
         raise ConfigError(f"lesion config must be a mapping, got {type(cfg).__name__}")
@@ -100,7 +120,18 @@ def build_from_config(cfg: Mapping) -> dict[str, Any]:
 
 
 def output_name(cfg: Mapping) -> str:
-    """File name the config asks its run to be written to (``lesion.output``, default ``lesion.h5``)."""
+    """File name the config asks its run to be written to.
+
+    Parameters
+    ----------
+    cfg : mapping
+        The whole config or its ``lesion`` block.
+
+    Returns
+    -------
+    str
+        ``lesion.output`` (default ``lesion.h5``).
+    """
     return str(build_from_config(cfg)["output"])
 
 

@@ -36,6 +36,22 @@ def drivers_from_result(result, patient: int = 0, *, k_reach: float = 1e-3, scaf
 
     The scaffold driver follows the joint model's ``scaffold`` state (saturating, as in its rhs)
     unless given.
+
+    Parameters
+    ----------
+    result : sim.Result
+        Joint-model result with states ``il1b``, ``il1ra``, ``tgfb``, ``msc_free``, ``scaffold``.
+    patient : int
+        Patient index in ``result``.
+    k_reach : float
+        Share of the free MSC pool reaching the defect surface per day, 1/day (assumed).
+    scaffold : float or float64 (T,), optional
+        Scaffold strength in [0, 1]; default from the joint ``scaffold`` state, ``s / (1 + s)``.
+
+    Returns
+    -------
+    LesionDrivers
+        On the result's output times from day 0 on (days).
     """
     keep = np.asarray(result.times) >= 0.0
     states = {name: np.asarray(result.state(name))[patient, keep] for name in
@@ -77,7 +93,16 @@ class CouplingSummary:
 def lesion_params_from_patient(patient: Mapping[str, float] | LesionParams | None) -> LesionParams:
     """Lesion parameters from a virtual-patient vector (keys ``lesion.<name>``).
 
-    A :class:`LesionParams` or a mapping of bare lesion names is accepted as well.
+    Parameters
+    ----------
+    patient : mapping of str to float, LesionParams or None
+        A virtual-patient vector (only its ``lesion.<name>`` keys are used), a mapping of bare
+        lesion parameter names, a :class:`LesionParams` (returned as is) or None (defaults).
+
+    Returns
+    -------
+    LesionParams
+        Validated against the lesion parameter table (units there: days, mm, cells).
     """
     if patient is None:
         return LesionParams()

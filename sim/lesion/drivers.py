@@ -68,13 +68,39 @@ class LesionDrivers:
         t.setflags(write=False)
 
     def at(self, time: float) -> dict[str, float]:
-        """Driver values at ``time`` days (linear interpolation, constant extrapolation)."""
+        """Driver values at one time (linear interpolation, constant extrapolation).
+
+        Parameters
+        ----------
+        time : float
+            Days.
+
+        Returns
+        -------
+        dict of str to float
+            Each of :data:`DRIVER_NAMES`: field levels relative to healthy joint fluid, ``msc_influx``
+            in cells/day, ``scaffold`` strength in [0, 1].
+        """
         return {name: float(np.interp(time, self.t, getattr(self, name)))
                 for name in DRIVER_NAMES}
 
     @classmethod
     def constant(cls, *, il1=1.0, anti=1.0, tgfb=1.0, msc_influx=0.0, scaffold=0.0):
-        """Time-invariant drivers."""
+        """Time-invariant drivers.
+
+        Parameters
+        ----------
+        il1, anti, tgfb : float
+            Joint-fluid levels relative to the healthy reference (1 = healthy).
+        msc_influx : float
+            Free MSCs reaching the defect surface, cells/day.
+        scaffold : float
+            Scaffold strength in [0, 1].
+
+        Returns
+        -------
+        LesionDrivers
+        """
         return cls(t=np.array([0.0]), il1=il1, anti=anti, tgfb=tgfb, msc_influx=msc_influx,
                    scaffold=scaffold)
 
@@ -84,9 +110,37 @@ class LesionDrivers:
                         n_points: int = 400):
         """Standalone drivers: free MSCs from bolus injections reach the defect.
 
-        The free pool after injections of ``doses`` cells at ``times`` days decays with
-        ``k_loss`` (``msc_k_loss_joint_DERIVED``, 1/day); a share ``k_reach`` per day of it
-        reaches the defect surface (assumed; the joint model supplies this when coupled).
+        The free pool after injections of ``doses`` cells at ``times`` days decays with ``k_loss``
+        (``msc_k_loss_joint_DERIVED``, 1/day); a share ``k_reach`` per day of it reaches the defect
+        surface (assumed; the joint model supplies this when coupled).
+
+        Parameters
+        ----------
+        days : float
+            Span of the driver grid, days (> 0).
+        doses : float or sequence of float, length K
+            Cells per injection (>= 0).
+        times : float or sequence of float, length K
+            Injection days.
+        k_loss : float
+            Loss rate of free MSCs from the joint, 1/day.
+        k_reach : float
+            Share of the free pool reaching the defect surface, 1/day.
+        il1, anti, tgfb : float
+            Joint-fluid levels relative to the healthy reference.
+        scaffold : float
+            Scaffold strength in [0, 1].
+        n_points : int
+            Grid points over ``[0, days]`` (injection times are added, with a point just after each).
+
+        Returns
+        -------
+        LesionDrivers
+
+        Raises
+        ------
+        DriverError
+            For negative doses, ``doses`` and ``times`` of different lengths, or ``days`` <= 0.
         """
         doses = np.atleast_1d(np.asarray(doses, dtype=np.float64))
         times = np.atleast_1d(np.asarray(times, dtype=np.float64))

@@ -162,18 +162,53 @@ class FieldSolver:
         self._work = np.empty(self.tissue.shape)
 
     def stable_substep(self, field: int) -> float:
-        """Largest stable substep for ``field``, days (``inf`` without diffusion)."""
+        """Largest stable explicit substep for one field.
+
+        Parameters
+        ----------
+        field : int
+            Field index (order of :data:`~sim.lesion.lesion_parameters.FIELD_NAMES`).
+
+        Returns
+        -------
+        float
+            Days; ``inf`` for a field without diffusion.
+        """
         if self.D[field] == 0 or self._max_faces == 0:
             return math.inf
         return self.dx**2 / (self.D[field] * self._max_faces)
 
     def substeps_needed(self, dt: float) -> int:
-        """Smallest substep count keeping every field stable over a step of ``dt`` days."""
+        """Smallest substep count keeping every field stable over one step.
+
+        Parameters
+        ----------
+        dt : float
+            Step, days.
+
+        Returns
+        -------
+        int
+            At least 1.
+        """
         limit = min(self.stable_substep(f) for f in range(len(self.D)))
         return max(1, int(math.ceil(dt / limit - 1e-9))) if math.isfinite(limit) else 1
 
     def check(self, dt: float, n_sub: int) -> None:
-        """Raise :class:`StabilityError` if ``dt / n_sub`` is beyond any field's limit."""
+        """Refuse a substep ``dt / n_sub`` beyond any field's stability limit.
+
+        Parameters
+        ----------
+        dt : float
+            Step, days.
+        n_sub : int
+            Substeps per step (>= 1).
+
+        Raises
+        ------
+        StabilityError
+            Naming the field, the substep and the limit (days) and the substep count needed.
+        """
         if not (isinstance(n_sub, (int, np.integer)) and n_sub >= 1):
             raise StabilityError(f"n_substeps must be an integer >= 1, got {n_sub!r}")
         h = dt / n_sub

@@ -169,7 +169,23 @@ class LesionGeometry:
         return t
 
     def capacity(self, rho_max: float) -> int:
-        """Cells a voxel can hold at density ``rho_max`` (cells/mm^3); at least 1."""
+        """Cells a voxel can hold at a given density.
+
+        Parameters
+        ----------
+        rho_max : float
+            Maximal cell density, cells/mm^3.
+
+        Returns
+        -------
+        int
+            ``floor(rho_max * voxel volume)``, at least 1.
+
+        Raises
+        ------
+        GeometryError
+            If a voxel would hold no cell (voxels too small for ``rho_max``).
+        """
         cap = int(math.floor(rho_max * self.voxel_volume_mm3))
         if cap < 1:
             raise GeometryError(f"voxel of {self.dx_um} um holds no cell at rho_max={rho_max} "

@@ -205,7 +205,17 @@ class LesionParams:
         return self.values[name]
 
     def replace(self, **overrides: float) -> "LesionParams":
-        """Return a copy with some values changed (validated like the constructor)."""
+        """Copy with some values changed (validated like the constructor).
+
+        Parameters
+        ----------
+        **overrides : float
+            Parameter name -> value, in the table's unit.
+
+        Returns
+        -------
+        LesionParams
+        """
         return LesionParams({**self.values, **overrides})
 
     def as_array(self) -> np.ndarray:
@@ -224,9 +234,31 @@ class LesionParams:
 
     # Derived quantities used by the kernels (days, mm).
     def decay_rate(self, field: str) -> float:
-        """First-order decay rate of ``field`` in 1/day."""
+        """First-order decay rate of a field, ``ln 2 / half-life``.
+
+        Parameters
+        ----------
+        field : str
+            One of :data:`FIELD_NAMES`.
+
+        Returns
+        -------
+        float
+            1/day.
+        """
         return _LN2 / self[f"half_life_{field}"]
 
     def diffusivity(self, field: str) -> float:
-        """Diffusivity of ``field`` in mm^2/day."""
+        """Diffusivity of a field in cartilage.
+
+        Parameters
+        ----------
+        field : str
+            One of :data:`FIELD_NAMES`.
+
+        Returns
+        -------
+        float
+            mm^2/day.
+        """
         return self[f"D_{field}"]

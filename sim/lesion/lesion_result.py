@@ -60,13 +60,47 @@ class LesionResult:
     status: str = "ok"
 
     def final(self, name: str) -> float:
-        """Last recorded value of series ``name``."""
+        """Last recorded value of one series.
+
+        Parameters
+        ----------
+        name : str
+            A series name (:data:`~sim.lesion.lesion_simulation.SERIES_NAMES`).
+
+        Returns
+        -------
+        float
+            In the series' unit (:data:`SERIES_UNITS`).
+
+        Raises
+        ------
+        KeyError
+            For an unknown series (the message lists the available ones).
+        """
         if name not in self.series:
             raise KeyError(f"unknown series {name!r}; available: {', '.join(self.series)}")
         return float(self.series[name][-1])
 
     def field(self, name: str, snapshot: int = -1) -> np.ndarray:
-        """Field ``name`` (one of FIELD_NAMES) at snapshot index ``snapshot``, shape (ny, nx)."""
+        """One field at one snapshot.
+
+        Parameters
+        ----------
+        name : str
+            One of :data:`~sim.lesion.lesion_parameters.FIELD_NAMES`.
+        snapshot : int
+            Snapshot index (negative counts from the last).
+
+        Returns
+        -------
+        float64 (ny, nx)
+            Field level relative to healthy joint fluid.
+
+        Raises
+        ------
+        ValueError
+            For an unknown field or a result without snapshots.
+        """
         if name not in FIELD_NAMES:
             raise ValueError(f"unknown field {name!r}; valid fields: {', '.join(FIELD_NAMES)}")
         if not self.snapshots:

@@ -160,7 +160,17 @@ def _voxel_rates(sim, diff_mult, adh_mult):
 
 
 def reference_step(sim) -> None:
-    """Advance a :class:`~sim.lesion.lesion_simulation.LesionSimulation` one step without Numba."""
+    """Advance a :class:`~sim.lesion.lesion_simulation.LesionSimulation` one step without Numba.
+
+    The plain-Python reference the kernels are tested and benchmarked against: same draws and
+    same order of grants, so after a step the agents equal those of :meth:`LesionSimulation.step`
+    and the fields and matrix agree to rounding.
+
+    Parameters
+    ----------
+    sim : LesionSimulation
+        Advanced in place by one step of ``sim.dt`` days.
+    """
     drv = sim.drivers.at(sim.t)
     diff_mult, adh_mult = sim._multipliers(drv)
     n, step, seed, nx, cap = sim.n, sim.step_index, sim.seed, sim.tissue.shape[1], sim.cap

@@ -37,7 +37,18 @@ def _mix(z):
 
 @njit(cache=True)
 def hash64(seed, step, agent, purpose):
-    """64-bit hash of four integer coordinates (uint64)."""
+    """64-bit hash of four integer coordinates.
+
+    Parameters
+    ----------
+    seed, step, agent, purpose : int
+        Run seed, step index, agent id (or another sub-stream index) and purpose code
+        (:data:`PURPOSES`).
+
+    Returns
+    -------
+    uint64
+    """
     z = _mix(np.uint64(seed) + _GOLDEN)
     z = _mix(z ^ (np.uint64(step) + _GOLDEN))
     z = _mix(z ^ (np.uint64(agent) + _GOLDEN))
@@ -46,7 +57,17 @@ def hash64(seed, step, agent, purpose):
 
 @njit(cache=True)
 def uniform(seed, step, agent, purpose):
-    """Uniform draw in [0, 1) from the 53 high bits of :func:`hash64`."""
+    """Uniform draw in [0, 1) from the 53 high bits of :func:`hash64`.
+
+    Parameters
+    ----------
+    seed, step, agent, purpose : int
+        Coordinates of the draw (see :func:`hash64`).
+
+    Returns
+    -------
+    float
+    """
     return float(hash64(seed, step, agent, purpose) >> _S11) * _INV53
 
 
@@ -54,7 +75,17 @@ def uniform(seed, step, agent, purpose):
 def poisson(mean, seed, step, agent, purpose):
     """Poisson draw by inversion (``mean`` < 30) or a rounded normal approximation.
 
-    Uses sub-streams ``agent + k`` of one purpose; ``mean`` in events, result an int.
+    Parameters
+    ----------
+    mean : float
+        Expected number of events (<= 0 gives 0).
+    seed, step, agent, purpose : int
+        Coordinates of the draw; the normal approximation also uses sub-stream ``agent + 1``.
+
+    Returns
+    -------
+    int
+        Number of events, >= 0.
     """
     if mean <= 0.0:
         return 0
@@ -81,6 +112,15 @@ def stream(seed, step, agent):
     """Key of one agent's draws at one step; combine with a purpose in :func:`draw`.
 
     Costs three mixing rounds once, so each further draw of the agent costs one.
+
+    Parameters
+    ----------
+    seed, step, agent : int
+        Run seed, step index and agent id.
+
+    Returns
+    -------
+    uint64
     """
     z = _mix(np.uint64(seed) + _GOLDEN)
     z = _mix(z ^ (np.uint64(step) + _GOLDEN))
@@ -92,5 +132,16 @@ def draw(key, purpose):
     """Uniform draw in [0, 1) for ``purpose`` from a :func:`stream` key.
 
     Equal to ``uniform(seed, step, agent, purpose)`` for ``key = stream(seed, step, agent)``.
+
+    Parameters
+    ----------
+    key : uint64
+        From :func:`stream`.
+    purpose : int
+        Purpose code (:data:`PURPOSES`).
+
+    Returns
+    -------
+    float
     """
     return float(_mix(np.uint64(key) ^ (np.uint64(purpose) + _GOLDEN)) >> _S11) * _INV53

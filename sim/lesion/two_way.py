@@ -112,6 +112,18 @@ def split_vector(vector: Mapping[str, float]) -> tuple[dict[str, float], LesionP
 
     Keys ``lesion.<name>`` are lesion parameters; all others are joint-model parameters
     (validated when given to :class:`sim.Patient`).
+
+    Parameters
+    ----------
+    vector : mapping of str to float
+        Parameter name -> value, each in its table's unit.
+
+    Returns
+    -------
+    joint : dict of str to float
+        Joint-model overrides.
+    lesion : LesionParams
+        Lesion parameters (defaults where the vector has none).
     """
     joint = {k: float(v) for k, v in vector.items() if not k.startswith("lesion.")}
     return joint, lesion_params_from_patient({k: v for k, v in vector.items()
@@ -179,7 +191,23 @@ class TwoWayResult:
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
 
     def state(self, name: str) -> np.ndarray:
-        """float64 (T,) trajectory of joint state ``name``."""
+        """Trajectory of one joint-model state.
+
+        Parameters
+        ----------
+        name : str
+            One of :attr:`state_names`.
+
+        Returns
+        -------
+        float64 (T,)
+            On :attr:`times` (days), in the state's unit.
+
+        Raises
+        ------
+        TwoWayError
+            For an unknown state (the message lists the allowed ones).
+        """
         if name not in self.state_names:
             raise TwoWayError(f"unknown state {name!r}; allowed: {', '.join(self.state_names)}")
         return self.states[:, self.state_names.index(name)]

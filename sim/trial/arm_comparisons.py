@@ -100,6 +100,20 @@ def hedges_g(a, b, level: float = 0.95) -> StandardizedMeanDifference:
     (Hedges 1981; the common approximation ``1 - 3/(4m - 1)`` differs by < 1e-3 for m >= 10).
     ``se = J * sqrt((na+nb)/(na nb) + d^2 / (2 (na+nb)))`` (Borenstein 2009, eq. 4.20-4.24) and the
     interval is ``g +/- z se``.
+
+    Parameters
+    ----------
+    a, b : array_like (..., Pa), (..., Pb)
+        Patient values of arm ``a`` and comparator arm ``b`` (patient axis last, NaN = dropped
+        out); leading shapes broadcast.
+    level : float
+        Confidence level of the interval, in (0, 1).
+
+    Returns
+    -------
+    StandardizedMeanDifference
+        ``g``, ``se``, ``low``, ``high`` of the broadcast leading shape (dimensionless), and
+        ``level``.
     """
     a, b = _two(a, b)
     level = checked_level(level)
@@ -119,6 +133,17 @@ def hedges_g(a, b, level: float = 0.95) -> StandardizedMeanDifference:
 def welch_t_test(a, b) -> TestResult:
     """Welch's two-sided t test; same result as ``scipy.stats.ttest_ind(a, b, axis=-1,
     equal_var=False, nan_policy="omit")`` but vectorised over rows with different dropouts.
+
+    Parameters
+    ----------
+    a, b : array_like (..., Pa), (..., Pb)
+        Patient values of the two arms (patient axis last, NaN = dropped out).
+
+    Returns
+    -------
+    TestResult
+        ``statistic`` (t) and two-sided ``p_value`` of the broadcast leading shape; NaN where an
+        arm has fewer than 2 patients.
     """
     a, b = _two(a, b)
     est, se, df = _welch(a, b)

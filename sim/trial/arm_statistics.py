@@ -21,7 +21,23 @@ class StatisticsError(ValueError):
 
 
 def patient_array(name: str, x) -> np.ndarray:
-    """``x`` as float64 with a patient axis (last); NaN = dropped out, infinities refused."""
+    """``x`` as float64 with a patient axis (last); NaN = dropped out, infinities refused.
+
+    Parameters
+    ----------
+    name : str
+        Argument name for the error message.
+    x : array_like (..., P)
+
+    Returns
+    -------
+    float64 ndarray (..., P)
+
+    Raises
+    ------
+    StatisticsError
+        For a scalar or infinite values.
+    """
     arr = np.asarray(x, dtype=float)
     if arr.ndim == 0:
         raise StatisticsError(f"{name}: expected an array with a patient axis (last), got a scalar")
@@ -31,14 +47,39 @@ def patient_array(name: str, x) -> np.ndarray:
 
 
 def checked_level(level: float) -> float:
-    """``level`` of an interval, refused unless 0 < level < 1."""
+    """``level`` of an interval, refused unless 0 < level < 1.
+
+    Parameters
+    ----------
+    level : float
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    StatisticsError
+        Unless 0 < level < 1.
+    """
     if not 0 < level < 1:
         raise StatisticsError(f"level: {level!r} not allowed; allowed: 0 < level < 1 (e.g. 0.95)")
     return float(level)
 
 
 def complete_case_moments(x: np.ndarray):
-    """Complete-case n, mean and sample variance (ddof=1) along the last axis, warning-free."""
+    """Complete-case n, mean and sample variance (ddof=1) along the last axis, warning-free.
+
+    Parameters
+    ----------
+    x : float64 ndarray (..., P)
+        Patient axis last, NaN = dropped out.
+
+    Returns
+    -------
+    n, mean, var : float64 ndarray (...)
+        Patients with a value, their mean (NaN without any) and variance (NaN below 2 patients).
+    """
     ok = ~np.isnan(x)
     n = ok.sum(axis=-1).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -118,12 +159,36 @@ class ArmSummary:
         return self.q3 - self.q1
 
     def prediction_intervals(self, level: float = 0.95, axis: int = 0) -> dict[str, PredictionInterval]:
-        """:func:`prediction_interval` of every field across replicate trials."""
+        """:func:`prediction_interval` of every field across replicate trials.
+
+        Parameters
+        ----------
+        level : float
+            Central level of the intervals, in (0, 1).
+        axis : int
+            Replicate axis of the fields.
+
+        Returns
+        -------
+        dict of str to PredictionInterval
+            One per field (``n``, ``mean``, ``sd``, ``median``, ``q1``, ``q3``).
+        """
         return {f.name: prediction_interval(getattr(self, f.name), level, axis) for f in fields(self)}
 
 
 def arm_summary(x) -> ArmSummary:
-    """Mean, SD, median and quartiles of one arm over patients (last axis), NaN = dropped out."""
+    """Mean, SD, median and quartiles of one arm over patients (last axis), NaN = dropped out.
+
+    Parameters
+    ----------
+    x : array_like (..., P)
+        Patient values, patient axis last, NaN = dropped out.
+
+    Returns
+    -------
+    ArmSummary
+        Fields of shape (...), in the units of ``x`` (``n`` a count).
+    """
     x = patient_array("x", x)
     n, mean, var = complete_case_moments(x)
     q1, med, q3 = nan_quantile(x, [0.25, 0.5, 0.75])
@@ -134,12 +199,33 @@ def change_from_baseline(baseline, follow_up) -> np.ndarray:
     """Per-patient change ``follow_up - baseline`` (the trial data's sign convention).
 
     NaN in either gives NaN. Summarise with :func:`arm_summary` for the mean/median change.
+
+    Parameters
+    ----------
+    baseline, follow_up : array_like (..., P)
+        Patient values at baseline and follow-up, same units; shapes broadcast.
+
+    Returns
+    -------
+    float64 ndarray (..., P)
+        In the units of the scores.
     """
     return patient_array("follow_up", follow_up) - patient_array("baseline", baseline)
 
 
 def percent_change_from_baseline(baseline, follow_up) -> np.ndarray:
-    """Per-patient ``100 * (follow_up - baseline) / baseline`` [%]; NaN where baseline is 0."""
+    """Per-patient ``100 * (follow_up - baseline) / baseline`` [%]; NaN where baseline is 0.
+
+    Parameters
+    ----------
+    baseline, follow_up : array_like (..., P)
+        Patient values at baseline and follow-up, same units; shapes broadcast.
+
+    Returns
+    -------
+    float64 ndarray (..., P)
+        Percent.
+    """
     b = patient_array("baseline", baseline)
     f = patient_array("follow_up", follow_up)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -167,6 +253,21 @@ def prediction_interval(statistic, level: float = 0.95, axis: int = 0) -> Predic
     counts the others): the range in which
     a new trial of the same design would report the statistic with probability ``level``
     under the model.
+
+    Parameters
+    ----------
+    statistic : array_like (R, ...)
+        The statistic of every replicate trial (replicate axis ``axis``).
+    level : float
+        Central level, in (0, 1).
+    axis : int
+        Replicate axis.
+
+    Returns
+    -------
+    PredictionInterval
+        ``median``, ``low``, ``high``, ``n_valid`` of the shape without ``axis``, in the units of
+        the statistic.
     """
     level = checked_level(level)
     x = np.asarray(statistic, dtype=float)

@@ -23,7 +23,24 @@ __all__ = ["stream", "lognormal_multiplier", "truncated_normal", "VirtualPopulat
 
 
 def stream(seed: int, name: str) -> np.random.Generator:
-    """The random stream ``name`` of ``seed``: independent of every other name, reproducible."""
+    """The random stream ``name`` of ``seed``: independent of every other name, reproducible.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the run (>= 0).
+    name : str
+        Name of the stream (e.g. ``"age"``, ``"parameter:<name>"``).
+
+    Returns
+    -------
+    numpy.random.Generator
+
+    Raises
+    ------
+    TrialSpecError
+        For a seed that is not an integer >= 0.
+    """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise TrialSpecError(f"seed: {seed!r} is not allowed; allowed: an integer >= 0")
     return np.random.default_rng([int(seed), zlib.crc32(name.encode())])
@@ -104,7 +121,17 @@ class VirtualPopulation:
         return int(self.age.size)
 
     def patients(self, index=None) -> list[Patient]:
-        """``Patient`` objects (all, or those at ``index``) for :func:`sim.simulate`."""
+        """``Patient`` objects (all, or those at ``index``) for :func:`sim.simulate`.
+
+        Parameters
+        ----------
+        index : int or array_like of int, optional
+            Population indices (default all, in order).
+
+        Returns
+        -------
+        list of Patient
+        """
         idx = range(len(self)) if index is None else np.asarray(index, dtype=np.int64).ravel()
         return [Patient(self.species, int(self.kl_grade[i]), float(self.age[i]), float(self.bmi[i]), 1.0,
                         float(self.inflammation[i]), {k: float(v[i]) for k, v in self.parameters.items()})
@@ -122,6 +149,22 @@ def sample_population(spec: PopulationSpec, n: int, seed: int, placebo_cv: float
 
     Patients are drawn in order; the first ``m`` patients of a population of size ``n > m`` are
     the population of size ``m`` (prefix property), so trials of different sizes share patients.
+
+    Parameters
+    ----------
+    spec : PopulationSpec
+        Inclusion profile (KL grades, age, BMI, sex, inflammation, between-patient variability).
+    n : int
+        Patients (> 0).
+    seed : int
+        Seed of the named streams.
+    placebo_cv : float
+        Coefficient of variation of each patient's placebo-response multiplier (mean 1).
+
+    Returns
+    -------
+    VirtualPopulation
+        Covariates and parameter values of shape (n,) each (age in years, BMI in kg/m^2).
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
         raise TrialSpecError(f"n: {n!r} is not allowed; allowed: an integer > 0 (patients)")

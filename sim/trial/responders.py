@@ -85,9 +85,18 @@ def mcid_responder(baseline, follow_up, threshold: float, *, higher_is_better: b
     A patient responds if the improvement (``follow_up - baseline`` if ``higher_is_better``, else
     ``baseline - follow_up``) is at least ``threshold`` (same units as the scores, >= 0).
 
+    Parameters
+    ----------
+    baseline, follow_up : array_like (..., P)
+        Patient scores, same units; patient axis last, NaN = dropped out.
+    threshold : float
+        Minimal clinically important improvement, units of the scores (>= 0).
+    higher_is_better : bool
+        Direction of improvement on the scale.
+
     Returns
     -------
-    ndarray
+    float64 ndarray (..., P)
         1.0 / 0.0 per patient, NaN where either value is NaN.
     """
     if not (np.isfinite(threshold) and threshold >= 0):
@@ -103,6 +112,17 @@ def responder_rate(responders, *, dropouts: str = "exclude") -> np.ndarray:
 
     ``dropouts="exclude"``: complete-case (NaN patients ignored); ``"nonresponder"``:
     non-responder imputation (NaN counted as 0, the intention-to-treat convention of many trials).
+
+    Parameters
+    ----------
+    responders : array_like (..., P)
+        1.0 / 0.0 per patient, NaN = dropped out (e.g. from :func:`mcid_responder`).
+    dropouts : {"exclude", "nonresponder"}
+
+    Returns
+    -------
+    float64 ndarray (...)
+        Fraction in [0, 1].
     """
     r = patient_array("responders", responders)
     if dropouts == "exclude":

@@ -87,7 +87,17 @@ class TrialResult:
     provenance: dict = dataclasses.field(default_factory=dict)
 
     def patient_index(self, arm: str) -> np.ndarray:
-        """int64[R, n_arm]: population index of each patient of ``arm``."""
+        """int64[R, n_arm]: population index of each patient of ``arm``.
+
+        Parameters
+        ----------
+        arm : str
+            Arm name of the spec.
+
+        Returns
+        -------
+        int64 (R, n_arm)
+        """
         return self.blocks[arm][:, None] * self.n_max + np.arange(self.spec.n_per_arm[arm])[None, :]
 
     @property
@@ -102,6 +112,19 @@ def dropout_mask(u: np.ndarray, visits: np.ndarray, dropout: float) -> np.ndarra
     Time to dropout is exponential with the hazard that gives probability ``dropout`` of
     leaving before the last visit; ``u`` are the patients' uniform draws. Baseline is always
     observed.
+
+    Parameters
+    ----------
+    u : float64 (N,)
+        Uniform draws of the patients.
+    visits : float64 (V,)
+        Visit days, baseline first.
+    dropout : float
+        Probability of leaving before the last visit, in [0, 1).
+
+    Returns
+    -------
+    bool (N, V)
     """
     if dropout <= 0:
         return np.ones((u.size, visits.size), dtype=bool)

@@ -260,7 +260,18 @@ class ObservationSpec:
         object.__setattr__(self, "noise", MappingProxyType(checked))
 
     def noise_sd(self, measure: str) -> float:
-        """Per-visit noise SD of ``measure`` on its native scale."""
+        """Per-visit noise SD of ``measure`` on its native scale.
+
+        Parameters
+        ----------
+        measure : str
+            A measure of :data:`sim.observe.MEASURES`.
+
+        Returns
+        -------
+        float
+            In the measure's native unit; 0 for measures without visit noise.
+        """
         if measure in self.noise:
             return self.noise[measure]
         lo, hi = MEASURES[measure].native_scale
@@ -368,6 +379,14 @@ class TrialSpec:
     def arm(self, name: str) -> Arm:
         """The arm called ``name``.
 
+        Parameters
+        ----------
+        name : str
+
+        Returns
+        -------
+        Arm
+
         Raises
         ------
         TrialSpecError
@@ -380,6 +399,15 @@ class TrialSpec:
 
     def endpoint(self, label: str) -> Endpoint:
         """The endpoint with label or measure ``label``.
+
+        Parameters
+        ----------
+        label : str
+            Endpoint label or measure name.
+
+        Returns
+        -------
+        Endpoint
 
         Raises
         ------

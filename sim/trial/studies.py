@@ -47,6 +47,24 @@ def trial_from_study(study_id: str, *, n_default: int = DEFAULT_N, **overrides) 
     """The trial of ``study_id`` (a ``study_id`` of ``arms.csv``) as a :class:`TrialSpec`.
 
     ``overrides`` replace fields of the spec (e.g. ``n_per_arm=100`` or ``dropout=0.1``).
+
+    Parameters
+    ----------
+    study_id : str
+        A ``study_id`` of ``arms.csv``.
+    n_default : int
+        Patients per arm where the study reports none.
+    **overrides
+        Fields of :class:`TrialSpec` to replace.
+
+    Returns
+    -------
+    TrialSpec
+
+    Raises
+    ------
+    TrialSpecError
+        For an unknown study id (the message lists the known ones).
     """
     arms = [a for a in load_arms() if a.study_id == study_id]
     if not arms:
