@@ -58,9 +58,18 @@ class TrialSummary:
     alpha: float
     level: float
 
-    def table(self, endpoint_order=None) -> list[dict]:
+    def table(self) -> list[dict]:
         """Long table: one row per (arm or comparison, endpoint, day, statistic) with the
         median over replicates, the ``level`` prediction interval, and the first replicate's value.
+
+        Rows follow the arms, then the comparisons, each with its endpoints as stored.
+
+        Returns
+        -------
+        list of dict
+            Keys ``kind``, ``group``, ``endpoint``, ``day`` (days), ``statistic``, ``median``,
+            ``pi_low``, ``pi_high``, ``replicate_mean``, ``trial_1`` (in the statistic's unit) and
+            ``replicates``.
         """
         rows = []
         for kind, block, days in (("arm", self.arms, self.visits), ("comparison", self.comparisons, self.visits[1:])):
@@ -80,6 +89,21 @@ class TrialSummary:
     def forest_rows(self, day: float) -> list[tuple[str, float, float, float, float, float]]:
         """Per comparison and endpoint at follow-up ``day``: (label, median mean difference,
         median CI low, median CI high, prediction-interval low, high) for :func:`sim.plotting.plot_forest`.
+
+        Parameters
+        ----------
+        day : float
+            A follow-up visit day.
+
+        Returns
+        -------
+        list of tuple
+            One per comparison and endpoint, values in the endpoint's unit.
+
+        Raises
+        ------
+        ValueError
+            For a day that is not a follow-up visit.
         """
         follow_up = [float(d) for d in self.visits[1:]]
         if float(day) not in follow_up:
@@ -95,7 +119,20 @@ class TrialSummary:
         return rows
 
     def power(self, comparison: str, endpoint: str) -> np.ndarray:
-        """float64[F]: share of replicate trials with a significant difference favouring the arm."""
+        """float64[F]: share of replicate trials with a significant difference favouring the arm.
+
+        Parameters
+        ----------
+        comparison : str
+            Comparison name (``"<arm> vs <control>"`` as stored in :attr:`comparisons`).
+        endpoint : str
+            Endpoint label.
+
+        Returns
+        -------
+        float64 (F,)
+            One value per follow-up visit, in [0, 1].
+        """
         return np.nanmean(self.comparisons[comparison][endpoint]["significant_favourable"], axis=0)
 
 
