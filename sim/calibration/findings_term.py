@@ -55,7 +55,7 @@ from scipy import special, stats
 from sim.calibration.priors import CALIBRATED, check_theta, names
 from sim.findings.catalog import get_findings
 from sim.findings.evaluate import DEFAULT_POOL, DEFAULT_REPLICATES, DEFAULT_SEED, run_finding
-from sim.findings.measures import measure_values
+from sim.findings.finding_measures import measure_values
 from sim.findings.noise import CONTEXTUAL_EFFECT_CV, TREATMENT_EFFECT_CV, measurement_noise, mcid
 from sim.findings.pools import UNTREATED, PoolSet
 from sim.findings.design import Finding, Relation

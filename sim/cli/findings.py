@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     import sim  # noqa: F401  (configures the kernel cache before any kernel is imported)
     from sim.findings import DEFAULT_POOL, DEFAULT_REPLICATES, DEFAULT_SEED, get_findings, run_findings
-    from sim.findings.report import format_findings, format_markdown, to_csv, to_tree
+    from sim.findings.findings_tables import format_findings, format_markdown, to_csv, to_tree
 
     replicates = DEFAULT_REPLICATES if args.replicates is None else args.replicates
     pool = DEFAULT_POOL if args.pool is None else args.pool

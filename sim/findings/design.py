@@ -73,7 +73,7 @@ class Relation:
         Direction of the raw measure values (not of benefit), or ``~`` for no significant
         difference.
     measure : str
-        A measure of :data:`sim.observe.MEASURES` or of :data:`sim.findings.measures.EXTRA_MEASURES`.
+        A measure of :data:`sim.observe.MEASURES` or of :data:`sim.findings.finding_measures.EXTRA_MEASURES`.
     day : float
         Day after the first injection (day 0) at which the arms are compared.
     """
@@ -200,7 +200,7 @@ class Finding:
             raise FindingError(f"{self.id}.relations: at least one relation is required")
         if not isinstance(self.population, PopulationSpec):
             raise FindingError(f"{self.id}.population: expected a sim.trial.PopulationSpec")
-        from sim.findings.measures import known_measures
+        from sim.findings.finding_measures import known_measures
 
         for rel in self.relations:
             for label in (rel.lhs, rel.rhs):

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from sim.findings.measures import measure_unit
+from sim.findings.finding_measures import measure_unit
 from sim.findings.noise import CONTEXTUAL_EFFECT_CV, TREATMENT_EFFECT_CV, measurement_noise, mcid
 from sim.findings.pools import UNTREATED, PoolSet
 from sim.findings.design import Finding, Relation

@@ -24,7 +24,7 @@ from typing import Mapping
 
 import numpy as np
 
-from sim.findings.measures import EXTRA_MEASURES, measure_values
+from sim.findings.finding_measures import EXTRA_MEASURES, measure_values
 from sim.findings.design import Arm
 from sim.observe.symptoms import SymptomModel, default_symptom_model
 from sim.simulation import simulate
@@ -111,7 +111,7 @@ class PoolSet:
         arm : Arm
             Regimen and parameter overrides of the arm.
         measure : str
-            A measure of :func:`sim.findings.measures.known_measures`.
+            A measure of :func:`sim.findings.finding_measures.known_measures`.
         day : float
             One of the pool's simulated days.
         extra : mapping of str to float, optional

@@ -1,6 +1,6 @@
 """The ``sim-findings`` file (``findings.h5``): its schema version, writer and reader.
 
-The tree is built by :func:`sim.findings.report.to_tree`; this module stamps its version and
+The tree is built by :func:`sim.findings.findings_tables.to_tree`; this module stamps its version and
 reads it back (``schema_version`` "1"; files written before it was versioned read as "1")::
 
     /                    attrs: schema_version, description, replicates, pool, seed, summary
@@ -26,7 +26,7 @@ FINDINGS_SCHEMA_VERSION = "1"
 
 
 def write_findings(path: str | os.PathLike, tree: dict[str, Any]) -> Path:
-    """Write the findings tree (:func:`sim.findings.report.to_tree`) atomically, versioned.
+    """Write the findings tree (:func:`sim.findings.findings_tables.to_tree`) atomically, versioned.
 
     Parameters
     ----------
