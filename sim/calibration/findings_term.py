@@ -41,7 +41,8 @@ How ``P_r`` is approximated, following the replica design step by step:
 Left out, so expect disagreement with the replicas at the margins: clipping of noisy scores to
 their scale, the exact small-sample distribution of the tests (studies of 2-3 per arm), ties of
 ordinal scores, and the pool's own sampling error (``pool`` patients instead of the replicas'
-400). :func:`tension_report` compares ``P_r`` with the replica probabilities.
+400). :func:`sim.calibration.findings_tension.tension_report` compares ``P_r`` with the replica
+probabilities.
 """
 
 from __future__ import annotations
@@ -52,9 +53,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
-from sim.calibration.priors import CALIBRATED, check_theta, names
+from sim.calibration.priors import CALIBRATED, check_theta
 from sim.findings.catalog import get_findings
-from sim.findings.evaluate import DEFAULT_POOL, DEFAULT_REPLICATES, DEFAULT_SEED, run_finding
+from sim.findings.evaluate import DEFAULT_SEED
 from sim.findings.finding_measures import measure_values
 from sim.findings.noise import CONTEXTUAL_EFFECT_CV, TREATMENT_EFFECT_CV, measurement_noise, mcid
 from sim.findings.pools import UNTREATED, PoolSet
@@ -69,8 +70,8 @@ from sim.result import Result
 from sim.simulation import DEFAULT_OPTIONS, build_inputs, start_day
 from sim.trial.population import lognormal_multiplier
 
-__all__ = ["FindingsTerm", "RelationProbability", "TensionReport", "tension_report", "DEFAULT_FINDINGS_POOL",
-           "DEFAULT_FLOOR", "DEFAULT_NODES"]
+__all__ = ["FindingsTerm", "RelationProbability", "DEFAULT_FINDINGS_POOL", "DEFAULT_FLOOR", "DEFAULT_NODES",
+           "shipped_theta"]
 
 DEFAULT_FINDINGS_POOL = 16  #: patients per arm simulated for the term (the replicas use 400)
 DEFAULT_FLOOR = 0.01  #: probability floor of each relation's log term
@@ -382,133 +383,3 @@ def shipped_theta() -> np.ndarray:
 
     shipped = calibrated_values()
     return np.array([shipped.get(p.name, p.default) for p in CALIBRATED])
-
-
-@dataclass(frozen=True)
-class TensionReport:
-    """The findings term under one parameter row next to the full replica evaluation.
-
-    Attributes
-    ----------
-    theta : float64[P]
-        Natural-scale parameter row (``names()`` order).
-    approx : tuple of RelationProbability
-        The term's per-relation approximation.
-    replica : float64[R]
-        Replica probabilities of the same relations (:func:`sim.findings.run_finding`).
-    finding_replica : dict of str to float
-        Replica probability of each finding (all its relations in one replica).
-    weight, floor : float
-    pool, replica_pool, replicates : int
-    """
-
-    theta: np.ndarray
-    approx: tuple[RelationProbability, ...]
-    replica: np.ndarray
-    finding_replica: dict
-    weight: float
-    floor: float
-    pool: int
-    replica_pool: int
-    replicates: int
-
-    @property
-    def penalty(self) -> float:
-        """Unweighted sum of the log terms (the log density at weight 1)."""
-        return float(sum(r.log_term for r in self.approx))
-
-    @property
-    def spearman(self) -> float:
-        """Rank correlation of approximate and replica probabilities over the relations."""
-        a = np.array([r.probability for r in self.approx])
-        return float(stats.spearmanr(a, self.replica).statistic) if a.size > 2 else float("nan")
-
-    @property
-    def pearson(self) -> float:
-        """Linear correlation of approximate and replica probabilities over the relations (NaN below 3)."""
-        a = np.array([r.probability for r in self.approx])
-        return float(np.corrcoef(a, self.replica)[0, 1]) if a.size > 2 else float("nan")
-
-    @property
-    def mean_abs_diff(self) -> float:
-        """Mean absolute difference of approximate and replica probabilities over the relations."""
-        return float(np.mean(np.abs(np.array([r.probability for r in self.approx]) - self.replica)))
-
-    @property
-    def agreement(self) -> float:
-        """Share of relations both call reproduced (P >= 0.5) or both call not reproduced."""
-        a = np.array([r.probability for r in self.approx]) >= 0.5
-        return float(np.mean(a == (self.replica >= 0.5)))
-
-    def summary_line(self) -> str:
-        """One line: penalty, relation count, Spearman and Pearson correlations, mean |diff|, agreement."""
-        return (f"findings_penalty={self.penalty:.2f} relations={len(self.approx)} spearman={self.spearman:.3f} "
-                f"pearson={self.pearson:.3f} mean_abs_diff={self.mean_abs_diff:.3f} agreement={self.agreement:.2f}")
-
-    def format(self) -> str:
-        """Relation table, finding table, and :meth:`summary_line` as the last line."""
-        head = ("finding", "expected", "measure @ day", "P approx", "log term", "P replica", "diff", "SE", "MCID")
-        cells = []
-        for r, rep in zip(self.approx, self.replica):
-            rel = r.relation
-            cells.append((r.finding, rel.text(), f"{rel.measure} @ {rel.day:g}", f"{r.probability:.2f}",
-                          f"{r.log_term:.2f}", f"{rep:.2f}", f"{r.diff:.3g}", f"{r.se:.3g}",
-                          "-" if not np.isfinite(r.mcid) else f"{r.mcid:g}"))
-        lines = [f"findings term: pool {self.pool} per arm (approximation) vs {self.replicates} replicas from pools "
-                 f"of {self.replica_pool}; floor {self.floor:g}; parameters: "
-                 + ", ".join(f"{n}={v:.4g}" for n, v in zip(names(), self.theta))]
-        lines += _table(head, cells)
-        lines.append("")
-        fcells = []
-        for fid in dict.fromkeys(r.finding for r in self.approx):
-            rows = [(r, rep) for r, rep in zip(self.approx, self.replica) if r.finding == fid]
-            prod = float(np.prod([r.probability for r, _ in rows]))
-            fcells.append((fid, str(len(rows)), f"{sum(r.log_term for r, _ in rows):.2f}", f"{prod:.2f}",
-                           f"{self.finding_replica.get(fid, float('nan')):.2f}"))
-        lines += _table(("finding", "relations", "log terms", "prod P approx", "P(finding) replica"), fcells)
-        lines += ["", self.summary_line()]
-        return "\n".join(lines)
-
-
-def _table(head, cells) -> list[str]:
-    width = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(head)]
-    fmt = lambda row: "  ".join(v.ljust(w) for v, w in zip(row, width)).rstrip()  # noqa: E731
-    return [fmt(head), "-" * len(fmt(head))] + [fmt(c) for c in cells]
-
-
-def tension_report(theta=None, *, findings=None, pool: int = DEFAULT_FINDINGS_POOL,
-                   replicates: int = DEFAULT_REPLICATES, replica_pool: int = DEFAULT_POOL,
-                   seed: int = DEFAULT_SEED, weight: float = 1.0, floor: float = DEFAULT_FLOOR) -> TensionReport:
-    """Approximate and replica probabilities of every relation under one parameter row.
-
-    Parameters
-    ----------
-    theta : float64[P], optional
-        Natural-scale calibrated row (default: the shipped calibration, :func:`shipped_theta`).
-    findings : sequence of Finding, optional
-        Default: the whole catalog.
-    pool : int
-        Patients per arm of the approximation.
-    replicates, replica_pool : int
-        Replica studies per finding and the size of the pools they draw from.
-    seed : int
-    weight, floor : float
-        As in :class:`FindingsTerm` (the report shows unweighted log terms).
-    """
-    theta = check_theta(shipped_theta() if theta is None else theta)[0]
-    term = FindingsTerm(weight, findings=findings, pool=pool, seed=seed, floor=floor)
-    approx = term.breakdown(theta)
-    model = {name: float(theta[j]) for j, name in term._model}
-    symptoms = dataclasses.replace(default_symptom_model(), **{name: float(theta[j]) for j, name in term._symptom})
-    pools = PoolSet(replica_pool, seed, {float(d) for f in term.findings for d in f.days}, symptoms=symptoms)
-    base = calibrated_defaults()
-    replica, per_finding = [], {}
-    for f in term.findings:
-        # The replicas take the model parameters as overrides, which equals the term's scaling for
-        # parameters that no species preset or population varies (all calibrated ones today).
-        extra = {k: v for k, v in model.items() if v != base.get(k, PARAMETERS[parameter_index(k)].default)}
-        fr = run_finding(f, replicates, seed, pools, extra=extra or None)
-        replica += [r.probability for r in fr.relations]
-        per_finding[f.id] = fr.probability
-    return TensionReport(theta, approx, np.array(replica), per_finding, float(weight), float(floor), int(pool),
-                         int(replica_pool), int(replicates))

@@ -41,7 +41,7 @@ def run(cfg: DictConfig, out_dir: Path) -> int:
     from sim.calibration.pipeline import calibrate, package_result
 
     if cfg.get("findings_report", False):
-        from sim.calibration.findings_term import tension_report
+        from sim.calibration.findings_tension import tension_report
 
         report = tension_report(pool=int(cfg.get("findings_pool", 16)))
         print(report.format())
