@@ -20,9 +20,9 @@ from sim.calibration.priors import (
     CALIBRATED,
     CalibratedParameter,
     CalibrationError,
-    error_parameters,
     calibrated_parameters,
     calibrated_symptom_model,
+    error_parameters,
     posterior_samples,
 )
 from sim.calibration.targets import Skipped, Target, build_targets

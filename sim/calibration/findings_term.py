@@ -55,11 +55,11 @@ from scipy import special, stats
 
 from sim.calibration.priors import CALIBRATED, check_theta
 from sim.findings.catalog import get_findings
+from sim.findings.design import Finding, Relation
 from sim.findings.evaluate import DEFAULT_SEED
 from sim.findings.finding_measures import measure_values
-from sim.findings.noise import CONTEXTUAL_EFFECT_CV, TREATMENT_EFFECT_CV, measurement_noise, mcid
+from sim.findings.noise import CONTEXTUAL_EFFECT_CV, TREATMENT_EFFECT_CV, mcid, measurement_noise
 from sim.findings.pools import UNTREATED, PoolSet
-from sim.findings.design import Finding, Relation
 from sim.model.compiled import KNEE
 from sim.model.parameters import PARAMETER_INDEX, PARAMETERS, parameter_index
 from sim.model.patient import calibrated_defaults
@@ -205,7 +205,8 @@ class FindingsTerm:
     # -- simulation -------------------------------------------------------------------------
     def _result(self, theta: np.ndarray) -> tuple[Result, dict]:
         """All blocks under every theta row as one Result of ``K * n_patients`` rows (theta-major),
-        and the symptom-model fields per row float64[K * n_patients, 1]."""
+        and the symptom-model fields per row float64[K * n_patients, 1].
+        """
         K = theta.shape[0]
         B = len(self._block)
         S = len(STATE_NAMES)
@@ -259,7 +260,8 @@ class FindingsTerm:
     # -- approximation ----------------------------------------------------------------------
     def _relation(self, f: Finding, rel: Relation, values: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Probability, expected difference and RMS standard error of one relation, float64[K] each
-        (expectations over the between-study effects)."""
+        (expectations over the between-study effects).
+        """
         col = int(np.searchsorted(self.days, float(rel.day)))
         design = f.design
 

@@ -318,7 +318,7 @@ def run_mcmc(problem: Problem, store: str | Path, *, n_walkers: int = 16, n_step
 
 
 def _moves(kind: str):
-    """emcee proposal(s) for ``kind`` ("stretch" or "de"); anything else raises naming the field."""
+    """The emcee proposal(s) for ``kind`` ("stretch" or "de"); anything else raises naming the field."""
     import emcee
 
     if kind == "stretch":

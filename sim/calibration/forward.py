@@ -34,10 +34,10 @@ from scipy import special
 
 from sim.calibration.priors import CALIBRATED, check_theta, names
 from sim.calibration.targets import DEFAULT_ENTRY_PAIN, Baseline, Cohort, Target
-from sim.model.parameters import PARAMETERS, parameter_index
-from sim.observe import MEASURES, SymptomModel
 from sim.model.compiled import KNEE
+from sim.model.parameters import PARAMETERS, parameter_index
 from sim.model.states import state_index
+from sim.observe import MEASURES, SymptomModel
 from sim.regimen import Regimen
 from sim.simulation import DEFAULT_OPTIONS, PARAMETER_INDEX, build_inputs
 from sim.trial.population import sample_population, stream

@@ -334,7 +334,8 @@ def build_targets(arms, outcomes, pooled=(), *, file: str = "outcomes.csv"):
         arm = arm_by_id.get(r.arm_id)
         statistic = "responder_pct" if thr is not None and r.statistic == "percent" else r.statistic
         if measure not in MEASURES:
-            skip(f"measure {r.measure!r}: " + NOT_MODELLED.get(r.measure, "no observation model (sim.observe.MEASURES)"))
+            why = NOT_MODELLED.get(r.measure, "no observation model (sim.observe.MEASURES)")
+            skip(f"measure {r.measure!r}: {why}")
             continue
         if statistic not in SCORED_STATISTICS:
             skip(f"statistic {r.statistic!r} has no simulated counterpart")
@@ -414,7 +415,8 @@ def build_targets(arms, outcomes, pooled=(), *, file: str = "outcomes.csv"):
 
 def _responder_se(percent: float, n: int) -> float:
     """SE of a responder percentage [%]: binomial, with the proportion kept off 0 and 1 by the
-    Agresti-Coull adjustment (a reported 0% or 100% of a small arm is not certain)."""
+    Agresti-Coull adjustment (a reported 0% or 100% of a small arm is not certain).
+    """
     p = (percent / 100.0 * n + 2.0) / (n + 4.0)
     return 100.0 * math.sqrt(p * (1.0 - p) / (n + 4.0))
 

@@ -6,12 +6,18 @@
 """
 
 from sim.findings.catalog import FINDINGS, FINDINGS_BY_ID, get_findings
-from sim.findings.evaluate import (DEFAULT_POOL, DEFAULT_REPLICATES, DEFAULT_SEED, FindingResult, RelationResult,
-                                   run_finding)
+from sim.findings.design import Arm, Finding, FindingError, Relation, StudyDesign
+from sim.findings.evaluate import (
+    DEFAULT_POOL,
+    DEFAULT_REPLICATES,
+    DEFAULT_SEED,
+    FindingResult,
+    RelationResult,
+    run_finding,
+)
 from sim.findings.evidence import MECHANISMS, run_findings
 from sim.findings.finding_measures import EXTRA_MEASURES, measure_values
 from sim.findings.pools import PoolSet
-from sim.findings.design import Arm, Finding, FindingError, Relation, StudyDesign
 
 __all__ = ["Arm", "DEFAULT_POOL", "DEFAULT_REPLICATES", "DEFAULT_SEED", "EXTRA_MEASURES", "FINDINGS",
            "FINDINGS_BY_ID", "Finding", "FindingError", "FindingResult", "MECHANISMS", "PoolSet", "Relation",

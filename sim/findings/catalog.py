@@ -13,7 +13,9 @@ reason.
 
 from __future__ import annotations
 
-from sim.findings.design import Arm, Finding, Relation as R, StudyDesign as D
+from sim.findings.design import Arm, Finding
+from sim.findings.design import Relation as R
+from sim.findings.design import StudyDesign as D
 from sim.trial.spec import PopulationSpec
 
 # Animals start healthy and are induced by their species preset (KL grade, age and BMI unused).
@@ -107,7 +109,8 @@ FINDINGS: tuple[Finding, ...] = (
             notes="a case series without a control arm; HTO as 30% unloading of the diseased compartment"),
     Finding("F8", "MSC vs saline, 12 months: WOMAC lower at 6 and 12 months, Lysholm higher", (13,), HUMAN,
             {"saline": SALINE, "MSC": MSC_H},
-            _each("MSC", "<", "saline", ("WOMAC_total",), (182, 365)) + _each("MSC", ">", "saline", ("Lysholm",), (182, 365)),
+            _each("MSC", "<", "saline", ("WOMAC_total",), (182, 365))
+            + _each("MSC", ">", "saline", ("Lysholm",), (182, 365)),
             D({"saline": 24, "MSC": 19}, "assumed: 24/19 as in arms.csv EMADEDIN2018, the 4e7 BM-MSC vs saline "
               "RCT of the trial data (reference [13] itself is not in the data)", test_source=_T_HUMAN),
             notes="'no adverse events' is outside the model"),

@@ -33,10 +33,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from sim.findings.finding_measures import measure_unit
-from sim.findings.noise import CONTEXTUAL_EFFECT_CV, TREATMENT_EFFECT_CV, measurement_noise, mcid
-from sim.findings.pools import UNTREATED, PoolSet
 from sim.findings.design import Finding, Relation
+from sim.findings.finding_measures import measure_unit
+from sim.findings.noise import CONTEXTUAL_EFFECT_CV, TREATMENT_EFFECT_CV, mcid, measurement_noise
+from sim.findings.pools import UNTREATED, PoolSet
 from sim.observe import MEASURES
 from sim.trial.population import lognormal_multiplier
 from sim.trial.statistics import mann_whitney_u_test, welch_t_test

@@ -26,10 +26,10 @@ import dataclasses
 
 import numpy as np
 
+from sim.findings.design import Finding, Relation
 from sim.findings.evaluate import DEFAULT_POOL, DEFAULT_REPLICATES, DEFAULT_SEED, FindingResult, run_finding
 from sim.findings.noise import is_patient_reported, measurement_noise
 from sim.findings.pools import PoolSet
-from sim.findings.design import Finding, Relation
 from sim.observe import MEASURES
 
 MECHANISMS = ("mech_differentiation", "mech_paracrine", "mech_immunomodulation", "mech_homing")

@@ -19,7 +19,8 @@ def _differentiated_fraction(result) -> np.ndarray:
 
 def _proliferation_per_cell(result) -> np.ndarray:
     """Proliferation rate per adhered MSC (1/day), float64[N, T]: the model's logistic term
-    ``k_msc_proliferation * (1 - adhered / K_msc_niche)`` (rhs.py, injected MSCs)."""
+    ``k_msc_proliferation * (1 - adhered / K_msc_niche)`` (rhs.py, injected MSCs).
+    """
     k = result.parameter("k_msc_proliferation")[:, None]
     niche = result.parameter("K_msc_niche")[:, None]
     return k * np.clip(1.0 - result.state("msc_adhered") / niche, 0.0, None)

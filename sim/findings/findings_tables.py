@@ -151,7 +151,7 @@ def to_csv(results: list[FindingResult]) -> str:
     Returns
     -------
     str
-        Header and rows, ``\\n``-terminated; floats written with ``repr`` (exact round trip).
+        Header and rows, each ending in a newline; floats written with ``repr`` (exact round trip).
     """
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
@@ -199,7 +199,8 @@ def to_tree(results: list[FindingResult], replicates: int, pool: int, seed: int)
         f, d = fr.finding, fr.finding.design
         findings[f.id] = {"@attrs": {
             "text": f.text, "notes": f.notes, "species": f.population.species, "refs": [str(r) for r in f.refs],
-            "arms": [f"{k}: {a.regimen}" + (f" {dict(a.parameters)}" if a.parameters else "") for k, a in f.arms.items()],
+            "arms": [f"{k}: {a.regimen}" + (f" {dict(a.parameters)}" if a.parameters else "")
+                     for k, a in f.arms.items()],
             "n_per_arm": [int(d.n_arm(a)) for a in f.arms], "n_source": d.n_source, "test": d.test,
             "test_source": d.test_source, "paired": bool(d.paired), "alpha": float(d.alpha),
             "probability": float(fr.probability), "reproduced": bool(fr.reproduced),

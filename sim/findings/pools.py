@@ -24,8 +24,8 @@ from typing import Mapping
 
 import numpy as np
 
-from sim.findings.finding_measures import EXTRA_MEASURES, measure_values
 from sim.findings.design import Arm
+from sim.findings.finding_measures import EXTRA_MEASURES, measure_values
 from sim.observe.symptoms import SymptomModel, default_symptom_model
 from sim.simulation import simulate
 from sim.trial.population import VirtualPopulation, sample_population

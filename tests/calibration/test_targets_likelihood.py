@@ -5,7 +5,7 @@ import pytest
 
 from sim.calibration import CALIBRATED, build_targets, calibrated_parameters, identifiability
 from sim.calibration.likelihood import log_prior
-from sim.calibration.priors import box, check_theta, CalibrationError
+from sim.calibration.priors import CalibrationError, box, check_theta
 from sim.data import load_arms, load_outcomes
 
 

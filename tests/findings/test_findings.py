@@ -6,8 +6,19 @@ import numpy as np
 import pytest
 
 from sim.cli.findings import main
-from sim.findings import (FINDINGS, MECHANISMS, Arm, Finding, FindingError, PoolSet, Relation, StudyDesign,
-                          get_findings, run_finding, run_findings)
+from sim.findings import (
+    FINDINGS,
+    MECHANISMS,
+    Arm,
+    Finding,
+    FindingError,
+    PoolSet,
+    Relation,
+    StudyDesign,
+    get_findings,
+    run_finding,
+    run_findings,
+)
 from sim.findings.catalog import HUMAN, MSC_H, SALINE
 from sim.findings.evaluate import _allocation
 from sim.io import read_tree
