@@ -16,7 +16,7 @@ import numpy as np
 from sim.model.dosing import plan_regimen
 from sim.model.parameters import PARAMETER_INDEX, PARAMETERS
 from sim.model.patient import Patient
-from sim.model.compiled import KNEE
+from sim.engine.compiled import KNEE
 from sim.model.species import induction_jumps
 from sim.model.states import N_STATES, STATE_NAMES, state_index
 from sim.observe.symptoms import default_symptom_model

@@ -59,7 +59,7 @@ from sim.findings.measures import measure_values
 from sim.findings.noise import CONTEXTUAL_EFFECT_CV, TREATMENT_EFFECT_CV, measurement_noise, mcid
 from sim.findings.pools import UNTREATED, PoolSet
 from sim.findings.spec import Finding, Relation
-from sim.model.compiled import KNEE
+from sim.engine.compiled import KNEE
 from sim.model.parameters import PARAMETER_INDEX, PARAMETERS, parameter_index
 from sim.model.patient import calibrated_defaults
 from sim.model.states import STATE_NAMES

@@ -36,7 +36,7 @@ from sim.calibration.parameters import CALIBRATED, check_theta, names
 from sim.calibration.targets import DEFAULT_ENTRY_PAIN, Baseline, Cohort, Target
 from sim.model.parameters import PARAMETERS, parameter_index
 from sim.observe import MEASURES, SymptomModel
-from sim.model.compiled import KNEE
+from sim.engine.compiled import KNEE
 from sim.model.states import state_index
 from sim.regimen import Regimen
 from sim.simulation import DEFAULT_OPTIONS, PARAMETER_INDEX, build_inputs

@@ -15,10 +15,10 @@ an embedded order-3 error estimate, stiffly accurate and L-stable, order-3 dense
 one Jacobian, one LU of ``I/(h*gamma) - J``, six right-hand sides and six triangular solves.
 After a rejected step the Jacobian (same ``t, y``) is kept; only the LU is redone. The
 Jacobian is the model's own (the knee model's is generated exactly from its ``rhs``,
-:mod:`sim.model.jac_analytic`) or a finite difference, which with a known sparsity pattern
+:mod:`sim.engine.generated.jac_analytic`) or a finite difference, which with a known sparsity pattern
 perturbs groups of structurally independent columns together. With a pattern, the LU uses a
 precomputed elimination order on the pattern only: a straight-line factorisation generated for
-that pattern (:mod:`sim.solver.lu_codegen`) or the generic
+that pattern (:mod:`sim.codegen.lu`) or the generic
 :func:`sim.solver.linalg.static_lu_factor`; either falls back to the dense pivoting LU for any
 matrix whose elimination would grow. Step size:
 Hairer's RODAS controller with the Gustafsson predictive correction, step ratio in [0.2, 6].
@@ -418,7 +418,7 @@ def integrate_patient(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gamm
         Finite-difference Jacobian (one extra ``rhs`` call per column group and step).
     lu_gen : bool
         Use ``lu_fac(J.reshape(n * n), 1/(h gamma), val) -> int`` and ``lu_sol(val, b) -> int``, a sparse LU
-        generated for the Jacobian's pattern (:mod:`sim.solver.lu_codegen`), instead of
+        generated for the Jacobian's pattern (:mod:`sim.codegen.lu`), instead of
         ``lu_plan``; a non-zero ``lu_fac`` falls back to the dense LU as the static one does.
     autonomous : bool
         If False, ``df/dt`` is estimated by a forward difference once per step.
