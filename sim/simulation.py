@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.model.dosing import plan_regimen
+from sim.regimen.products import plan_regimen
 from sim.model.parameters import PARAMETER_INDEX, PARAMETERS
 from sim.model.patient import Patient
 from sim.engine.compiled import KNEE

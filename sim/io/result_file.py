@@ -26,10 +26,10 @@ from typing import Any
 import numpy as np
 
 from sim.io.layout import FileFormatError, data, open_layout, require
-from sim.model.dosing import plan_regimen
 from sim.model.parameters import PARAMETERS
 from sim.model.states import STATES
 from sim.observe import MEASURES
+from sim.regimen.products import plan_regimen
 from sim.result import Result
 
 __all__ = ["SCHEMA_VERSION", "ResultFile", "read_result", "result_tree"]

@@ -6,7 +6,7 @@ import pytest
 from sim.calibration import Problem
 from sim.calibration.findings_term import FindingsTerm, shipped_theta, tension_report
 from sim.calibration.parameters import names
-from sim.data import load_arms, load_outcomes
+from sim.evidence import load_arms, load_outcomes
 from sim.findings import Finding, PoolSet, Relation, StudyDesign, run_finding
 from sim.findings.catalog import HUMAN, SALINE
 from sim.observe.symptoms import default_symptom_model

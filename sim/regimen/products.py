@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.model.states import state_index
-from sim.regimen import DoseEvent, Regimen
+from sim.regimen.regimen import DoseEvent, Regimen
 
 #: Typical amounts used where a regimen says ``?`` (documented assumptions).
 TYPICAL_AMOUNTS: dict[tuple[str, str], float] = {
@@ -191,7 +191,7 @@ def plan_regimen(regimen: Regimen | str) -> DosePlan:
         elif ev.product == "none":
             continue
         else:  # the grammar and this table must list the same products
-            raise ValueError(f"regimen: product {ev.product!r} has no pharmacology in sim.model.dosing")
+            raise ValueError(f"regimen: product {ev.product!r} has no pharmacology in sim.regimen.products")
     jumps.sort(key=lambda j: j.day)  # stable: same-day jumps keep regimen order
     parameters = {}
     if cells_total > 0:
