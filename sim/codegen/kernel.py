@@ -2,7 +2,7 @@
 
 The generic kernel (:mod:`sim.solver.ensemble`) receives ``rhs``, ``jac`` and the generated LU as
 first-class function arguments, so one compiled kernel serves every model and caches on disk
-(see "Compilation caching" in :mod:`sim.solver.rosenbrock`). The price is an indirect call per
+(see "Compilation caching" in :mod:`sim.solver.ensemble`). The price is an indirect call per
 ``rhs``, Jacobian, factorisation and solve that LLVM cannot inline or optimise across, and
 branches on ``use_fd``/``lu_gen`` that stay in the loop.
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
 from sim.model.states import state_index
 from sim.regimen.regimen import DoseEvent, Regimen
 
@@ -101,27 +99,14 @@ class DosePlan:
     parameters: dict
     unknown_amounts: tuple[str, ...]  # "product.key" filled with typical values
 
-    def event_arrays(self, max_jumps: int | None = None):
-        """Group jumps by day into solver events.
+    def schedule(self) -> list[tuple[float, list[tuple[int, float, float]]]]:
+        """The jumps as solver events: ``[(day, [(state index, mul, add), ...]), ...]``.
 
-        Returns ``ev_t[E]``, ``ev_idx[E, J]``, ``ev_mul[E, J]``, ``ev_add[E, J]``; jumps of the same
-        day are applied in regimen order; unused slots hold index -1.
+        One event per day with jumps, in day order; the jumps of one day in regimen order
+        (the order :func:`sim.solver.inputs.event_arrays` applies them in).
         """
         days = sorted({j.day for j in self.jumps})
-        groups = [[j for j in self.jumps if j.day == d] for d in days]
-        width = max([len(g) for g in groups], default=1)
-        width = max(width, max_jumps or 1)
-        n = len(days)
-        ev_t = np.array(days, dtype=np.float64)
-        ev_idx = np.full((n, width), -1, dtype=np.int64)
-        ev_mul = np.ones((n, width))
-        ev_add = np.zeros((n, width))
-        for e, group in enumerate(groups):
-            for k, jump in enumerate(group):
-                ev_idx[e, k] = state_index(jump.state)
-                ev_mul[e, k] = jump.mul
-                ev_add[e, k] = jump.add
-        return ev_t, ev_idx, ev_mul, ev_add
+        return [(d, [(state_index(j.state), j.mul, j.add) for j in self.jumps if j.day == d]) for d in days]
 
 
 def _amount(event: DoseEvent, key: str, unknown: list) -> float:
