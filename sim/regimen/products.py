@@ -1,5 +1,8 @@
 """What each product of a regimen does to the knee: dose events become state jumps.
 
+:data:`PRODUCT_TABLE` holds one record per product: its arguments (the grammar's
+:class:`~sim.regimen.grammar.ProductSpec`) and its effect, a function from one dose to its jumps.
+
 Every administration is an affine jump ``y[i] <- y[i] * mul + add`` of a few states, applied
 between integration segments; products also fix a few per-patient parameters (the potency and
 allogeneic share of the injected cells). Amounts the trial reports do not state (``?``) take the
@@ -9,9 +12,12 @@ typical values of :data:`TYPICAL_AMOUNTS`, which are documented here and nowhere
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from sim.model.states import state_index
+from sim.regimen.grammar import PRODUCTS, ProductSpec
 from sim.regimen.regimen import DoseEvent, Regimen
 
 #: Typical amounts used where a regimen says ``?`` (documented assumptions).
@@ -125,61 +131,129 @@ def _placebo(day: float, kind: str) -> list[Jump]:
     return [Jump(day, "placebo_drive", 1.0 - strength / PLACEBO_DRIVE_CAP, strength)]
 
 
+@dataclass
+class _CellTotals:
+    """Running totals of the MSCs a regimen injects [1e6 cells], for the per-patient cell parameters."""
+
+    cells: float = 0.0
+    potency_weighted: float = 0.0
+    allogeneic: float = 0.0
+
+
+# --- what one dose of each product does ---------------------------------------------------------
+# Each takes (event, day [day], unknown-amount list to append to, cell totals) and returns the
+# event's jumps in the order they are applied.
+
+def _msc(ev: DoseEvent, d: float, unknown: list, totals: _CellTotals) -> list[Jump]:
+    a = ev.args
+    cells = _amount(ev, "cells", unknown)
+    msc = cells * SOURCE_MSC_SHARE.get(a["source"], 1.0) / 1e6
+    totals.cells += msc
+    totals.potency_weighted += msc * SOURCE_POTENCY[a["source"]]
+    totals.allogeneic += msc * float(a["allogeneic"])
+    return [Jump(d, "msc_free", 1.0, msc)] + _placebo(d, "injection")
+
+
+def _exo(ev: DoseEvent, d: float, unknown: list, totals: _CellTotals) -> list[Jump]:
+    return [Jump(d, "secretome", 1.0, _amount(ev, "dose", unknown))] + _placebo(d, "injection")
+
+
+def _ha(ev: DoseEvent, d: float, unknown: list, totals: _CellTotals) -> list[Jump]:
+    state = "ha_crosslinked" if ev.args["form"] == "crosslinked" else "ha_linear"
+    return [Jump(d, state, 1.0, _amount(ev, "mg", unknown))] + _placebo(d, "injection")
+
+
+def _prp(ev: DoseEvent, d: float, unknown: list, totals: _CellTotals) -> list[Jump]:
+    ml = _amount(ev, "ml", unknown)
+    jumps = [Jump(d, "prp_reservoir", 1.0, ml * (1.0 - PRP_FIBRIN_SHARE)),
+             Jump(d, "prp_fibrin", 1.0, ml * PRP_FIBRIN_SHARE)]
+    if ev.args["leukocyte"] == "rich":  # leukocytes bring a short inflammatory flare (assumed)
+        jumps.append(Jump(d, "fragments", 1.0, 0.5))
+    return jumps + _placebo(d, "injection")
+
+
+def _saline(ev: DoseEvent, d: float, unknown: list, totals: _CellTotals) -> list[Jump]:
+    _amount(ev, "ml", unknown)  # volume does not change the biology; validated only
+    return _placebo(d, "injection")
+
+
+def _steroid(ev: DoseEvent, d: float, unknown: list, totals: _CellTotals) -> list[Jump]:
+    mg = _amount(ev, "mg", unknown) * STEROID_POTENCY[ev.args["drug"]]
+    return [Jump(d, "steroid_depot", 1.0, mg)] + _placebo(d, "injection")
+
+
+def _surgery(ev: DoseEvent, d: float, unknown: list, totals: _CellTotals) -> list[Jump]:
+    return [Jump(d, s, m, ad) for s, m, ad in SURGERY_JUMPS[ev.args["kind"]]] + _placebo(d, "surgery")
+
+
+def _nsaid(ev: DoseEvent, d: float, unknown: list, totals: _CellTotals) -> list[Jump]:
+    return ([Jump(d, "antiinflammatory", 0.0, 0.5), Jump(d + NSAID_COURSE_DAYS, "antiinflammatory", 0.0, 0.0)]
+            + _placebo(d, "oral"))
+
+
+def _exercise(ev: DoseEvent, d: float, unknown: list, totals: _CellTotals) -> list[Jump]:
+    return [Jump(d, "anabolic", 0.0, 0.3)] + _placebo(d, "oral")
+
+
+def _channel(ev: DoseEvent, d: float, unknown: list, totals: _CellTotals) -> list[Jump]:
+    """The generic anti-inflammatory and anabolic channels: on at ``strength`` for ``days``."""
+    state = "antiinflammatory" if ev.product == "antiinflam" else "anabolic"
+    strength = float(ev.args["strength"])
+    return [Jump(d, state, 0.0, strength), Jump(d + float(ev.args["days"]), state, 0.0, 0.0)]
+
+
+def _scaffold(ev: DoseEvent, d: float, unknown: list, totals: _CellTotals) -> list[Jump]:
+    return [Jump(d, "scaffold", 1.0, float(ev.args["strength"]))]
+
+
+def _nothing(ev: DoseEvent, d: float, unknown: list, totals: _CellTotals) -> list[Jump]:
+    return []
+
+
+@dataclass(frozen=True)
+class Product:
+    """One product: its arguments as the grammar defines them, and what a dose of it does.
+
+    Attributes
+    ----------
+    spec : ProductSpec
+        Name, argument keys and description (:data:`sim.regimen.grammar.PRODUCTS`).
+    effect : callable
+        ``effect(event, day, unknown, totals) -> list of Jump``: the state jumps of one dose on
+        ``day`` [day], appending the ``"product.key"`` of any amount it filled with a typical value
+        to ``unknown`` and adding injected MSCs to ``totals``.
+    """
+
+    spec: ProductSpec
+    effect: Callable[[DoseEvent, float, list, _CellTotals], list[Jump]]
+
+
+_EFFECTS = {"msc": _msc, "exo": _exo, "ha": _ha, "prp": _prp, "saline": _saline, "steroid": _steroid,
+            "surgery": _surgery, "nsaid": _nsaid, "exercise": _exercise, "none": _nothing,
+            "antiinflam": _channel, "anabolic": _channel, "scaffold": _scaffold}
+if set(_EFFECTS) != set(PRODUCTS):  # the grammar and this table must list the same products
+    raise RuntimeError(f"sim.regimen.products: effects for {sorted(_EFFECTS)}, grammar products {sorted(PRODUCTS)}")
+
+#: Every product of the grammar, in its order: argument schema and effect on the knee.
+PRODUCT_TABLE: Mapping[str, Product] = MappingProxyType({name: Product(spec, _EFFECTS[name])
+                                                         for name, spec in PRODUCTS.items()})
+
+
 def plan_regimen(regimen: Regimen | str) -> DosePlan:
     """Translate a regimen into state jumps and per-patient parameter settings."""
     if isinstance(regimen, str):
         regimen = Regimen.parse(regimen)
     jumps: list[Jump] = []
     unknown: list[str] = []
-    cells_total = potency_weighted = allogeneic_cells = 0.0
+    totals = _CellTotals()
     for ev in regimen.events:
-        d = float(ev.day)
-        a = ev.args
-        if ev.product == "msc":
-            cells = _amount(ev, "cells", unknown)
-            msc = cells * SOURCE_MSC_SHARE.get(a["source"], 1.0) / 1e6
-            jumps += [Jump(d, "msc_free", 1.0, msc)] + _placebo(d, "injection")
-            cells_total += msc
-            potency_weighted += msc * SOURCE_POTENCY[a["source"]]
-            allogeneic_cells += msc * float(a["allogeneic"])
-        elif ev.product == "exo":
-            jumps += [Jump(d, "secretome", 1.0, _amount(ev, "dose", unknown))] + _placebo(d, "injection")
-        elif ev.product == "ha":
-            state = "ha_crosslinked" if a["form"] == "crosslinked" else "ha_linear"
-            jumps += [Jump(d, state, 1.0, _amount(ev, "mg", unknown))] + _placebo(d, "injection")
-        elif ev.product == "prp":
-            ml = _amount(ev, "ml", unknown)
-            jumps += [Jump(d, "prp_reservoir", 1.0, ml * (1.0 - PRP_FIBRIN_SHARE)),
-                      Jump(d, "prp_fibrin", 1.0, ml * PRP_FIBRIN_SHARE)]
-            if a["leukocyte"] == "rich":  # leukocytes bring a short inflammatory flare (assumed)
-                jumps.append(Jump(d, "fragments", 1.0, 0.5))
-            jumps += _placebo(d, "injection")
-        elif ev.product == "saline":
-            _amount(ev, "ml", unknown)  # volume does not change the biology; validated only
-            jumps += _placebo(d, "injection")
-        elif ev.product == "steroid":
-            mg = _amount(ev, "mg", unknown) * STEROID_POTENCY[a["drug"]]
-            jumps += [Jump(d, "steroid_depot", 1.0, mg)] + _placebo(d, "injection")
-        elif ev.product == "surgery":
-            jumps += [Jump(d, s, m, ad) for s, m, ad in SURGERY_JUMPS[a["kind"]]] + _placebo(d, "surgery")
-        elif ev.product == "nsaid":
-            jumps += [Jump(d, "antiinflammatory", 0.0, 0.5), Jump(d + NSAID_COURSE_DAYS, "antiinflammatory", 0.0, 0.0)]
-            jumps += _placebo(d, "oral")
-        elif ev.product == "exercise":
-            jumps += [Jump(d, "anabolic", 0.0, 0.3)] + _placebo(d, "oral")
-        elif ev.product in ("antiinflam", "anabolic"):
-            state = "antiinflammatory" if ev.product == "antiinflam" else "anabolic"
-            strength = float(a["strength"])
-            jumps += [Jump(d, state, 0.0, strength), Jump(d + float(a["days"]), state, 0.0, 0.0)]
-        elif ev.product == "scaffold":
-            jumps.append(Jump(d, "scaffold", 1.0, float(a["strength"])))
-        elif ev.product == "none":
-            continue
-        else:  # the grammar and this table must list the same products
+        product = PRODUCT_TABLE.get(ev.product)
+        if product is None:
             raise ValueError(f"regimen: product {ev.product!r} has no pharmacology in sim.regimen.products")
+        jumps += product.effect(ev, float(ev.day), unknown, totals)
     jumps.sort(key=lambda j: j.day)  # stable: same-day jumps keep regimen order
     parameters = {}
-    if cells_total > 0:
-        parameters["rel_msc_potency"] = potency_weighted / cells_total
-        parameters["rel_msc_allogeneic"] = allogeneic_cells / cells_total
+    if totals.cells > 0:
+        parameters["rel_msc_potency"] = totals.potency_weighted / totals.cells
+        parameters["rel_msc_allogeneic"] = totals.allogeneic / totals.cells
     return DosePlan(tuple(jumps), parameters, tuple(unknown))
