@@ -69,9 +69,9 @@ def write_loso_figure(result, path: str | Path) -> Path:
     Path
         ``path``.
     """
+    from sim.atomic import write_atomic
     from sim.calibration.report import MAIN_VARIANT
     from sim.calibration.scoring import NOMINAL, normalised
-    from sim.io.atomic import write_atomic
     from sim.plotting.validation import plot_coverage_curve, plot_observed_vs_predicted, plot_pit
 
     plt = _pyplot()

@@ -189,3 +189,16 @@ def test_validation_figures_take_report_data():
     assert plot_coverage_curve(NOMINAL, change.coverage, ax=ax3, label="changes") is ax3
     with pytest.raises(ValueError, match=r"median, lower, upper: shapes.*allowed: \(48,\)"):
         plot_observed_vs_predicted(observed, m.median[:-1], m.lower[0.95], m.upper[0.95], ax=ax1)
+
+
+def test_command_line_draws_the_loso_figure(tmp_path):
+    from types import SimpleNamespace
+
+    from sim.calibration.report import MAIN_VARIANT
+    from sim.cli.figures import write_loso_figure
+
+    rows, mu, sd = trial_rows(n_studies=6)
+    samples = mu + sd * np.random.default_rng(4).standard_normal((500, mu.size))
+    result = SimpleNamespace(reports={MAIN_VARIANT: score_loso(rows, samples, n_boot=20)})
+    path = write_loso_figure(result, tmp_path / "loso.png")
+    assert path.is_file() and path.read_bytes().startswith(b"\x89PNG")
