@@ -9,9 +9,11 @@ inside functions (a lazy import is still a dependency) and under ``TYPE_CHECKING
 
 :data:`KNOWN_EXCEPTIONS` lists the imports still allowed to break them, each with its reason.
 
-``sim/__init__.py`` is the public facade (it may import anything; nothing imports it, except
-``__version__``). ``sim.codegen`` is dev-time tooling above every layer: it may import anything,
-and nothing under ``sim`` may import it (the wheel does not ship it).
+``sim/__init__.py`` is the public facade: it may import anything, and nothing imports names from
+it except ``__version__`` (a plain ``import sim``, which the commands use to configure the
+kernel cache before anything compiles, is allowed). ``sim.codegen`` is dev-time tooling above
+every layer: it may import anything, and nothing under ``sim`` may import it (the wheel does not
+ship it).
 """
 
 from __future__ import annotations
@@ -99,6 +101,8 @@ def _imported_units(path: Path) -> list[tuple[str, int, str]]:
             if len(parts) > 1:
                 found.append((parts[1], node.lineno, module))
                 continue
+            # a plain ``import sim`` (the commands' way to configure the kernel cache first) names no
+            # unit; ``from sim import x`` names one or a facade value
             # ``from sim import x``: x is a unit (a subpackage or module) or a facade name
             for name in names:
                 if name in LAYERS:
