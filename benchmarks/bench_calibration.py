@@ -24,7 +24,7 @@ def main() -> None:
     args = ap.parse_args()
     import sim  # noqa: F401
     from sim.calibration import CALIBRATED, Problem
-    from sim.data import load_arms, load_outcomes
+    from sim.evidence import load_arms, load_outcomes
 
     problem = Problem(load_arms(), load_outcomes(), n_sim=args.n_sim)  # the trial rows, as sim-calibrate
     theta = np.array([[p.default for p in CALIBRATED]])

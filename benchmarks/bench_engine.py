@@ -4,7 +4,7 @@ Population: N virtual KL 2-4 patients (age, BMI varied), a 180-day untreated run
 months under a 5-event regimen (MSC + HA at day 0, PRP at 30, MSC at 182, corticosteroid at 365).
 Every solver integrates the same ``rhs`` piecewise between the same dose jumps:
 
-* engine: Rodas4 (``sim.solver``) as every simulation runs it (``sim.model.compiled.KNEE``):
+* engine: Rodas4 (``sim.solver``) as every simulation runs it (``sim.engine.compiled.KNEE``):
   exact Jacobian generated from ``rhs``, straight-line sparse LU generated for its pattern,
   patients in ``prange``;
 * scipy: ``solve_ivp(method="LSODA")`` per segment, one patient at a time (a subset; rate
@@ -53,7 +53,7 @@ from numba import carray, cfunc, njit, prange
 from scipy.integrate import solve_ivp
 
 import sim
-from sim.model.compiled import KNEE
+from sim.engine.compiled import KNEE
 from sim.model.parameters import PARAMETERS
 from sim.model.rhs import rhs
 from sim.model.states import N_STATES, STATES, state_index

@@ -35,7 +35,7 @@ def main() -> None:
     import sim  # noqa: F401
     from sim.calibration import Problem
     from sim.calibration.findings_term import FindingsTerm, shipped_theta
-    from sim.data import load_arms, load_outcomes
+    from sim.evidence import load_arms, load_outcomes
 
     problem = Problem(load_arms(), load_outcomes(), n_sim=args.n_sim)  # the trial rows, as sim-calibrate
     term = FindingsTerm(1.0, pool=args.pool)

@@ -12,7 +12,8 @@ import time
 import numpy as np
 from scipy import stats
 
-from sim.data import load_arms, load_outcomes, load_pooled
+from sim.data import load_pooled
+from sim.evidence import load_arms, load_outcomes
 from sim.trial import arm_summary, mann_whitney_u_test, welch_t_test
 
 

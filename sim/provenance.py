@@ -1,8 +1,9 @@
-"""Facts that make a result file reproducible: code version and package versions."""
+"""Facts that make a result file reproducible: code version, package versions, source hashes."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.metadata
 import platform
 import subprocess
@@ -34,3 +35,35 @@ def package_versions() -> dict[str, str]:
         except importlib.metadata.PackageNotFoundError:
             out[pkg] = "not installed"
     return out
+
+
+#: Prefix of the line in which a generated module records the hash of its sources.
+HASH_PREFIX = "# source-hash: "
+
+
+def sources_hash(paths) -> str:
+    """Hash of the text of ``paths``, in order (hex, 16 characters).
+
+    Each file contributes its name (not its folder) and its text with line endings normalised,
+    so that a checkout with CRLF line endings, or the same files in another folder, hash the
+    same.
+    """
+    digest = hashlib.sha256()
+    for path in paths:
+        path = Path(path)
+        digest.update(path.name.encode())
+        digest.update(b"\0")
+        digest.update(path.read_text(encoding="utf-8").replace("\r\n", "\n").encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def committed_hash(path) -> str | None:
+    """The ``# source-hash:`` recorded in a generated file, or None if it has none (or is missing)."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(HASH_PREFIX):
+            return line[len(HASH_PREFIX):].strip()
+    return None

@@ -10,6 +10,7 @@ import numpy as np
 
 from sim.model.parameters import PARAMETERS
 from sim.model.states import STATES
+from sim.regimen.products import DosePlan, plan_regimen
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,10 @@ class Result:
         Coefficients of the observation (symptom) model the run was made with (fields of
         ``sim.observe.SymptomModel``): :func:`sim.observe.observe` reads them, so a result is
         observed as it was simulated whatever the defaults are later.
+    dose_plans : tuple of DosePlan, length N, optional
+        The state jumps each patient's regimen was simulated with
+        (:func:`sim.regimen.products.plan_regimen`); :meth:`dose_plan` derives them from
+        ``regimens`` where they were not given (a result read from a file, a hand-built one).
     """
 
     times: np.ndarray
@@ -55,6 +60,7 @@ class Result:
     solver_stats: Mapping[str, np.ndarray] = field(default_factory=dict)
     provenance: Mapping[str, object] = field(default_factory=dict)
     symptoms: Mapping[str, float] = field(default_factory=dict)
+    dose_plans: tuple[DosePlan, ...] | None = field(default=None, compare=False)
 
     def __post_init__(self):
         for name in ("times", "states", "parameters", "status"):
@@ -65,11 +71,23 @@ class Result:
         object.__setattr__(self, "solver_stats", MappingProxyType(dict(self.solver_stats)))
         object.__setattr__(self, "provenance", MappingProxyType(dict(self.provenance)))
         object.__setattr__(self, "symptoms", MappingProxyType({k: float(v) for k, v in self.symptoms.items()}))
+        if self.dose_plans is not None:
+            plans = tuple(self.dose_plans)
+            if len(plans) != len(self.regimens):
+                raise ValueError(f"dose_plans: {len(plans)} plans for {len(self.regimens)} regimens; "
+                                 "allowed: one per patient")
+            object.__setattr__(self, "dose_plans", plans)
 
     @property
     def n_patients(self) -> int:
         """Number of patients N."""
         return self.states.shape[0]
+
+    def dose_plan(self, i: int) -> DosePlan:
+        """The state jumps of patient ``i``'s regimen: as simulated, else derived from ``regimens[i]``."""
+        if self.dose_plans is not None:
+            return self.dose_plans[i]
+        return plan_regimen(self.regimens[i])
 
     @property
     def ok(self) -> np.ndarray:

@@ -13,16 +13,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.model.dosing import plan_regimen
+from sim.regimen.products import DosePlan, plan_regimen
 from sim.model.parameters import PARAMETER_INDEX, PARAMETERS
 from sim.model.patient import Patient
-from sim.model.compiled import KNEE
+from sim.engine.compiled import KNEE
 from sim.model.species import induction_jumps
 from sim.model.states import N_STATES, STATE_NAMES, state_index
 from sim.observe.symptoms import default_symptom_model
 from sim.regimen import Regimen
 from sim.result import Result
 from sim.solver import SolverOptions
+from sim.solver.inputs import event_arrays
 
 #: Solver defaults for the knee model: relative tolerance well below the 1e-3 accuracy needed
 #: on reported outcomes. ``atol`` is per unit of each state's scale: the engine resolves state i
@@ -59,61 +60,57 @@ def _as_list(value, n: int, name: str) -> list:
     return value * n if len(value) == 1 else value
 
 
-def build_inputs(patients: Sequence[Patient], regimens: Sequence[Regimen | str], t0: float):
-    """Initial states, parameters and padded event arrays for the solver (no solving)."""
+def build_inputs(patients: Sequence[Patient], regimens: Sequence[Regimen | str], t0: float,
+                 plans: Sequence[DosePlan] | None = None):
+    """Initial states, parameters and padded event arrays for the solver (no solving).
+
+    Parameters
+    ----------
+    patients : sequence of Patient, length N
+    regimens : sequence of Regimen or str, length N
+    t0 : float
+        Day the integration starts (days); no event may precede it.
+    plans : sequence of DosePlan, length N, optional
+        The regimens' dose plans if already made (:func:`sim.regimen.plan_regimen`).
+
+    Returns
+    -------
+    y0 : float64[N, n]
+    p : float64[N, m]
+    events : tuple
+        ``(ev_t, ev_idx, ev_mul, ev_add)`` of :func:`sim.solver.inputs.event_arrays`: each
+        patient's disease induction (if its species has one) and the jumps of its regimen.
+    """
     n = len(patients)
     y0 = np.empty((n, N_STATES))
     p = np.empty((n, len(PARAMETERS)))
-    events = []
-    for i, (patient, regimen) in enumerate(zip(patients, regimens)):
-        plan = plan_regimen(regimen)
+    plans = [plan_regimen(r) for r in regimens] if plans is None else list(plans)
+    schedules = []
+    for i, (patient, plan) in enumerate(zip(patients, plans)):
         p[i] = patient.parameter_vector()
         for name, value in plan.parameters.items():  # set by the regimen (MSC potency, allogeneic share)
             p[i, PARAMETER_INDEX[name]] = value
         y0[i] = patient.initial_state()
-        ev = plan.event_arrays()
-        species = patient.species_preset
-        if species.induction != "none":
-            jumps = induction_jumps(species.induction)
-            ind_idx = np.array([[state_index(s) for s, _, _ in jumps]])
-            ind_mul = np.array([[m for _, m, _ in jumps]])
-            ind_add = np.array([[a for _, _, a in jumps]])
-            ev = _merge_events((np.array([species.induction_day]), ind_idx, ind_mul, ind_add), ev)
-        if ev[0].size and ev[0][0] < t0:
-            raise ValueError(f"regimen: first event at day {ev[0][0]:g} precedes the simulation start {t0:g}")
-        events.append(ev)
-    E = max(max((e[0].size for e in events), default=0), 1)
-    J = max(max((e[1].shape[1] for e in events if e[0].size), default=1), 1)
-    ev_t = np.full((n, E), np.inf)
-    ev_idx = np.full((n, E, J), -1, dtype=np.int64)
-    ev_mul = np.ones((n, E, J))
-    ev_add = np.zeros((n, E, J))
-    for i, (t, idx, mul, add) in enumerate(events):
-        e, j = idx.shape if t.size else (0, 0)
-        ev_t[i, :e] = t
-        ev_idx[i, :e, :j] = idx
-        ev_mul[i, :e, :j] = mul
-        ev_add[i, :e, :j] = add
-    return y0, p, (ev_t, ev_idx, ev_mul, ev_add)
+        schedules.append(_patient_schedule(patient, plan))
+        first = schedules[-1][0][0] if schedules[-1] else None
+        if first is not None and first < t0:
+            raise ValueError(f"regimen: first event at day {first:g} precedes the simulation start {t0:g}")
+    return y0, p, event_arrays(schedules)
 
 
-def _merge_events(first, second):
-    """Concatenate two event sets (sorted by time, first set wins ties), padding jump width."""
-    width = max(first[1].shape[1], second[1].shape[1] if second[0].size else 1)
+def _patient_schedule(patient: Patient, plan: DosePlan) -> list:
+    """One patient's events in time order: its species' disease induction, then its regimen's jumps.
 
-    def pad(ev):
-        t, idx, mul, add = ev
-        k = idx.shape[1] if t.size else 0
-        out_idx = np.full((t.size, width), -1, dtype=np.int64)
-        out_mul = np.ones((t.size, width))
-        out_add = np.zeros((t.size, width))
-        out_idx[:, :k], out_mul[:, :k], out_add[:, :k] = idx[:, :k], mul[:, :k], add[:, :k]
-        return t, out_idx, out_mul, out_add
-
-    a, b = pad(first), pad(second)
-    t = np.concatenate([a[0], b[0]])
-    order = np.argsort(t, kind="stable")
-    return tuple(np.concatenate([x, y])[order] for x, y in zip(a, b))
+    The induction is one event of all its jumps; on the day of a dose it comes first (a
+    separate event at the same time), so a dose given on the induction day acts on the
+    induced knee.
+    """
+    events = plan.schedule()
+    species = patient.species_preset
+    if species.induction != "none":
+        induction = (species.induction_day, [(state_index(s), m, a) for s, m, a in induction_jumps(species.induction)])
+        events = sorted([induction, *events], key=lambda event: event[0])  # stable: induction first on ties
+    return events
 
 
 def start_day(patients: Sequence[Patient], regimens: Sequence[Regimen], run_in: float) -> float:
@@ -167,7 +164,8 @@ def simulate(patients: Patient | Sequence[Patient] = Patient(), regimens: Regime
     record = list(STATE_NAMES if record is None else record)
     out_idx = np.array([state_index(name) for name in record], dtype=np.int64)
     t0 = start_day(patients, regimens, run_in)
-    y0, p, ev = build_inputs(patients, regimens, t0)
+    plans = tuple(plan_regimen(r) for r in regimens)
+    y0, p, ev = build_inputs(patients, regimens, t0, plans)
     opts = options or DEFAULT_OPTIONS
     sol = KNEE.solve_ensemble(y0, p, *ev, t_out=t_out, out_idx=out_idx, t0=t0, options=opts)
     covariates = {
@@ -188,6 +186,7 @@ def simulate(patients: Patient | Sequence[Patient] = Patient(), regimens: Regime
                       "n_jac": sol.n_jac},
         provenance=prov,
         symptoms=dataclasses.asdict(default_symptom_model()),
+        dose_plans=plans,
     )
 
 

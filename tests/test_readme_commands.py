@@ -46,7 +46,7 @@ EXPECTED_FAILURE = {
 SKIP = {
     "pip install": "sets up the environment these tests already run in",
     "python benchmarks/": "benchmarks are measurements, not tests (house style); they live in benchmarks/",
-    "sim.model.codegen": "rewrites generated model sources; its staleness is tested in tests/model",
+    "sim.codegen": "rewrites the generated modules; their staleness is tested in tests/model and tests/solver",
     "sim-calibrate": "calibration takes minutes and `package=true` rewrites the shipped defaults; "
                      "the calibration tests cover it on tiny settings",
     "+launcher=slurm": "needs a SLURM cluster (tests/sweep/test_slurm.py runs one in CI)",

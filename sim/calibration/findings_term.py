@@ -54,13 +54,13 @@ import numpy as np
 from scipy import special, stats
 
 from sim.calibration.priors import CALIBRATED, check_theta
+from sim.engine.compiled import KNEE
 from sim.findings.catalog import get_findings
 from sim.findings.design import Finding, Relation
 from sim.findings.evaluate import DEFAULT_SEED
 from sim.findings.finding_measures import measure_values
 from sim.findings.noise import CONTEXTUAL_EFFECT_CV, TREATMENT_EFFECT_CV, mcid, measurement_noise
 from sim.findings.pools import UNTREATED, PoolSet
-from sim.model.compiled import KNEE
 from sim.model.parameters import PARAMETER_INDEX, PARAMETERS, parameter_index
 from sim.model.patient import calibrated_defaults
 from sim.model.states import STATE_NAMES

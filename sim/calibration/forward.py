@@ -34,7 +34,7 @@ from scipy import special
 
 from sim.calibration.priors import CALIBRATED, check_theta, names
 from sim.calibration.targets import DEFAULT_ENTRY_PAIN, Baseline, Cohort, Target
-from sim.model.compiled import KNEE
+from sim.engine.compiled import KNEE
 from sim.model.parameters import PARAMETERS, parameter_index
 from sim.model.states import state_index
 from sim.observe import MEASURES, SymptomModel

@@ -25,9 +25,9 @@ PACKAGE_DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "calibration"
 def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, n_walkers: int = 30,
               n_steps: int = 100, burn: float = 0.5, max_draws: int = 200, n_draws_report: int = 20,
               checkpoint_every: int = 5, use_pooled: bool = False, arms=None, outcomes=None, pooled=None,
-              figures: bool = True, progress=None, start_chain=None, findings_weight: float = 0.0,
+              progress=None, start_chain=None, findings_weight: float = 0.0,
               findings_pool: int = 16, moves: str = "stretch") -> dict:
-    """Run the calibration; write ``chain.h5`` (resumable), ``calibration.h5``, ``fit_rows.csv``, ``fit_report.png``.
+    """Run the calibration; write ``chain.h5`` (resumable), ``calibration.h5`` and ``fit_rows.csv``.
 
     By default the posterior is fitted to the trial rows only (``use_pooled=False``): the pooled
     meta-analytic rows do not list their trials, so leave-one-study-out validation adds them
@@ -51,9 +51,14 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
     ``findings_pool`` patients per arm) to the posterior; 0 leaves it out.
 
     Returns a dict with the point estimate, posterior draws float64[S, P], the identifiability
-    report, ArviZ chain diagnostics, the training-row :class:`ValidationReport` and timings.
+    report, ArviZ chain diagnostics, the training-row :class:`ValidationReport`, the training
+    rows as written to ``calibration.h5`` (``"rows"``: observed, predicted median and 95%
+    interval, span, standardised residual, each float64[n]; ``"study"``: the rows' studies) and
+    timings. The figure of the fit (``fit_report.png``) is drawn by the command line
+    (:func:`sim.cli.figures.write_fit_figure`) from these.
     """
-    from sim.data import load_arms, load_outcomes, load_pooled
+    from sim.data import load_pooled
+    from sim.evidence import load_arms, load_outcomes
     from sim.io.calibration_file import write_calibration
 
     from sim.calibration.fit import _moves
@@ -102,6 +107,9 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
     resid = (problem.observed - mu) / problem.predictive_sd(centre)[0]
     (out_dir / "fit_rows.csv").write_text(report.to_csv())
     seconds = time.perf_counter() - t0
+    rows = {"key": [t.key for t in problem.targets], "observed": problem.observed, "predicted": med,
+            "pi95_low": lo, "pi95_high": hi, "se": problem.se, "span": problem.span,
+            "standardised_residual": resid}
     write_calibration(out_dir / "calibration.h5", {
         "@attrs": {"description": "calibration of the knee model against the packaged trial data",
                    "seconds": seconds, "coverage95_training": report.coverage95,
@@ -112,26 +120,11 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
         "posterior_samples": draws,
         "identifiability": {"correlation": ident["correlation"], "width_ratio": ident["width_ratio"]},
         "diagnostics": {"rhat": diag["rhat"], "ess_bulk": diag["ess_bulk"], "ess_tail": diag["ess_tail"]},
-        "rows": {"key": [t.key for t in problem.targets], "observed": problem.observed, "predicted": med,
-                 "pi95_low": lo, "pi95_high": hi, "se": problem.se, "span": problem.span,
-                 "standardised_residual": resid},
+        "rows": dict(rows),
     })
-    if figures:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        from sim.plotting.calibration import plot_predicted_vs_observed, plot_study_residuals
-
-        fig, axes = plt.subplots(1, 2, figsize=(13, 5.5), gridspec_kw={"width_ratios": [1, 1.3]})
-        plot_predicted_vs_observed(problem.observed, med, lo, hi, problem.span, ax=axes[0])
-        plot_study_residuals([t.study for t in problem.targets], resid, ax=axes[1])
-        fig.tight_layout()
-        fig.savefig(out_dir / "fit_report.png", dpi=120)
-        plt.close(fig)
     return {"point_estimate": est, "draws": draws, "identifiability": ident, "diagnostics": diag, "report": report,
-            "seconds": seconds, "mcmc_seconds": chain.seconds, "config": config, "problem": problem}
+            "seconds": seconds, "mcmc_seconds": chain.seconds, "config": config, "problem": problem,
+            "rows": rows, "study": [t.study for t in problem.targets]}
 
 
 def _warm_start(problem, chain_h5, n_walkers: int, seed: int):
@@ -237,7 +230,7 @@ def _plain(v):
 
 
 def _write_package(data_dir, *, draws, map_values, config, width_ratio, pairs, diagnostics, seconds, training) -> None:
-    from sim.io.atomic import write_text_atomic
+    from sim.atomic import write_text_atomic
     from sim.io.calibration_file import write_posterior
 
     data_dir = Path(data_dir)

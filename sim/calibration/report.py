@@ -1,12 +1,13 @@
-"""Files of a leave-one-study-out validation: table, per-row predictions and a figure.
+"""Files of a leave-one-study-out validation: table and per-row predictions.
 
 ``loso_table.txt``  both variants' score tables and the folds (method, Pareto k)
 ``loso_rows.csv``   every scored row of the variant without pooled rows: class, observed,
                     predictive median and 50/95% intervals on the row's scale; for changes and
                     contrasts these are changes (an anchored level minus its reported baseline)
-``loso.png``        observed vs predicted (changes; contrasts), PIT histogram, coverage curve
 
-Written atomically (temporary name, then rename).
+Written atomically (temporary name, then rename). The figure beside them, ``loso.png``, is
+drawn by the command line (:func:`sim.cli.figures.write_loso_figure`): figures sit above
+calibration.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ import csv
 import io
 from pathlib import Path
 
-import numpy as np
 
-from sim.io.atomic import write_atomic
+from sim.atomic import write_atomic
 
-__all__ = ["write_loso_outputs", "loso_summary_lines"]
+__all__ = ["write_loso_outputs", "loso_summary_lines", "MAIN_VARIANT"]
 
-_MAIN = "without pooled rows"
+#: The calibration variant whose rows are written and drawn (the trial rows only).
+MAIN_VARIANT = _MAIN = "without pooled rows"
 
 
 def _atomic_write(path: Path, write) -> None:
@@ -67,37 +68,16 @@ def _rows_csv(result) -> str:
     return buf.getvalue()
 
 
-def _figure(result, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from sim.calibration.scoring import NOMINAL
-    from sim.plotting.validation import plot_coverage_curve, plot_observed_vs_predicted, plot_pit
-
-    rep = result.reports[_MAIN]
-    fig, axes = plt.subplots(1, 4, figsize=(19, 4.8))
-    for ax, name in zip(axes[:2], ("change", "contrast")):
-        c = rep.classes[name]
-        m = c.model
-        plot_observed_vs_predicted(c.rows, m.median, m.lower[0.95], m.upper[0.95], ax=ax, label=f"{name}s")
-    both = rep.classes["change+contrast"]
-    plot_pit(both.model.pit, ax=axes[2])
-    plot_coverage_curve(np.asarray(NOMINAL), both.coverage, ax=axes[3])
-    fig.suptitle("Leave-one-study-out predictions of the packaged trials (calibration without pooled rows)")
-    fig.tight_layout()
-    _atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
-    plt.close(fig)
-
-
 def write_loso_outputs(result, out_dir) -> list[str]:
-    """Write the table, rows and figure into ``out_dir``; return the printable report lines."""
+    """Write the table and rows into ``out_dir``; return the printable report lines.
+
+    The report's file list names ``loso.png`` too, which the caller draws
+    (:func:`sim.cli.figures.write_loso_figure`).
+    """
     out_dir = Path(out_dir)
     lines = loso_summary_lines(result)
     lines.insert(-2, f"time {result.seconds:.0f} s; files: loso_table.txt, loso_rows.csv, loso.png in {out_dir}")
     text = "\n".join(lines) + "\n"
     _atomic_write(out_dir / "loso_table.txt", lambda tmp: Path(tmp).write_text(text))
     _atomic_write(out_dir / "loso_rows.csv", lambda tmp: Path(tmp).write_text(_rows_csv(result)))
-    _figure(result, out_dir / "loso.png")
     return lines

@@ -46,7 +46,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from sim.data import ArmRow, OutcomeRow
+from sim.evidence import ArmRow, OutcomeRow
 from sim.data.conversions import spread_to_sd
 from sim.observe import MEASURES
 
@@ -60,7 +60,7 @@ ASSUMED_PCT_SD = 40.0  #: patient SD of a % change where no spread is reported [
 MEDIAN_SE_FACTOR = math.sqrt(math.pi / 2.0)
 POOLED_DAY = 182.0  #: pooled estimates without a timepoint: the usual 6-month primary endpoint
 POOLED_SE_INFLATION = 2.0
-#: Standard regimens for the arms of pooled comparisons (typical amounts of sim.model.dosing).
+#: Standard regimens for the arms of pooled comparisons (typical amounts of sim.regimen.products).
 POOLED_REGIMENS = {
     "msc": "msc(cells=4e7,source=ad,allogeneic=0)@0",
     "ha": "ha(mg=30,form=unknown)@0",

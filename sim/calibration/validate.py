@@ -22,7 +22,7 @@ from sim.calibration.fit import Problem
 from sim.calibration.loso import arm_type, loso_predictions
 from sim.calibration.priors import CALIBRATED, CalibrationError, _estimate, names, posterior_samples
 from sim.calibration.targets import POOLED_REGIMENS, Skipped, Target
-from sim.io.atomic import write_text_atomic
+from sim.atomic import write_text_atomic
 
 __all__ = ["ValidationReport", "validate", "validate_loso", "predictive_intervals", "scored_rows", "LosoResult"]
 
@@ -204,7 +204,7 @@ def validate(arms_csv, outcomes_csv, out=None, *, n_sim: int = 12, n_draws: int 
     -------
     ValidationReport
     """
-    from sim.data import load_arms, load_outcomes
+    from sim.evidence import load_arms, load_outcomes
 
     if out is not None:
         _check_writable(Path(out))
@@ -269,7 +269,8 @@ def validate_loso(arms=None, outcomes=None, pooled=None, *, draws: np.ndarray | 
     import time
 
     from sim.calibration.scoring import score_loso
-    from sim.data import load_arms, load_outcomes, load_pooled
+    from sim.data import load_pooled
+    from sim.evidence import load_arms, load_outcomes
 
     t0 = time.perf_counter()
     arms = load_arms() if arms is None else arms

@@ -6,7 +6,7 @@ on the composed config with plain objects. The wrapper gives every app the same 
 
 * bad input (``ValueError``): ``<prog>: error: <message>`` on stderr, exit status 2;
 * a write error (``OSError``: full disk, quota, permissions): one line, exit status 1 (files
-  are written through :mod:`sim.io.atomic`, so nothing half-written is left);
+  are written through :mod:`sim.atomic`, so nothing half-written is left);
 * either way, a run folder in which Hydra wrote nothing but its own files is removed.
 """
 

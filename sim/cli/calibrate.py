@@ -39,6 +39,7 @@ def run(cfg: DictConfig, out_dir: Path) -> int:
     """
     import sim  # noqa: F401  (configures the kernel cache)
     from sim.calibration.pipeline import calibrate, package_result
+    from sim.cli.figures import write_fit_figure
 
     if cfg.get("findings_report", False):
         from sim.calibration.findings_tension import tension_report
@@ -47,6 +48,7 @@ def run(cfg: DictConfig, out_dir: Path) -> int:
         print(report.format())
         return 0
     result = calibrate(out_dir, **build.calibration_settings(cfg), progress=lambda line: print(line, flush=True))
+    write_fit_figure(result, out_dir / "fit_report.png")
     if cfg.package:
         package_result(result, Path(__file__).resolve().parents[1] / "data" / "calibration")
     ident = result["identifiability"]

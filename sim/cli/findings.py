@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sim-findings: {err}", file=sys.stderr)
         return 2
     if args.out:
-        from sim.io.atomic import write_text_atomic
+        from sim.atomic import write_text_atomic
         from sim.io.findings_file import write_findings
 
         base = Path(args.out)

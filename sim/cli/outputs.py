@@ -1,5 +1,5 @@
 """Checks and writes shared by the CLIs: output targets checked before computing, files written
-through :func:`sim.io.atomic.write_atomic`, dose days checked against the follow-up, and no empty run
+through :func:`sim.atomic.write_atomic`, dose days checked against the follow-up, and no empty run
 folder left behind by a failed run. Plain Python: no Hydra here.
 """
 

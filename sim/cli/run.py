@@ -15,6 +15,7 @@ from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
 
+from sim.atomic import write_atomic
 from sim.cli import build
 from sim.cli.app import AppContext, hydra_app
 from sim.cli.argv import quote_regimen_values
@@ -22,7 +23,6 @@ from sim.cli.configs import config_dir
 from sim.cli.edge import CommandLineError, app_help, check_command_line, fail
 from sim.cli.outputs import check_dose_days, check_output_target
 from sim.cli.schema import register
-from sim.io.atomic import write_atomic
 from sim.provenance import git_commit
 from sim.provenance import package_versions as _package_versions
 

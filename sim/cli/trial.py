@@ -20,6 +20,7 @@ from typing import Dict, List, Optional
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
+from sim.atomic import write_atomic
 from sim.cli import build
 from sim.cli.app import hydra_app
 from sim.cli.argv import quote_regimen_values
@@ -27,7 +28,6 @@ from sim.cli.edge import CommandLineError, app_help, check_command_line, fail
 from sim.cli.outputs import check_dose_days, check_output_target
 from sim.cli.run import CONFIG_DIR, git_commit, package_versions
 from sim.cli.schema import SolverConf
-from sim.io.atomic import write_atomic
 from sim.trial.spec import ObservationSpec, PopulationSpec
 
 

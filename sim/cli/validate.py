@@ -91,6 +91,7 @@ def _loso(args) -> int:
     import sim  # noqa: F401  (configures the kernel cache)
     from sim.calibration.report import write_loso_outputs
     from sim.calibration.validate import validate_loso
+    from sim.cli.figures import write_loso_figure
 
     print("sim-validate: leave-one-study-out on the packaged studies (importance sampling of the packaged "
           "posterior; exact refits where the Pareto k > 0.7)", flush=True)
@@ -99,6 +100,7 @@ def _loso(args) -> int:
                                refit_steps=args.refit_steps, store_dir=out_dir,
                                progress=lambda line: print(line, flush=True))
         lines = write_loso_outputs(result, out_dir)
+        write_loso_figure(result, out_dir / "loso.png")
     except (ValueError, OSError) as exc:
         return _fail(str(exc))
     for line in lines:

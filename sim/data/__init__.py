@@ -4,11 +4,12 @@ The files under ``sim/data/trials`` and ``sim/data/mechanisms`` are byte-for-byt
 compiled literature data set described in ``sim/data/trials/README.md`` (provenance in
 ``sim/data/PROVENANCE.md``; digests in ``manifest.json``). Loaders return tuples of frozen row
 dataclasses with values as reported; every ``path=None`` argument means the packaged file.
+The trial arms and outcomes, whose rows carry parsed regimens, are loaded by
+:mod:`sim.evidence` (above :mod:`sim.regimen`); ``python -m sim.evidence`` checks all of it.
 
->>> from sim.data import load_arms, load_outcomes
->>> arms = {a.arm_id: a for a in load_arms()}
->>> arms["LAMO2016_MSC100"].regimen.products
-('msc', 'ha')
+>>> from sim.data import load_pooled
+>>> len(load_pooled()) > 0
+True
 """
 
 from sim.data.conversions import (
@@ -24,29 +25,20 @@ from sim.data.conversions import (
     spread_to_sd,
 )
 from sim.data.loaders import (
-    ArmRow,
-    DataError,
-    DataIssue,
-    OutcomeRow,
     ParameterRow,
     ParameterTable,
     PooledRow,
     RetentionRow,
-    UnknownParameterError,
-    load_arms,
-    load_outcomes,
     load_parameters_table,
     load_pooled,
     load_retention,
-    packaged_path,
 )
 from sim.data.manifest import verify_manifest
+from sim.data.reading import DataError, DataIssue, UnknownParameterError, packaged_path
 
 __all__ = [
-    "ArmRow",
     "DataError",
     "DataIssue",
-    "OutcomeRow",
     "PERCENT_0_100",
     "ParameterRow",
     "ParameterTable",
@@ -59,8 +51,6 @@ __all__ = [
     "ci95_to_sd",
     "convert_scale",
     "iqr_to_sd",
-    "load_arms",
-    "load_outcomes",
     "load_parameters_table",
     "load_pooled",
     "load_retention",

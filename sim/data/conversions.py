@@ -152,7 +152,7 @@ def median_iqr_to_mean(q1, median, q3):
 
 
 def spread_to_sd(row, n: int | None = None) -> float | None:
-    """Patient-level SD implied by an arm-level :class:`~sim.data.OutcomeRow`'s spread.
+    """Patient-level SD implied by an arm-level :class:`~sim.evidence.OutcomeRow`'s spread.
 
     Parameters
     ----------

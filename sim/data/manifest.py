@@ -4,7 +4,7 @@ The packaged CSV and README files are byte-for-byte copies of the compiled data 
 ``sim/data/PROVENANCE.md``). ``manifest.json`` records their digests so that an accidental edit
 fails the test suite. After a reviewed update of the data, regenerate it with::
 
-    python -m sim.data --update-manifest
+    python -m sim.evidence --update-manifest
 """
 
 from __future__ import annotations

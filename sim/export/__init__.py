@@ -76,7 +76,7 @@ def to_sbml(patient: Patient = Patient(), regimen: Regimen | str = "none()@0", p
     """
     from sim import __version__
     from sim.export.formulas import rate_formulas
-    from sim.model.jac_codegen import source_hash
+    from sim.model.symbolic import rhs_source_hash
 
     problem = build_problem(patient, regimen, run_in)
     try:
@@ -89,7 +89,7 @@ def to_sbml(patient: Patient = Patient(), regimen: Regimen | str = "none()@0", p
     pt = problem.patient
     description = [
         "In-silico knee osteoarthritis model of the sim package, exported for one patient and one regimen.",
-        f"sim {__version__}; right-hand side traced from rhs.py (source-hash {source_hash()}).",
+        f"sim {__version__}; right-hand side traced from rhs.py (source-hash {rhs_source_hash()}).",
         f"Patient: species={pt.species}, kl_grade={pt.kl_grade}, age={pt.age:g}, bmi={pt.bmi:g}, "
         f"alignment_load={pt.alignment_load:g}, inflammation={pt.inflammation:g}"
         + (f", parameters={dict(pt.parameters)}" if pt.parameters else "") + ".",

@@ -1,6 +1,6 @@
 """The knee model's right-hand side as SBML Level 3 infix formulas, traced from ``rhs.py``.
 
-Nothing here restates an equation: :func:`sim.model.jac_codegen.trace_rhs` runs the Python
+Nothing here restates an equation: :func:`sim.model.symbolic.trace_rhs` runs the Python
 body of the Numba kernel on SymPy symbols, and this module prints the resulting expressions in
 the infix syntax that libSBML's ``parseL3Formula`` reads. A change of ``rhs.py`` therefore
 reaches the export the next time it is generated.
@@ -62,7 +62,7 @@ class RateFormulas:
 @lru_cache(maxsize=1)
 def rate_formulas() -> RateFormulas:
     """Trace ``rhs`` and print each component as an SBML L3 infix formula (cached per process)."""
-    from sim.model.jac_codegen import trace_rhs
+    from sim.model.symbolic import trace_rhs
 
     y_syms, p_syms, f = trace_rhs()
     # The layout constants and the declaration tables must name the same things in the same
@@ -89,9 +89,9 @@ class _L3Printer:
     """
 
     def __init__(self, names: dict):
-        from sim.model.jac_codegen import _kinks
+        from sim.model.symbolic import kinks
 
-        self.k = _kinks()
+        self.k = kinks()
         self.names = names
         self.used_time = False
 

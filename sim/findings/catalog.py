@@ -5,7 +5,7 @@ reference numbers in ``refs`` are the review's. Animal arms are injected on day 
 after the species preset's OA induction (``sim.model.species``). Cell numbers the review does
 not give are typical values stated in the arm (rat 1e6, human 4e7 bone-marrow MSCs,
 parameters.csv:msc_dose_clinical); ``?`` takes the documented typical amount of
-``sim.model.dosing.TYPICAL_AMOUNTS``. Measures the model has no observation model for are
+``sim.regimen.products.TYPICAL_AMOUNTS``. Measures the model has no observation model for are
 replaced by the closest one; ``notes`` says which. Each design says where its ``n`` comes
 from: the review's text, a study of ``sim/data/trials/arms.csv``, or an assumption with its
 reason.

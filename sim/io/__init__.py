@@ -1,7 +1,8 @@
 """Files: every layout ``sim`` writes, each with its schema version and its reader.
 
 * :mod:`sim.io.hdf5` -- the only module that imports h5py: nested dicts to and from HDF5.
-* :mod:`sim.io.atomic` -- the one atomic writer (temporary name, then rename) for every file.
+* :mod:`sim.atomic` -- the one atomic writer (temporary name, then rename) for every file
+  (below every package that writes; re-exported here).
 * :mod:`sim.io.layout` -- what the layouts share: the version check and :class:`FileFormatError`.
 * Layouts: :mod:`~sim.io.result_file` (``sim-run``), :mod:`~sim.io.trial_file` (``sim-trial``),
   :mod:`~sim.io.findings_file` (``sim-findings``), :mod:`~sim.io.calibration_file`
@@ -12,7 +13,7 @@
 :mod:`sim.io` imports no package above it (sweeps, CLIs, calibration, findings, plotting).
 """
 
-from sim.io.atomic import write_atomic, write_text_atomic
+from sim.atomic import write_atomic, write_text_atomic
 from sim.io.hdf5 import read_dims, read_tree, write_tree
 from sim.io.layout import FileFormatError
 from sim.io.result_file import ResultFile, read_result

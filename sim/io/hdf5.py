@@ -33,7 +33,7 @@ from typing import Any
 import h5py
 import numpy as np
 
-from sim.io.atomic import write_atomic
+from sim.atomic import write_atomic
 
 __all__ = ["write_tree", "read_tree", "read_dims"]
 
@@ -120,7 +120,7 @@ def write_tree(path: str | os.PathLike, tree: dict[str, Any]) -> Path:
     Returns
     -------
     Path
-        ``path``. The file is written under a temporary name by :func:`sim.io.atomic.write_atomic`
+        ``path``. The file is written under a temporary name by :func:`sim.atomic.write_atomic`
         and renamed over ``path`` only when complete; on any error the temporary file is
         removed and an existing ``path`` is left untouched.
     """

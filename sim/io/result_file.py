@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 
 from sim.io.layout import FileFormatError, data, open_layout, require
-from sim.model.dosing import plan_regimen
 from sim.model.parameters import PARAMETERS
 from sim.model.states import STATES
 from sim.observe import MEASURES
@@ -85,8 +84,8 @@ def result_tree(result: Result, arm_names, outcomes: dict, attrs: dict) -> dict:
                           "names": [q.name for q in PARAMETERS], "units": [q.unit for q in PARAMETERS],
                           "sources": [q.source for q in PARAMETERS]}
     events = {}
-    for arm, regimen in zip(arm_names, result.regimens):
-        plan = plan_regimen(regimen)
+    for i, (arm, regimen) in enumerate(zip(arm_names, result.regimens)):
+        plan = result.dose_plan(i)
         events[arm] = {"day": np.array([j.day for j in plan.jumps], dtype=float),
                        "state": [j.state for j in plan.jumps],
                        "mul": np.array([j.mul for j in plan.jumps], dtype=float),

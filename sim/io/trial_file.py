@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.io.atomic import write_text_atomic
+from sim.atomic import write_text_atomic
 from sim.io.layout import FileFormatError, data, open_layout, require
 from sim.trial.power import PowerResult
 from sim.trial.run import TrialResult

@@ -70,12 +70,12 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from sim.engine.compiled import KNEE
 from sim.lesion.coupling import drivers_from_joint, lesion_params_from_patient
 from sim.lesion.drivers import LesionDrivers
 from sim.lesion.geometry import LesionGeometry
 from sim.lesion.lesion_parameters import LesionParams
 from sim.lesion.lesion_simulation import DEFAULT_DT_DAYS, LesionSimulation
-from sim.model.compiled import KNEE
 from sim.model.parameters import PARAMETER_INDEX
 from sim.model.patient import Patient
 from sim.model.states import N_STATES, STATE_NAMES, state_index

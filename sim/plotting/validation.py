@@ -1,7 +1,8 @@
 """Figures of leave-one-study-out validation scores (data in, axes out; never re-runs a simulation).
 
-Inputs come from :func:`sim.calibration.scoring.score_loso`: every value is a fraction of its row's
-scale range (changes and differences below zero mean improvement on lower-is-better scales).
+Inputs are the arrays of a leave-one-study-out score report (``sim.calibration.scoring``), passed
+in by the caller: every value is a fraction of its row's scale range (changes and differences
+below zero mean improvement on lower-is-better scales).
 """
 
 from __future__ import annotations
@@ -29,14 +30,14 @@ def _same_length(n, **arrays):
     return out
 
 
-def plot_observed_vs_predicted(rows, median, lower, upper, *, ax=None, label: str = "rows"):
+def plot_observed_vs_predicted(observed, median, lower, upper, *, ax=None, label: str = "rows"):
     """Observed vs predicted values of one row class, with 95% predictive intervals.
 
     Parameters
     ----------
-    rows : sequence of ScoredRow, length n
-        Rows of one class (``ClassScores.rows``); observed values are normalised as in scoring
-        (change = observed - anchor for anchored levels, divided by ``span``).
+    observed : array_like, shape [n]
+        Observed values of the class's rows, normalised as in scoring (change = observed -
+        anchor for anchored levels, divided by ``span``; ``ClassScores.observed``).
     median, lower, upper : array_like, shape [n]
         Predictive median and central 95% interval, normalised (``ClassScores.model.median``,
         ``.lower[0.95]``, ``.upper[0.95]``).
@@ -47,14 +48,11 @@ def plot_observed_vs_predicted(rows, median, lower, upper, *, ax=None, label: st
     -------
     matplotlib.axes.Axes
     """
-    from sim.calibration.scoring import normalised
-
-    rows = list(rows)
-    p, lo, hi = _same_length(len(rows), median=median, lower=lower, upper=upper)
+    o = np.asarray(observed, dtype=float).ravel()
+    p, lo, hi = _same_length(o.size, median=median, lower=lower, upper=upper)
     ax = _axes(ax, (5.5, 5.5))
-    if not rows:
+    if not o.size:
         return ax
-    o = normalised(rows)[0]
     inside = (o >= lo) & (o <= hi)
     for mask, colour, text in ((inside, "tab:blue", "inside 95% PI"), (~inside, "tab:red", "outside")):
         ax.errorbar(o[mask], p[mask], yerr=[p[mask] - lo[mask], hi[mask] - p[mask]], fmt="o", ms=3, lw=0.8,

@@ -1,11 +1,14 @@
-"""Stiff ODE integration for the knee model: Rodas4 in Numba, parallel over patients.
+"""Stiff ODE integration: Rodas4 in Numba, parallel over patients, for any model with the contract below.
+
+Generic: it knows nothing of the knee model, which :mod:`sim.engine` bundles for it.
 
 Public API::
 
     from sim.solver import SolverOptions, solve, solve_ensemble, solve_ensemble_chunked
 
 See :mod:`sim.solver.ensemble` for the model-function contract and
-:mod:`sim.solver.rosenbrock` for the method, event and caching conventions.
+:mod:`sim.solver.rosenbrock` for the method and event conventions, and "Compilation caching" in
+:mod:`sim.solver.ensemble`.
 """
 
 from sim.solver.ensemble import EnsembleSolution, solve, solve_ensemble, solve_ensemble_chunked

@@ -13,7 +13,7 @@ import numpy as np
 
 from sim.solver.status import SolverInputError
 
-__all__ = ["EnsembleInputs", "prepare_inputs"]
+__all__ = ["EnsembleInputs", "event_arrays", "prepare_inputs"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,44 @@ class EnsembleInputs:
     t_out: np.ndarray  # float64[T]
     out_idx: np.ndarray  # int64[k]
     t0: float
+
+
+def event_arrays(schedules) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pad per-patient event schedules into the kernel's event arrays.
+
+    Parameters
+    ----------
+    schedules : sequence of length N
+        Per patient, its events in time order: ``(t, jumps)`` with ``t`` the event time and
+        ``jumps`` a sequence of ``(index, mul, add)``, the affine jumps
+        ``y[index] <- y[index] * mul + add`` applied in that order at ``t``.
+
+    Returns
+    -------
+    ev_t : float64[N, E]
+        Event times; ``inf`` pads patients with fewer than ``E`` events.
+    ev_idx : int64[N, E, J]
+        State index of each jump; ``-1`` pads events with fewer than ``J`` jumps.
+    ev_mul, ev_add : float64[N, E, J]
+        Factor and increment of each jump (1 and 0 where padded).
+
+    ``E`` and ``J`` are the most events of a patient and the most jumps of an event, at least 1.
+    """
+    n = len(schedules)
+    n_events = max(max((len(s) for s in schedules), default=0), 1)
+    n_jumps = max(max((len(jumps) for s in schedules for _, jumps in s), default=1), 1)
+    ev_t = np.full((n, n_events), np.inf)
+    ev_idx = np.full((n, n_events, n_jumps), -1, dtype=np.int64)
+    ev_mul = np.ones((n, n_events, n_jumps))
+    ev_add = np.zeros((n, n_events, n_jumps))
+    for i, schedule in enumerate(schedules):
+        for e, (t, jumps) in enumerate(schedule):
+            ev_t[i, e] = t
+            for k, (index, mul, add) in enumerate(jumps):
+                ev_idx[i, e, k] = index
+                ev_mul[i, e, k] = mul
+                ev_add[i, e, k] = add
+    return ev_t, ev_idx, ev_mul, ev_add
 
 
 def _float_array(name: str, value, ndim: int) -> np.ndarray:

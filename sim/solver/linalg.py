@@ -11,10 +11,12 @@ the matrix, so results do not depend on threads or chunking.
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 from numba import njit
 
-__all__ = ["lu_factor", "lu_solve", "PIVOT_THRESHOLD", "static_lu_plan", "static_lu_factor",
+__all__ = ["lu_factor", "lu_solve", "PIVOT_THRESHOLD", "pattern_hash", "static_lu_plan", "static_lu_factor",
            "static_lu_solve"]
 
 # Threshold partial pivoting: keep the diagonal pivot unless it is smaller than this fraction of
@@ -301,3 +303,14 @@ def static_lu_solve(val, plan, b, x):
         x[k] = acc * val[nnz + k]
     for a in range(n):
         b[perm[a]] = x[a]
+
+
+def pattern_hash(pattern: np.ndarray) -> str:
+    """Short hash of a boolean pattern (shape and entries; hex, 16 characters).
+
+    A generated sparse LU records the hash of the pattern it was generated for
+    (``PATTERN_HASH``); the solver compares it with the Jacobian pattern it is given.
+    """
+    pat = np.asarray(pattern, dtype=bool)
+    data = np.packbits(pat).tobytes() + repr(pat.shape).encode()
+    return hashlib.sha256(data).hexdigest()[:16]

@@ -1,12 +1,7 @@
 """Adaptive L-stable Rosenbrock integration of one patient, piecewise between dose events.
 
-The model supplies two module-level Numba functions (see :mod:`sim.solver.ensemble`)::
-
-    rhs(t, y, p, dydt)   # t days, y float64[n], p float64[m]; writes dydt[n]
-    jac(t, y, p, J)      # writes dense d(dydt)/dy into J[n, n]
-
-Each may return nothing or an integer status (0 = fine, anything else stops the patient with
-:attr:`~sim.solver.status.Status.MODEL_ERROR`).
+The model supplies ``rhs(t, y, p, dydt)`` and ``jac(t, y, p, J)`` (:mod:`sim.solver.ensemble`); a
+non-zero integer status from either stops the patient (:attr:`~sim.solver.status.Status.MODEL_ERROR`).
 
 Method
 ------
@@ -15,13 +10,12 @@ an embedded order-3 error estimate, stiffly accurate and L-stable, order-3 dense
 one Jacobian, one LU of ``I/(h*gamma) - J``, six right-hand sides and six triangular solves.
 After a rejected step the Jacobian (same ``t, y``) is kept; only the LU is redone. The
 Jacobian is the model's own (the knee model's is generated exactly from its ``rhs``,
-:mod:`sim.model.jac_analytic`) or a finite difference, which with a known sparsity pattern
-perturbs groups of structurally independent columns together. With a pattern, the LU uses a
-precomputed elimination order on the pattern only: a straight-line factorisation generated for
-that pattern (:mod:`sim.solver.lu_codegen`) or the generic
+:mod:`sim.engine.generated.jac_analytic`) or a finite difference, which with a known sparsity
+pattern perturbs groups of structurally independent columns together. With a pattern, the LU
+uses a precomputed elimination order on the pattern only: a straight-line factorisation
+generated for that pattern (:mod:`sim.codegen.lu`) or the generic
 :func:`sim.solver.linalg.static_lu_factor`; either falls back to the dense pivoting LU for any
-matrix whose elimination would grow. Step size:
-Hairer's RODAS controller with the Gustafsson predictive correction, step ratio in [0.2, 6].
+matrix whose elimination would grow. Step size: Hairer's RODAS controller with the Gustafsson predictive correction, step ratio in [0.2, 6].
 Error norm: root mean square of ``err_i / (atol_i + rtol * max(|y_i|, |y_new_i|))``. With a
 state scale (``track_peak``), ``atol_i`` is a tolerance per unit of scale times the state's
 scale, raised to the largest ``|y_i|`` reached: a dose sets the tolerance of the compartment it
@@ -35,15 +29,8 @@ estimate (the jump makes the old step-size history meaningless). Steps are never
 hit output times: outputs are interpolated with the dense output. Outputs are
 right-continuous: an output time equal to an event time reports the state after the jump.
 
-Compilation caching
--------------------
-These functions receive ``rhs``/``jac`` as arguments. Passed as plain dispatchers, Numba
-specialises on the dispatcher *object* and the on-disk cache never hits in a new process (the
-type key contains the object identity; measured: a full recompile every process). The ensemble
-kernel is therefore compiled with an explicit signature whose ``rhs``/``jac`` arguments are
-``numba.types.FunctionType`` (first-class function pointers typed by signature only). That
-signature is the same in every process, so ``cache=True`` hits, while any model with the
-standard signature plugs in. The indirect call costs no measurable time for a 40-state model.
+These functions receive ``rhs``/``jac`` as arguments; how that is compiled so that Numba's
+on-disk cache hits is described in :mod:`sim.solver.ensemble` ("Compilation caching").
 """
 
 from __future__ import annotations
@@ -418,7 +405,7 @@ def integrate_patient(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gamm
         Finite-difference Jacobian (one extra ``rhs`` call per column group and step).
     lu_gen : bool
         Use ``lu_fac(J.reshape(n * n), 1/(h gamma), val) -> int`` and ``lu_sol(val, b) -> int``, a sparse LU
-        generated for the Jacobian's pattern (:mod:`sim.solver.lu_codegen`), instead of
+        generated for the Jacobian's pattern (:mod:`sim.codegen.lu`), instead of
         ``lu_plan``; a non-zero ``lu_fac`` falls back to the dense LU as the static one does.
     autonomous : bool
         If False, ``df/dt`` is estimated by a forward difference once per step.

@@ -31,8 +31,8 @@ from typing import Any
 
 import numpy as np
 
+from sim.atomic import write_text_atomic
 from sim.io import read_tree, write_tree
-from sim.io.atomic import write_text_atomic
 from sim.io.sweep_table import StoreMismatchError
 from sim.io.sweep_table import check_schema as _check_schema
 from sim.sweep.definition import SCHEMA_VERSION, SweepDefinition, canonical_json

@@ -45,16 +45,6 @@ __all__ = [
     "arm_summary", "change_from_baseline", "compare_arms", "dropout_mask", "hedges_g", "mann_whitney_u_test",
     "mcid_responder", "mean_difference", "nan_quantile", "omeract_oarsi_responder",
     "percent_change_from_baseline", "power_analysis", "prediction_interval", "responder_rate", "run_trial",
-    "sample_population", "spec_to_dict", "stream", "study_ids", "summarize", "trial_from_study", "trial_tree",
-    "welch_t_test", "write_csv",
+    "sample_population", "stream", "study_ids", "summarize", "trial_from_study", "welch_t_test",
 ]
 
-
-def __getattr__(name: str):
-    # The trial file layout lives in sim.io.trial_file (files are the io package's job);
-    # these names stay reachable here without sim.trial importing sim.io at import time.
-    if name in ("spec_to_dict", "trial_tree", "write_csv"):
-        from sim.io import trial_file
-
-        return getattr(trial_file, name)
-    raise AttributeError(f"module 'sim.trial' has no attribute {name!r}")

@@ -1,7 +1,7 @@
 """Trial specifications built straight from the packaged trial data (``sim/data/trials``).
 
-Every number comes from ``arms.csv`` / ``outcomes.csv`` through :func:`sim.data.load_arms` and
-:func:`sim.data.load_outcomes` (never retyped). Where a study does not state something, a
+Every number comes from ``arms.csv`` / ``outcomes.csv`` through :func:`sim.evidence.load_arms` and
+:func:`sim.evidence.load_outcomes` (never retyped). Where a study does not state something, a
 documented default is used and recorded in ``TrialSpec.source``:
 
 * inclusion KL range: the study's ``kl_min``-``kl_max``, else KL 2-3 (:data:`DEFAULT_KL`);
@@ -14,7 +14,7 @@ documented default is used and recorded in ``TrialSpec.source``:
 * control: the ``vs_arm_id`` of a between-arm row, else an arm of only saline / no treatment,
   else the first arm without cells or exosomes, else the first arm;
 * species ``sheep`` arms use sheep patients; dropout 0 (``n_arm`` is taken as analysed n).
-Unknown amounts (``?``) get the typical values of ``sim.model.dosing.TYPICAL_AMOUNTS``
+Unknown amounts (``?``) get the typical values of ``sim.regimen.products.TYPICAL_AMOUNTS``
 when simulated.
 """
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sim.data import load_arms, load_outcomes
+from sim.evidence import load_arms, load_outcomes
 from sim.observe import MEASURES
 from sim.trial.spec import Arm, Endpoint, PopulationSpec, TrialSpec, TrialSpecError
 

@@ -14,7 +14,7 @@ import pytest
 from sim.calibration.forward import ForwardModel
 from sim.calibration.priors import _estimate, names
 from sim.calibration.targets import Cohort, Target
-from sim.model.dosing import NSAID_COURSE_DAYS, plan_regimen
+from sim.regimen.products import NSAID_COURSE_DAYS, plan_regimen
 
 DAYS = (28.0, 56.0, 91.0, 182.0, 273.0, 365.0)
 

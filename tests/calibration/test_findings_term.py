@@ -7,7 +7,7 @@ from sim.calibration import Problem
 from sim.calibration.findings_tension import tension_report
 from sim.calibration.findings_term import FindingsTerm, shipped_theta
 from sim.calibration.priors import names
-from sim.data import load_arms, load_outcomes
+from sim.evidence import load_arms, load_outcomes
 from sim.findings import Finding, PoolSet, Relation, StudyDesign, run_finding
 from sim.findings.catalog import HUMAN, SALINE
 from sim.observe.symptoms import default_symptom_model

@@ -7,7 +7,7 @@ import pytest
 
 from sim.calibration import CALIBRATED, Problem, point_estimate, run_mcmc, validate
 from sim.calibration.priors import CalibrationError, names
-from sim.data import load_arms, load_outcomes
+from sim.evidence import load_arms, load_outcomes
 
 DEFAULT = np.array([p.default for p in CALIBRATED])
 _X = r"(?:[0-9.]+|nan)"

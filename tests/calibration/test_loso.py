@@ -12,7 +12,7 @@ import pytest
 from sim.calibration import CALIBRATED
 from sim.calibration.loso import arm_type, psis_weights
 from sim.calibration.validate import validate_loso
-from sim.data import load_arms, load_outcomes
+from sim.evidence import load_arms, load_outcomes
 from tests.calibration.conftest import ARMS_HEADER, OUT_HEADER
 
 _X = r"(?:-?[0-9.]+|nan)"

@@ -172,7 +172,7 @@ def test_bad_input_names_the_field():
 def test_validation_figures_take_report_data():
     from matplotlib.figure import Figure
 
-    from sim.calibration.scoring import NOMINAL
+    from sim.calibration.scoring import NOMINAL, normalised
     from sim.plotting.validation import plot_coverage_curve, plot_observed_vs_predicted, plot_pit
 
     rows, mu, sd = trial_rows(n_studies=6)
@@ -180,11 +180,25 @@ def test_validation_figures_take_report_data():
     change = score_loso(rows, samples, n_boot=20).classes["change"]
     ax1, ax2, ax3 = Figure().subplots(1, 3)
     m = change.model
-    assert plot_observed_vs_predicted(change.rows, m.median, m.lower[0.95], m.upper[0.95], ax=ax1,
+    observed = normalised(change.rows)[0]
+    assert plot_observed_vs_predicted(observed, m.median, m.lower[0.95], m.upper[0.95], ax=ax1,
                                       label="changes") is ax1
     assert "fraction of scale range" in ax1.get_xlabel()
     assert sum(len(c.lines[0].get_xdata()) for c in ax1.containers) == len(change.rows)  # one point per row
     assert plot_pit(m.pit, ax=ax2) is ax2 and len(ax2.patches) == 10
     assert plot_coverage_curve(NOMINAL, change.coverage, ax=ax3, label="changes") is ax3
     with pytest.raises(ValueError, match=r"median, lower, upper: shapes.*allowed: \(48,\)"):
-        plot_observed_vs_predicted(change.rows, m.median[:-1], m.lower[0.95], m.upper[0.95], ax=ax1)
+        plot_observed_vs_predicted(observed, m.median[:-1], m.lower[0.95], m.upper[0.95], ax=ax1)
+
+
+def test_command_line_draws_the_loso_figure(tmp_path):
+    from types import SimpleNamespace
+
+    from sim.calibration.report import MAIN_VARIANT
+    from sim.cli.figures import write_loso_figure
+
+    rows, mu, sd = trial_rows(n_studies=6)
+    samples = mu + sd * np.random.default_rng(4).standard_normal((500, mu.size))
+    result = SimpleNamespace(reports={MAIN_VARIANT: score_loso(rows, samples, n_boot=20)})
+    path = write_loso_figure(result, tmp_path / "loso.png")
+    assert path.is_file() and path.read_bytes().startswith(b"\x89PNG")

@@ -6,7 +6,7 @@ import pytest
 from sim.calibration import CALIBRATED, build_targets, calibrated_parameters, identifiability
 from sim.calibration.likelihood import log_prior
 from sim.calibration.priors import CalibrationError, box, check_theta
-from sim.data import load_arms, load_outcomes
+from sim.evidence import load_arms, load_outcomes
 
 
 def test_targets_of_tiny_files(tiny_files):

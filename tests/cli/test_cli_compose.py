@@ -9,8 +9,8 @@ from hydra import compose, initialize_config_dir
 
 from sim.cli import build
 from sim.cli import run as cli
-from sim.model.dosing import plan_regimen
 from sim.regimen import Regimen
+from sim.regimen.products import plan_regimen
 from sim.solver import SolverOptions
 
 CONFIGS = Path(cli.CONFIG_DIR)

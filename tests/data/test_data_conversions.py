@@ -13,11 +13,11 @@ from sim.data import (
     ci95_to_sd,
     convert_scale,
     iqr_to_sd,
-    load_outcomes,
     median_iqr_to_mean,
     se_to_sd,
     spread_to_sd,
 )
+from sim.evidence import load_outcomes
 
 
 def test_convert_scale_hand_values():

@@ -8,8 +8,6 @@ import pytest
 
 from sim.data import (
     DataError,
-    load_arms,
-    load_outcomes,
     load_parameters_table,
     load_pooled,
     load_retention,
@@ -18,6 +16,7 @@ from sim.data import (
     verify_manifest,
 )
 from sim.data.manifest import DATA_FILES, file_digests
+from sim.evidence import load_arms, load_outcomes
 from sim.regimen import Regimen
 
 

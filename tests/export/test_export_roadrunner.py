@@ -21,7 +21,7 @@ pytest.importorskip("sympy")
 
 import sim  # noqa: E402
 from sim.export import build_problem, to_sbml  # noqa: E402
-from sim.model.compiled import KNEE  # noqa: E402
+from sim.engine.compiled import KNEE  # noqa: E402
 from sim.model.states import STATE_NAMES  # noqa: E402
 from sim.solver import SolverOptions  # noqa: E402
 

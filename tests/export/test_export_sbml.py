@@ -18,7 +18,7 @@ pytest.importorskip("sympy")
 import sim  # noqa: E402
 from sim.export import build_problem, to_sbml  # noqa: E402
 from sim.export.units import UNIT_DEFINITIONS, unit_id  # noqa: E402
-from sim.model.dosing import plan_regimen  # noqa: E402
+from sim.regimen.products import plan_regimen  # noqa: E402
 from sim.model.parameters import PARAMETERS  # noqa: E402
 from sim.model.states import STATES, state_index  # noqa: E402
 
@@ -98,7 +98,7 @@ def test_events_are_the_regimens_jumps_at_shifted_times(exported):
     assert day0["msc_free"] == (1.0, 20.0)
     # two injections on day 0 each add to the contextual drive with saturation, composed in order:
     # x -> (1 - s/cap) x + s twice
-    from sim.model.dosing import PLACEBO_DRIVE_CAP, PLACEBO_STRENGTH
+    from sim.regimen.products import PLACEBO_DRIVE_CAP, PLACEBO_STRENGTH
 
     m = 1.0 - PLACEBO_STRENGTH["injection"] / PLACEBO_DRIVE_CAP
     assert day0["placebo_drive"] == pytest.approx((m * m, m * PLACEBO_STRENGTH["injection"]

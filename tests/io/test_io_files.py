@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 import sim.io
+from sim.atomic import write_atomic, write_text_atomic
 from sim.io import read_tree, write_tree
-from sim.io.atomic import write_atomic, write_text_atomic
 from sim.io.calibration_file import read_calibration, read_chain, read_posterior, write_calibration, write_chain
 from sim.io.findings_file import read_findings, write_findings
 from sim.io.layout import FileFormatError

@@ -1,11 +1,11 @@
-"""The generated analytic Jacobian (``sim/model/jac_analytic.py``) against the model's ``rhs``.
+"""The generated analytic Jacobian (``sim/engine/generated/jac_analytic.py``) against the model's ``rhs``.
 
 * values: central finite differences at random states and parameters (drawn like the probes
-  of :func:`sim.model.jacobian.knee_sparsity`) and at states of simulated treated knees; the
+  of :func:`sim.engine.jacobian.knee_sparsity`) and at states of simulated treated knees; the
   one-sided convention at kinks against forward differences at the healthy default state,
   which sits on many kinks (undosed products at 0, matrix at its capacity of 1);
 * structure: the probed pattern is contained in ``JAC_PATTERN``; entries outside it are never
-  written; ``jac_values`` is ``jac`` in compressed-column order;
+  written; ``JAC_INDPTR``/``JAC_INDICES`` are the pattern in compressed-column order;
 * freshness: the recorded source hash matches ``rhs.py``/``layout.py`` (no SymPy needed), and,
   with SymPy installed, regenerating gives the committed text byte for byte.
 """
@@ -15,13 +15,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.model import jac_analytic, jac_codegen
-from sim.model.jac_analytic import (JAC_INDICES, JAC_INDPTR, JAC_NNZ, JAC_PATTERN, jac,
-                                    jac_values)
-from sim.model.jacobian import knee_sparsity
+from sim.codegen import jacobian as jac_codegen
+from sim.engine.generated import jac_analytic
+from sim.engine.generated.jac_analytic import JAC_INDICES, JAC_INDPTR, JAC_NNZ, JAC_PATTERN, jac
+from sim.engine.jacobian import knee_sparsity
 from sim.model.parameters import PARAMETERS
 from sim.model.rhs import rhs
 from sim.model.states import STATE_NAMES, STATES, state_index
+from sim.model.symbolic import rhs_source_hash
+from sim.provenance import committed_hash
 
 N = len(STATES)
 P_DEFAULT = np.array([q.default for q in PARAMETERS])
@@ -250,25 +252,16 @@ def test_entries_outside_the_pattern_are_left_untouched(seed):
         assert np.all(np.isfinite(J[JAC_PATTERN]))
 
 
-def test_jac_values_is_jac_in_compressed_column_order():
-    ys, ps = _probe_points(4, seed=3)
-    col_of = np.repeat(np.arange(N), np.diff(JAC_INDPTR))
-    for y, p in zip(ys, ps):
-        vals = np.full(JAC_NNZ, np.nan)
-        assert jac_values(0.0, y, p, vals) == 0
-        np.testing.assert_array_equal(vals, _analytic(y, p)[JAC_INDICES, col_of])
-
-
 # --------------------------------------------------------------------------- freshness
 
 def test_generated_file_records_current_source_hash():
-    current = jac_codegen.source_hash()
-    assert jac_codegen.committed_hash() == current == jac_analytic.SOURCE_HASH, \
-        "sim/model/jac_analytic.py is stale: run python -m sim.model.jac_codegen"
+    current = rhs_source_hash()
+    assert committed_hash(jac_codegen.TARGET) == current == jac_analytic.SOURCE_HASH, \
+        "sim/engine/generated/jac_analytic.py is stale: run python -m sim.codegen"
 
 
 def test_regeneration_reproduces_committed_file():
     pytest.importorskip("sympy")
     text = jac_codegen.TARGET.read_text(encoding="utf-8")
     assert text == jac_codegen.render(), \
-        "sim/model/jac_analytic.py differs from a fresh generation: run python -m sim.model.jac_codegen"
+        "sim/engine/generated/jac_analytic.py differs from a fresh generation: run python -m sim.codegen"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from sim import Patient, simulate
-from sim.model.dosing import PRP_FIBRIN_SHARE, STEROID_POTENCY
+from sim.regimen.products import PRP_FIBRIN_SHARE, STEROID_POTENCY
 from sim.model.parameters import PARAMETERS
 
 DEFAULT = {q.name: q.default for q in PARAMETERS}

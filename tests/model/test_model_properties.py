@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import Patient, simulate
-from sim.model.compiled import KNEE
+from sim.engine.compiled import KNEE
 from sim.model.parameters import PARAMETERS
 from sim.model.states import STATE_NAMES
 from sim.regimen import Regimen

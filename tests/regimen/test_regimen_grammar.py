@@ -201,3 +201,12 @@ def test_format_number_round_trips_exactly(x):
                                     (123456.5, "123456.5")])
 def test_format_number_canonical_forms(x, text):
     assert format_number(x) == text
+
+
+def test_every_product_has_one_record_of_schema_and_effect():
+    from sim.regimen.grammar import PRODUCTS
+    from sim.regimen.products import PRODUCT_TABLE
+
+    assert list(PRODUCT_TABLE) == list(PRODUCTS)
+    for name, product in PRODUCT_TABLE.items():
+        assert product.spec is PRODUCTS[name] and callable(product.effect)

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from sim.solver import SolverInputError, solve_ensemble
-from sim.solver.linalg import static_lu_factor, static_lu_plan, static_lu_solve
-from sim.solver.lu_codegen import pattern_hash, render_lu_module
+from sim.codegen.lu import render_lu_module
+from sim.solver.linalg import pattern_hash, static_lu_factor, static_lu_plan, static_lu_solve
 from models import decay_rhs
 
 
@@ -100,8 +100,8 @@ def test_linear_solver_must_match_the_pattern(generated):
 
 
 def test_knee_lu_was_generated_for_the_knee_pattern():
-    from sim.model import knee_lu
-    from sim.model.compiled import KNEE
+    from sim.engine.compiled import KNEE
+    from sim.engine.generated import knee_lu
 
     assert knee_lu.PATTERN_HASH == pattern_hash(KNEE.jac_sparsity | np.eye(KNEE.n_states, dtype=bool))
 
@@ -109,9 +109,9 @@ def test_knee_lu_was_generated_for_the_knee_pattern():
 def test_knee_lu_file_is_a_fresh_generation():
     from pathlib import Path
 
-    from sim.model import knee_lu
-    from sim.model.codegen import render_knee_lu
-    from sim.model.jac_analytic import JAC_PATTERN
+    from sim.codegen.knee import render_knee_lu
+    from sim.engine.generated import knee_lu
+    from sim.engine.generated.jac_analytic import JAC_PATTERN
 
     assert Path(knee_lu.__file__).read_text() == render_knee_lu(JAC_PATTERN), \
-        "knee_lu.py is stale: run python -m sim.model.codegen"
+        "knee_lu.py is stale: run python -m sim.codegen"

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.model.jacobian import knee_sparsity
+from sim.engine.jacobian import knee_sparsity
 from sim.model.rhs import jac as knee_dense_jac
 from sim.model.rhs import rhs as knee_rhs
 from sim.simulation import build_inputs

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.model.compiled import KNEE, declared_scale
+from sim.engine.compiled import KNEE, declared_scale
 from sim.model.states import STATES, state_index
 from sim.observe import observe
 from sim.simulation import DEFAULT_OPTIONS, simulate

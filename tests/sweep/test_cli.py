@@ -4,9 +4,9 @@ import json
 
 from sweep_support import toy_evaluate
 
+from sim.cli.sweep import main_aggregate, main_status
 from sim.io import read_tree, write_tree
 from sim.sweep import load_sweep, run_chunk
-from sim.sweep.cli import main_aggregate, main_status
 
 
 def test_aggregate_and_status(definition, tmp_path, capsys):

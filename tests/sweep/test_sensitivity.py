@@ -104,7 +104,7 @@ def test_plots_return_axes():
 
 
 def test_cli_sobol_and_dry_run(tmp_path, capsys):
-    from sim.sweep.cli import main_sensitivity
+    from sim.cli.sweep import main_sensitivity
     args = [f"--param=x{i}=-3.141592653589793:3.141592653589793" for i in (1, 2, 3)]
     assert main_sensitivity([*args, "-n", "16", "--dry-run"]) == 0
     assert "sobol: 80 model runs" in capsys.readouterr().out

@@ -7,7 +7,8 @@ from scipy import stats
 from trial_support import tiny_spec
 
 from sim.io import read_tree, write_tree
-from sim.trial import PopulationSpec, dropout_mask, power_analysis, run_trial, sample_population, summarize, trial_tree
+from sim.io.trial_file import trial_tree
+from sim.trial import PopulationSpec, dropout_mask, power_analysis, run_trial, sample_population, summarize
 
 
 @pytest.fixture(scope="module")

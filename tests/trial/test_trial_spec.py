@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 from trial_support import tiny_spec
 
-from sim.data import load_arms
+from sim.evidence import load_arms
 from sim.trial import Arm, Endpoint, PopulationSpec, TrialSpecError, study_ids, trial_from_study
 
 

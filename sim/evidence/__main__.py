@@ -1,16 +1,20 @@
-"""``python -m sim.data``: check the packaged data against ``manifest.json`` and the schema.
+"""``python -m sim.evidence``: check the packaged data against ``manifest.json`` and the schema.
 
-``python -m sim.data --update-manifest`` rewrites the manifest after a reviewed data update.
+Every packaged table is loaded and validated: the trial arms and outcomes
+(:mod:`sim.evidence.trials`) and the pooled, retention and parameter tables
+(:mod:`sim.data.loaders`). ``python -m sim.evidence --update-manifest`` rewrites the manifest of
+``sim/data`` after a reviewed data update.
 """
 
 import sys
 
-from sim.data.loaders import load_arms, load_outcomes, load_parameters_table, load_pooled, load_retention
+from sim.data.loaders import load_parameters_table, load_pooled, load_retention
 from sim.data.manifest import verify_manifest, write_manifest
+from sim.evidence.trials import load_arms, load_outcomes
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m sim.data [--update-manifest]``: check (or rewrite) the packaged data's digests.
+    """``python -m sim.evidence [--update-manifest]``: check (or rewrite) the packaged data's digests.
 
     Returns the exit status.
     """
@@ -19,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {write_manifest()}")
         return 0
     if argv:
-        print("usage: python -m sim.data [--update-manifest]", file=sys.stderr)
+        print("usage: python -m sim.evidence [--update-manifest]", file=sys.stderr)
         return 2
     bad = verify_manifest()
     if bad:

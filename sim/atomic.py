@@ -1,6 +1,9 @@
 """The one atomic writer of ``sim``: every file is written under a temporary name beside its
 target and renamed into place only when complete.
 
+It sits at the bottom of the package (it imports nothing of ``sim``) so that every writer can
+use it: the file formats of :mod:`sim.io`, the SBML export, the sweep store and the commands.
+
 A rename within one folder is atomic on POSIX file systems, so a reader (or a resumed sweep)
 sees either the old file or the new one, never half of one; an interrupted or failed write
 (a full disk, a killed job) leaves the previous file untouched and no temporary file behind.

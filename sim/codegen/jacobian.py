@@ -1,35 +1,22 @@
-"""Generate :mod:`sim.model.jac_analytic`, the exact Jacobian of the knee model, from ``rhs.py``.
+"""Generate :mod:`sim.engine.generated.jac_analytic`, the exact Jacobian of the knee model.
 
 Usage::
 
-    python -m sim.model.jac_codegen           # rewrite sim/model/jac_analytic.py
-    python -m sim.model.jac_codegen --check   # exit 1 if the committed file is stale
+    python -m sim.codegen.jacobian           # rewrite sim/engine/generated/jac_analytic.py
+    python -m sim.codegen.jacobian --check   # exit 1 if the committed file is stale
 
 Method
 ------
-``rhs`` is straight-line code over scalars. Its Python body (``rhs.py_func``) is re-bound to a
-copy of its module globals in which ``_pos``, ``_sat``, ``max``, ``min`` and ``abs`` build
-symbolic expressions, and is called with lists of SymPy symbols for ``y`` and ``p`` and a list
-that receives the 37 right-hand-side expressions. Any construct the tracer cannot follow (a
-Python ``if`` on a state, a call to an unknown function) raises during tracing instead of being
-silently mis-differentiated. Each output is differentiated with respect to each state, the
-non-zero derivatives are reduced by common-subexpression elimination, and the result is printed
-as a straight-line Numba function without any SymPy at run time.
+``rhs.py`` is traced into SymPy expressions by :func:`sim.model.symbolic.trace_rhs` (one per
+state, with the model's kinks as function nodes). Each output is differentiated with respect to
+each state, the non-zero derivatives are reduced by common-subexpression elimination, and the
+result is printed as a straight-line Numba function without any SymPy at run time.
 
 Kinks
 -----
-The model is only piecewise smooth: ``_pos`` (clip at zero), ``_sat`` (clip, then saturate),
-``max`` and ``min``. Away from a kink the Jacobian is the ordinary derivative. At a kink the
-generated code returns the one-sided derivative in the direction of increasing ``y_j`` -- the
-value a forward finite difference with a vanishing step converges to -- by forward-mode
-differentiation with one-sided rules. For a kink argument ``g`` with ``dg = dg/dy_j``:
-
-* ``max(g, 0)``: ``dg`` if ``g > 0``; ``0`` if ``g < 0``; ``max(dg, 0)`` if ``g == 0``.
-  Hence ``d/dx max(x, 0) = 1`` at ``x = 0`` (an undosed product sitting at zero), while
-  ``d/dx max(1 - x, 0) = 0`` at ``x = 1`` (a healthy matrix at capacity);
-* ``max(a, b)``: ``da`` if ``a > b``; ``db`` if ``b > a``; ``max(da, db)`` on a tie;
-* ``min(a, b)``: likewise, ``min(da, db)`` on a tie;
-* ``abs(g)``: ``dg`` if ``g > 0``; ``-dg`` if ``g < 0``; ``|dg|`` if ``g == 0``.
+The model is only piecewise smooth; at a kink the generated code returns the one-sided
+derivative in the direction of increasing ``y_j`` (the limit of a forward finite difference).
+The rules are those of the traced kink functions, :func:`sim.model.symbolic.kinks`.
 
 Ties are decided on the kink argument as the generated code evaluates it. Compared arguments
 are computed with true divisions, as in ``rhs`` (CSE would otherwise multiply by shared
@@ -44,319 +31,32 @@ Pattern
 ``JAC_PATTERN`` holds every entry whose derivative is not identically zero, plus the full
 diagonal (the Rosenbrock iteration matrix ``I - h*gamma*J`` needs it; structurally zero
 diagonal entries are written as ``0.0``). It is therefore a superset of the probed pattern of
-:func:`sim.model.jacobian.knee_sparsity`.
+:func:`sim.engine.jacobian.knee_sparsity`.
 
 Staleness
 ---------
-The generated file carries ``# source-hash: <hex>`` computed by :func:`source_hash` from the
-text of ``rhs.py`` and ``layout.py``; the hash is checked without SymPy. SymPy is needed only to
-regenerate (the ``codegen`` extra).
+The generated file carries ``# source-hash: <hex>`` computed by
+:func:`sim.model.symbolic.rhs_source_hash` from the text of ``rhs.py`` and ``layout.py``; the
+hash is checked without SymPy. SymPy is needed only to regenerate (the ``codegen`` extra).
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.util
 import sys
 import time
 import types
-from functools import lru_cache
 from pathlib import Path
 
-MODEL_DIR = Path(__file__).resolve().parent
-#: Files whose text determines the generated Jacobian.
-SOURCE_FILES = ("rhs.py", "layout.py")
-TARGET = MODEL_DIR / "jac_analytic.py"
-HASH_PREFIX = "# source-hash: "
+from sim.codegen import generated_header
+from sim.model.symbolic import integral_floats, kinks, layout_names, rhs_source_hash, trace_rhs
+from sim.provenance import HASH_PREFIX, committed_hash
 
+#: The generated module.
+TARGET = Path(__file__).resolve().parent.parent / "engine" / "generated" / "jac_analytic.py"
 
-def source_hash() -> str:
-    """Hash of the source text of ``rhs.py`` and ``layout.py`` (hex, 16 characters).
-
-    Line endings are normalised so that a checkout with CRLF line endings hashes the same.
-    """
-    digest = hashlib.sha256()
-    for name in SOURCE_FILES:
-        text = (MODEL_DIR / name).read_text(encoding="utf-8")
-        digest.update(name.encode())
-        digest.update(b"\0")
-        digest.update(text.replace("\r\n", "\n").encode("utf-8"))
-        digest.update(b"\0")
-    return digest.hexdigest()[:16]
-
-
-def committed_hash(path: Path = TARGET) -> str | None:
-    """The ``# source-hash:`` recorded in a generated file, or None if there is none."""
-    if not path.exists():
-        return None
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith(HASH_PREFIX):
-            return line[len(HASH_PREFIX):].strip()
-    return None
-
-
-# --------------------------------------------------------------------------- symbolic kinks
-
-@lru_cache(maxsize=1)
-def _kinks():
-    """SymPy function classes for the model's kinks and their one-sided derivatives.
-
-    Built on first use so that importing this module (for :func:`source_hash`) needs no SymPy.
-    Value nodes (``Pos``, ``Max2``, ``Min2``, ``Abs1``) differentiate by the one-sided rules of
-    the module docstring; derivative nodes (``StepGE``, ``StepGT``, ``PosD``, ``MaxD``,
-    ``MinD``, ``AbsD``) only ever appear in the Jacobian and are never differentiated.
-    """
-    import sympy as sp
-
-    S = sp.S
-
-    def known_sign(d):
-        """+1 if ``d >= 0`` is certain, -1 if ``d <= 0`` is certain, else 0."""
-        if d.is_nonnegative:
-            return 1
-        if d.is_nonpositive:
-            return -1
-        return 0
-
-    class _Kink(sp.Function):
-        """Common base: real-valued, finite when its arguments are."""
-
-        def _eval_is_extended_real(self):
-            return True
-
-        def _eval_is_finite(self):
-            return all(a.is_finite for a in self.args) or None
-
-    class _Derivative(_Kink):
-        def _eval_derivative(self, s):
-            raise NotImplementedError(f"{type(self).__name__} is not differentiated twice")
-
-    class StepGE(_Derivative):
-        """1 if x >= 0 else 0."""
-
-        nargs = 1
-
-        @classmethod
-        def eval(cls, x):
-            if x.is_Number:
-                return S.One if x >= 0 else S.Zero
-
-        def _eval_is_extended_nonnegative(self):
-            return True
-
-    class StepGT(_Derivative):
-        """1 if x > 0 else 0."""
-
-        nargs = 1
-
-        @classmethod
-        def eval(cls, x):
-            if x.is_Number:
-                return S.One if x > 0 else S.Zero
-
-        def _eval_is_extended_nonnegative(self):
-            return True
-
-    class PosD(_Derivative):
-        """One-sided derivative of max(g, 0) along a direction in which g changes by d."""
-
-        nargs = 2
-
-    class MaxD(_Derivative):
-        """One-sided derivative of max(a, b), the arguments changing by da, db."""
-
-        nargs = 4
-
-    class MinD(_Derivative):
-        """One-sided derivative of min(a, b), the arguments changing by da, db."""
-
-        nargs = 4
-
-    class AbsD(_Derivative):
-        """One-sided derivative of abs(g), g changing by d."""
-
-        nargs = 2
-
-    def pos_derivative(g, d):
-        sign = known_sign(d)
-        if d == 0:
-            return S.Zero
-        if sign > 0:
-            return d * StepGE(g)
-        if sign < 0:
-            return d * StepGT(g)
-        return PosD(g, d)
-
-    def select_derivative(a, b, da, db, upper):
-        """d/ds of max(a, b) (upper) or min(a, b), reduced where the tie value is known."""
-        if da == 0 and db == 0:
-            return S.Zero
-        sign = known_sign(da - db)
-        if sign == 0:
-            return (MaxD if upper else MinD)(a, b, da, db)
-        # The tie takes the larger (max) or smaller (min) one-sided slope; ``da`` wins the
-        # tie when ``sign`` says it is that one.
-        a_wins_tie = (sign > 0) == upper
-        if upper:
-            a_selected = StepGE(a - b) if a_wins_tie else StepGT(a - b)
-        else:
-            a_selected = StepGE(b - a) if a_wins_tie else StepGT(b - a)
-        return db + (da - db) * a_selected
-
-    class Pos(_Kink):
-        """max(x, 0), as ``_pos`` in rhs.py."""
-
-        nargs = 1
-
-        @classmethod
-        def eval(cls, x):
-            if x.is_Number:
-                return x if x > 0 else S.Zero
-            if isinstance(x, Pos) or x.is_nonnegative:
-                return x
-
-        def _eval_is_extended_nonnegative(self):
-            return True
-
-        def _eval_derivative(self, s):
-            g = self.args[0]
-            return pos_derivative(g, g.diff(s))
-
-    class Max2(_Kink):
-        """max(a, b)."""
-
-        nargs = 2
-
-        @classmethod
-        def eval(cls, a, b):
-            if a.is_Number and b.is_Number:
-                return a if not b > a else b
-
-        def _eval_derivative(self, s):
-            a, b = self.args
-            return select_derivative(a, b, a.diff(s), b.diff(s), upper=True)
-
-    class Min2(_Kink):
-        """min(a, b)."""
-
-        nargs = 2
-
-        @classmethod
-        def eval(cls, a, b):
-            if a.is_Number and b.is_Number:
-                return a if not b < a else b
-
-        def _eval_derivative(self, s):
-            a, b = self.args
-            return select_derivative(a, b, a.diff(s), b.diff(s), upper=False)
-
-    class Abs1(_Kink):
-        """abs(x)."""
-
-        nargs = 1
-
-        @classmethod
-        def eval(cls, x):
-            if x.is_Number:
-                return abs(x)
-
-        def _eval_is_extended_nonnegative(self):
-            return True
-
-        def _eval_derivative(self, s):
-            g = self.args[0]
-            d = g.diff(s)
-            if d == 0:
-                return S.Zero
-            sign = known_sign(d)
-            if sign > 0:
-                return d * (2 * StepGE(g) - 1)
-            if sign < 0:
-                return d * (2 * StepGT(g) - 1)
-            return AbsD(g, d)
-
-    return types.SimpleNamespace(
-        sp=sp, Pos=Pos, Max2=Max2, Min2=Min2, Abs1=Abs1, StepGE=StepGE, StepGT=StepGT,
-        PosD=PosD, MaxD=MaxD, MinD=MinD, AbsD=AbsD,
-        conditional=(Pos, StepGE, StepGT, PosD, MaxD, MinD, AbsD, Abs1),
-    )
-
-
-# --------------------------------------------------------------------------- tracing
-
-def _layout_names(prefix: str) -> list[str]:
-    """Layout constant names ``Y_*`` or ``P_*`` ordered by index."""
-    from sim.model import layout
-
-    names = {v: k for k, v in vars(layout).items() if k.startswith(prefix) and isinstance(v, int)}
-    if sorted(names) != list(range(len(names))):
-        raise RuntimeError(f"layout.py: {prefix}* indices are not 0..n-1")
-    return [names[i] for i in range(len(names))]
-
-
-def trace_rhs():
-    """Symbolic right-hand side.
-
-    Returns
-    -------
-    y_syms, p_syms : list of sympy.Symbol
-        Symbols named after the layout constants (``Y_AGGRECAN`` -> ``y_aggrecan``).
-    f : list of sympy.Expr
-        ``f[i]`` is the expression that ``rhs`` writes into ``dydt[i]``.
-    """
-    k = _kinks()
-    sp = k.sp
-    from sim.model import rhs as rhs_module
-
-    def sym_max(*args):
-        if len(args) == 1:
-            args = tuple(args[0])
-        out = sp.sympify(args[0])
-        for a in args[1:]:  # left fold, as Python keeps the first of equal maxima
-            out = k.Max2(out, sp.sympify(a))
-        return out
-
-    def sym_min(*args):
-        if len(args) == 1:
-            args = tuple(args[0])
-        out = sp.sympify(args[0])
-        for a in args[1:]:
-            out = k.Min2(out, sp.sympify(a))
-        return out
-
-    def sym_pos(x):
-        return k.Pos(sp.sympify(x))
-
-    def sym_sat(x, kk):
-        s = k.Pos(sp.sympify(x))
-        return s / (kk + s)
-
-    def sym_abs(x):
-        return k.Abs1(sp.sympify(x))
-
-    fn = rhs_module.rhs.py_func
-    env = dict(fn.__globals__)
-    env.update(_pos=sym_pos, _sat=sym_sat, max=sym_max, min=sym_min, abs=sym_abs)
-    traced = types.FunctionType(fn.__code__, env, fn.__name__, fn.__defaults__, fn.__closure__)
-
-    y_syms = [sp.Symbol(n.lower(), real=True) for n in _layout_names("Y_")]
-    p_syms = [sp.Symbol(n.lower(), real=True) for n in _layout_names("P_")]
-    out: list = [None] * len(y_syms)
-    traced(sp.Symbol("t", real=True), list(y_syms), list(p_syms), out)
-    missing = [i for i, e in enumerate(out) if e is None]
-    if missing:
-        raise RuntimeError(f"rhs leaves dydt{missing} unset")
-    f = [_integral_floats(sp.sympify(e)) for e in out]
-    return y_syms, p_syms, f
-
-
-def _integral_floats(expr):
-    """Replace integer-valued Floats (1.0, 1e6) by Integers so that SymPy can cancel them."""
-    sp = _kinks().sp
-    subs = {a: sp.Integer(int(a)) for a in expr.atoms(sp.Float) if float(a).is_integer()}
-    return expr.xreplace(subs) if subs else expr
-
+# --------------------------------------------------------------------------- differentiation
 
 def jacobian_entries(y_syms, f):
     """Non-zero symbolic derivatives plus the diagonal, in CSC order.
@@ -366,7 +66,7 @@ def jacobian_entries(y_syms, f):
     entries : list of (row, col, sympy.Expr)
         Column-major over the pattern; structurally zero diagonal entries carry ``0``.
     """
-    sp = _kinks().sp
+    sp = kinks().sp
     n = len(y_syms)
     free = [e.free_symbols for e in f]
     entries = []
@@ -374,7 +74,7 @@ def jacobian_entries(y_syms, f):
         for i in range(n):
             d = f[i].diff(yj) if yj in free[i] else sp.S.Zero
             if d != 0 or i == j:
-                entries.append((i, j, _integral_floats(d)))
+                entries.append((i, j, integral_floats(d)))
     return entries
 
 
@@ -387,7 +87,7 @@ class _Printer:
     """Print the SymPy subset produced by tracing as float64 Python/Numba source."""
 
     def __init__(self):
-        self.k = _kinks()
+        self.k = kinks()
 
     def __call__(self, expr) -> str:
         return self._print(expr)[0]
@@ -503,7 +203,7 @@ def _hoist(assignments, outputs, temp_names):
     Conditional expressions name their argument two or three times (``g if g > 0 else 0``);
     a temp evaluates it once and keeps the source readable.
     """
-    k = _kinks()
+    k = kinks()
     sp = k.sp
     cache: dict = {}
     out_assign: list = []
@@ -549,7 +249,7 @@ def _exact_kink_arguments(assignments, outputs):
     rewritten with the reciprocals (and any temps built on them) expanded back into divisions;
     this duplicates a few multiplications and costs a handful of divisions.
     """
-    k = _kinks()
+    k = kinks()
     sp = k.sp
     defs = dict(assignments)
     recip = {s: e for s, e in assignments if e.is_Pow and e.args[1] == -1}
@@ -586,7 +286,7 @@ def _exact_kink_arguments(assignments, outputs):
 
 def build():
     """Trace, differentiate and simplify; return everything the renderer needs."""
-    sp = _kinks().sp
+    sp = kinks().sp
     t0 = time.perf_counter()
     y_syms, p_syms, f = trace_rhs()
     t_trace = time.perf_counter() - t0
@@ -607,7 +307,7 @@ def build():
 
 
 def _body_lines(model, store) -> list[str]:
-    """Loads, temps and stores of one generated function; ``store(k, row, col)`` -> target."""
+    """Loads, temps and stores of the generated function; ``store(k, row, col)`` -> target."""
     pr = _Printer()
     used = set()
     for _, e in model.assignments:
@@ -615,8 +315,8 @@ def _body_lines(model, store) -> list[str]:
     for e in model.outputs:
         used |= e.free_symbols
     lines = []
-    for name_list, syms, arr in ((_layout_names("Y_"), model.y_syms, "y"),
-                                 (_layout_names("P_"), model.p_syms, "p")):
+    for name_list, syms, arr in ((layout_names("Y_"), model.y_syms, "y"),
+                                 (layout_names("P_"), model.p_syms, "p")):
         for const, s in zip(name_list, syms):
             if s in used:
                 lines.append(f"{s.name} = {arr}[{const}]")
@@ -631,7 +331,7 @@ def render(model=None) -> str:
     """Source text of ``jac_analytic.py``."""
     if model is None:
         model = build()
-    y_names = _layout_names("Y_")
+    y_names = layout_names("Y_")
     n = len(y_names)
     nnz = len(model.entries)
     indptr = [0] * (n + 1)
@@ -654,22 +354,19 @@ def render(model=None) -> str:
         return "\n".join(rows)
 
     body_J = _body_lines(model, lambda kk, i, j: f"J[{y_names[i]}, {y_names[j]}]")
-    body_v = _body_lines(model, lambda kk, i, j: f"vals[{kk}]")
     ind = "    "
-    text = f'''# Generated by ``python -m sim.model.jac_codegen`` from sim/model/rhs.py and
-# sim/model/layout.py. Do not edit: change the model and regenerate (a test fails when this
-# file is stale).
-{HASH_PREFIX}{source_hash()}
+    text = f'''{generated_header("sim/model/rhs.py and sim/model/layout.py")}
+{HASH_PREFIX}{rhs_source_hash()}
 """Exact Jacobian ``d(dydt)/dy`` of the knee model's right-hand side (:func:`sim.model.rhs.rhs`).
 
-Derived symbolically from ``rhs`` (see :mod:`sim.model.jac_codegen` for the method and the
+Derived symbolically from ``rhs`` (see :mod:`sim.codegen.jacobian` for the method and the
 one-sided derivative used at the kinks of ``max``/``min``/clipping: the limit of a forward
 finite difference). {nnz} structurally non-zero entries of {n} x {n}, including the full
 diagonal ({n_diag_zero} diagonal entries are identically zero and written as 0.0).
 
 ``jac(t, y, p, J)`` writes only the entries of ``JAC_PATTERN`` into a dense ``J``; the caller
-zeroes ``J`` once. ``jac_values(t, y, p, vals)`` writes the same values in compressed-column
-order (``JAC_INDPTR``, ``JAC_INDICES``).
+zeroes ``J`` once. ``JAC_INDPTR`` and ``JAC_INDICES`` give the pattern in compressed-column
+order.
 """
 
 from __future__ import annotations
@@ -679,7 +376,7 @@ from numba import njit
 
 from sim.model.layout import *  # noqa: F403  (index constants)
 
-SOURCE_HASH = "{source_hash()}"
+SOURCE_HASH = "{rhs_source_hash()}"
 JAC_NNZ = {nnz}
 
 #: Compressed-column structure of the pattern: rows of column j are
@@ -724,16 +421,6 @@ def jac(t, y, p, J):
 {chr(10).join(ind + line for line in body_J)}
     return 0
 
-
-@njit(cache=True)
-def jac_values(t, y, p, vals):
-    """Write the entries of ``JAC_PATTERN`` into ``vals[JAC_NNZ]`` in compressed-column order.
-
-    Same values as :func:`jac`; ``vals[k]`` is the entry in row ``JAC_INDICES[k]`` of the
-    column ``j`` with ``JAC_INDPTR[j] <= k < JAC_INDPTR[j + 1]``. Returns 0.
-    """
-{chr(10).join(ind + line for line in body_v)}
-    return 0
 '''
     return text
 
@@ -777,22 +464,23 @@ def _check_trace(model, n_points: int = 20, seed: int = 1) -> float:
 # --------------------------------------------------------------------------- command line
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m sim.model.jac_codegen", description=__doc__.split("\n")[0])
+    """Write ``jac_analytic.py`` (or, with ``--check``, compare it with a fresh generation); exit status."""
+    ap = argparse.ArgumentParser(prog="python -m sim.codegen.jacobian", description=__doc__.split("\n")[0])
     ap.add_argument("--check", action="store_true",
                     help="exit 1 if jac_analytic.py is stale (full comparison if SymPy is installed)")
     args = ap.parse_args(argv)
 
     if args.check:
-        recorded, current = committed_hash(), source_hash()
+        recorded, current = committed_hash(TARGET), rhs_source_hash()
         if recorded != current:
             print(f"{TARGET.name} is stale (source-hash {recorded}, sources hash {current}); "
-                  "run python -m sim.model.jac_codegen", file=sys.stderr)
+                  "run python -m sim.codegen", file=sys.stderr)
             return 1
         if importlib.util.find_spec("sympy") is None:
             print(f"{TARGET.name}: source hash matches (SymPy not installed: text not compared)")
             return 0
         if TARGET.read_text(encoding="utf-8") != render():
-            print(f"{TARGET.name} differs from a fresh generation; run python -m sim.model.jac_codegen",
+            print(f"{TARGET.name} differs from a fresh generation; run python -m sim.codegen",
                   file=sys.stderr)
             return 1
         print(f"{TARGET.name} is up to date")
