@@ -172,3 +172,20 @@ def test_bad_regimen_and_empty_outcomes_are_clear_errors(tiny_files, tmp_path):
     empty.write_text(OUT_HEADER)
     with pytest.raises(CalibrationError, match="empty_outcomes.csv: no outcome rows"):
         validate(a, empty, n_sim=3)
+
+
+def test_point_estimate_is_the_best_point_the_run_saw():
+    """The chain's best draw replaces the search's point only where its posterior is higher."""
+    from sim.calibration.fit import Chain
+    from sim.calibration.pipeline import best_point
+
+    P = len(CALIBRATED)
+    chain = np.log(DEFAULT)[None, None, :] + np.zeros((3, 4, P))
+    chain[2, 1] += 0.1
+    logp = np.full((3, 4), -10.0)
+    logp[2, 1] = -5.0
+    est = {"values": dict(zip(names(), DEFAULT)), "log_posterior": -7.0, "n_evals": 1, "seconds": 0.0}
+    got = best_point(est, Chain(chain, logp, 0.0))
+    assert got["log_posterior"] == -5.0 and got["from_chain_step"] == 2
+    np.testing.assert_allclose([got["values"][n] for n in names()], DEFAULT * np.exp(0.1))
+    assert best_point({**est, "log_posterior": -1.0}, Chain(chain, logp, 0.0))["log_posterior"] == -1.0

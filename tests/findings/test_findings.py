@@ -67,24 +67,31 @@ def test_reproduced_finding_through_its_replica(human_pools):
     assert res.reproduced and res.probability >= 0.8
 
 
-def test_relations_the_model_produces_come_out_high(human_pools):
-    # F9's joint-fluid relations hold in the model (its own criterion: P >= 0.5); with the slow
-    # states and their recalibration the MSC anti-inflammatory effect at 3 months is smaller than
-    # before (P about 0.6-0.7 in the full sim-findings run instead of >= 0.8).
-    res = run_finding(get_findings(["F9"])[0], R, pools=human_pools)
-    fluid = [r for r in res.relations if r.relation.measure in ("IL1b", "IL6")]
-    assert fluid and all(r.probability >= 0.5 for r in fluid)
+def test_relations_the_model_produces_come_out_high():
+    # F4's joint-fluid relations: an anti-inflammatory drug (alone or with MSCs) lowers IL-1beta
+    # and IL-6 in rabbits more than MSCs alone, clearly enough that 8 animals per arm find it in
+    # most replicas (P about 0.8-0.95 in the full sim-findings run). F9's joint-fluid relations
+    # (MSC after debridement, humans) held with P 0.6-0.7 under the previous calibration and about
+    # 0.3 under the current one, whose MSC immunomodulation gain is smaller: they are reported in
+    # the README's findings table, not asserted here.
+    f4 = get_findings(["F4"])[0]
+    res = run_finding(f4, R, pools=PoolSet(POOL, 7, set(f4.days)))
+    fluid = [r for r in res.relations if r.relation.measure in ("IL1b", "IL6") and r.relation.op == "<"]
+    assert len(fluid) == 4 and all(r.probability >= 0.5 for r in fluid)
 
 
 def test_relations_the_model_does_not_produce_come_out_low(human_pools):
-    # PRP adds nothing lasting to MSCs in the model: "MSC + PRP < MSC" must fail.
-    res = run_finding(get_findings(["F14"])[0], R, pools=human_pools)
+    # At 12 months MSCs and HA differ in the model by about 1 WOMAC-function point and 1% of
+    # cartilage volume: "MSC better than HA" must fail.
+    res = run_finding(get_findings(["F12"])[0], R, pools=human_pools)
     assert all(r.probability <= 0.15 for r in res.relations) and not res.reproduced
     # A relation stated the wrong way round must fail, and the right way must be found significant.
     arms = {"saline": SALINE, "MSC": "msc(cells=1e8,source=bm,allogeneic=0)@0"}
     design = StudyDesign(60, "assumed: test")  # large enough that a real effect is found most of the time
-    wrong = Finding("FX", "t", (1,), HUMAN, arms, (Relation("MSC", ">", "saline", "IL1b", 182),), design)
-    right = Finding("FX", "t", (1,), HUMAN, arms, (Relation("MSC", "<", "saline", "IL1b", 182),), design)
+    # At 3 months 1e8 MSCs lower IL-1beta by about 0.7 x healthy against saline; by 6 months the
+    # difference has shrunk to about 0.3 and 60 patients per arm find it in only a third of replicas.
+    wrong = Finding("FX", "t", (1,), HUMAN, arms, (Relation("MSC", ">", "saline", "IL1b", 91),), design)
+    right = Finding("FX", "t", (1,), HUMAN, arms, (Relation("MSC", "<", "saline", "IL1b", 91),), design)
     assert run_finding(wrong, R, pools=human_pools).probability == 0.0
     assert run_finding(right, R, pools=human_pools).relations[0].p_significant >= 0.5
 
