@@ -107,7 +107,7 @@ class ErrorStructure:
         self.studies = tuple(groups)
         self.study_of_row = np.empty(self.n, dtype=np.int64)
         blocks = []
-        for s, (name, rows) in enumerate(groups.items()):
+        for s, rows in enumerate(groups.values()):
             rows = np.asarray(rows, dtype=np.int64)
             self.study_of_row[rows] = s
             ts = [targets[i] for i in rows]

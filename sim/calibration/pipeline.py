@@ -11,8 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.calibration.fit import (Problem, chain_diagnostics, identifiability, point_estimate, posterior_draws,
-                                 run_mcmc)
+from sim.calibration.fit import Problem, chain_diagnostics, identifiability, point_estimate, posterior_draws, run_mcmc
 from sim.calibration.priors import CALIBRATED, names
 from sim.calibration.validate import ValidationReport
 
@@ -57,11 +56,10 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
     timings. The figure of the fit (``fit_report.png``) is drawn by the command line
     (:func:`sim.cli.figures.write_fit_figure`) from these.
     """
+    from sim.calibration.fit import _moves
     from sim.data import load_pooled
     from sim.evidence import load_arms, load_outcomes
     from sim.io.calibration_file import write_calibration
-
-    from sim.calibration.fit import _moves
 
     _moves(moves)  # a wrong proposal name fails now, not after the point estimate
     out_dir = Path(out_dir)
@@ -88,7 +86,8 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
             start_positions = None
     else:
         est = point_estimate(problem, maxfev=maxfev)
-    say(f"calibrate: point estimate after {time.perf_counter() - t0:.0f} s; emcee {n_walkers} walkers x {n_steps} steps")
+    say(f"calibrate: point estimate after {time.perf_counter() - t0:.0f} s; "
+        f"emcee {n_walkers} walkers x {n_steps} steps")
     config = dict(n_sim=n_sim, seed=seed, maxfev=maxfev, n_walkers=n_walkers, n_steps=n_steps, burn=burn,
                   use_pooled=use_pooled, moves=moves, findings_weight=findings_weight, findings_pool=findings_pool)
     chain = run_mcmc(problem, out_dir / "chain.h5", n_walkers=n_walkers, n_steps=n_steps, seed=seed,

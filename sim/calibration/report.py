@@ -16,7 +16,6 @@ import csv
 import io
 from pathlib import Path
 
-
 from sim.atomic import write_atomic
 
 __all__ = ["write_loso_outputs", "loso_summary_lines", "MAIN_VARIANT"]

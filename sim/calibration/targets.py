@@ -46,8 +46,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from sim.evidence import ArmRow, OutcomeRow
 from sim.data.conversions import spread_to_sd
+from sim.evidence import ArmRow, OutcomeRow
 from sim.observe import MEASURES
 
 __all__ = ["Target", "Skipped", "Cohort", "Baseline", "build_targets", "MATCHING_MEASURES", "MEASURE_ALIASES",
@@ -328,7 +328,7 @@ def build_targets(arms, outcomes, pooled=(), *, file: str = "outcomes.csv"):
     for k, (r, (measure, thr, default)) in enumerate(zip(outcomes, resolved)):
         key = f"{file} row {k + 2}"
 
-        def skip(reason):
+        def skip(reason, key=key, r=r):  # called within this iteration only
             skipped.append(Skipped(key, r.arm_id, r.measure, r.statistic, reason))
 
         arm = arm_by_id.get(r.arm_id)
@@ -386,7 +386,7 @@ def build_targets(arms, outcomes, pooled=(), *, file: str = "outcomes.csv"):
     for k, p in enumerate(pooled):
         key = f"pooled.csv row {k + 2}"
 
-        def pskip(reason):
+        def pskip(reason, key=key, p=p):  # called within this iteration only
             skipped.append(Skipped(key, p.study_id, p.measure, p.statistic, reason))
 
         if p.measure not in MEASURES:

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.atomic import write_text_atomic
 from sim.calibration.fit import Problem
 from sim.calibration.loso import arm_type, loso_predictions
 from sim.calibration.priors import CALIBRATED, CalibrationError, _estimate, names, posterior_samples
 from sim.calibration.targets import POOLED_REGIMENS, Skipped, Target
-from sim.atomic import write_text_atomic
 
 __all__ = ["ValidationReport", "validate", "validate_loso", "predictive_intervals", "scored_rows", "LosoResult"]
 

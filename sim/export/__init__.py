@@ -44,14 +44,14 @@ class ExportResult:
         return str(self.path)
 
 
-def to_sbml(patient: Patient = Patient(), regimen: Regimen | str = "none()@0", path: str | os.PathLike = "knee.xml",
-            *, run_in: float = 180.0) -> ExportResult:
+def to_sbml(patient: Patient | None = None, regimen: Regimen | str = "none()@0",
+            path: str | os.PathLike = "knee.xml", *, run_in: float = 180.0) -> ExportResult:
     """Write the knee model for ``patient`` under ``regimen`` as an SBML Level 3 file.
 
     Parameters
     ----------
-    patient : Patient
-        The knee (species, covariates, parameter overrides).
+    patient : Patient, optional
+        The knee (species, covariates, parameter overrides); default ``Patient()``.
     regimen : str or Regimen
         What is injected when (grammar of :mod:`sim.regimen`).
     path : path-like
@@ -78,7 +78,7 @@ def to_sbml(patient: Patient = Patient(), regimen: Regimen | str = "none()@0", p
     from sim.export.formulas import rate_formulas
     from sim.model.symbolic import rhs_source_hash
 
-    problem = build_problem(patient, regimen, run_in)
+    problem = build_problem(Patient() if patient is None else patient, regimen, run_in)
     try:
         import sympy  # noqa: F401  (traces rhs.py)
 

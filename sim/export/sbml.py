@@ -27,10 +27,10 @@ from xml.sax.saxutils import escape
 
 import libsbml
 
+from sim.atomic import write_text_atomic
 from sim.export.formulas import KINK_FUNCTIONS, T_START, RateFormulas
 from sim.export.problem import KneeProblem
 from sim.export.units import UNIT_DEFINITIONS, unit_id
-from sim.atomic import write_text_atomic
 from sim.model.parameters import PARAMETERS
 from sim.model.states import STATES
 

@@ -47,7 +47,8 @@ _DIMENSIONLESS = re.compile(
 
 def unit_id(text: str) -> str | None:
     """SBML unit id for a table's unit text: a key of :data:`UNIT_DEFINITIONS`,
-    ``"dimensionless"``, or ``None`` when the text matches no rule."""
+    ``"dimensionless"``, or ``None`` when the text matches no rule.
+    """
     text = " ".join(text.split())
     if text in _PHYSICAL:
         return _PHYSICAL[text]

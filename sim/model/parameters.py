@@ -61,7 +61,8 @@ PARAMETERS: tuple[Q, ...] = (
     Q("k_m2_recruit", 0.0, "1/day", 0, 10, "Basal recruitment of M2 macrophages", _CAL),
     Q("k_macrophage_loss", 0.05, "1/day", 0, 10, "Macrophage turnover (death/emigration)",
       "assumed: synovial macrophage residence of weeks"),
-    Q("m1_healthy", 0.05, "fraction of capacity", 0, 1, "M1 level of a quiet synovium (effusion and clearance reference)",
+    Q("m1_healthy", 0.05, "fraction of capacity", 0, 1,
+      "M1 level of a quiet synovium (effusion and clearance reference)",
       "assumed: as the macrophage_m1 default"),
     Q("k_effusion", 0.2, "1/day", 1e-3, 100, "Rate at which effusion follows synovitis",
       "assumed: effusions form and resolve over days"),
@@ -171,7 +172,8 @@ PARAMETERS: tuple[Q, ...] = (
     Q("adhesion_per_scaffold", 1.0, "1", 0, 100, "Rise of MSC adhesion with a scaffold", "assumed"),
     # --- interaction: joint-fluid inflammation inhibits MSC chondrogenesis -------------------
     Q("mech_inflammation_blocks_chondrogenesis", 0, "switch", 0, 1,
-      "IL-1beta and TNF-alpha inhibit chondrogenic differentiation of MSCs on/off (off by default: see _INTERACTIONS_OFF)",
+      "IL-1beta and TNF-alpha inhibit chondrogenic differentiation of MSCs on/off "
+      "(off by default: see _INTERACTIONS_OFF)",
       "Wehling 2009 Arthritis Rheum 60:801; Heldens 2012 Tissue Eng A 18:45 (evidence.md R31, R32)"),
     Q("K_il1_chondrogenesis", 2.0, "x healthy", 1e-3, 1e3,
       "Effective IL-1 excess that halves MSC chondrogenesis (alone)",
@@ -181,7 +183,8 @@ PARAMETERS: tuple[Q, ...] = (
       "assumed: 3x K_il1_chondrogenesis, IL-1 more potent than TNF (Heldens 2012, R32; R34)"),
     # --- interaction: HA as an MSC carrier (CD44) ---------------------------------------------
     Q("mech_ha_msc_carrier", 0, "switch", 0, 1,
-      "HA raises MSC adhesion and chondrogenesis and slows their proliferation on/off (off by default: see _INTERACTIONS_OFF)",
+      "HA raises MSC adhesion and chondrogenesis and slows their proliferation on/off "
+      "(off by default: see _INTERACTIONS_OFF)",
       "Wong 2021 Pharmaceutics 13:432; Corradetti 2017 Sci Rep 7:7991 (evidence.md R45, R46)"),
     Q("ha_differentiation_gain", 0.52, "1", 0, 10, "Rise of MSC chondrogenesis at saturating HA",
       "DERIVED from Wong 2021 (R45): normalised GAG 2.86 with HA 2 mg/mL vs 1.88 without = x1.52"),
@@ -234,7 +237,8 @@ PARAMETERS: tuple[Q, ...] = (
     Q("repair_quality_max", 0.9, "fraction", 0, 1, "Hyaline fraction with strong TGF-beta/scaffold cues", "assumed"),
     # --- injected products --------------------------------------------------------------------
     Q("half_life_ha_linear", 1.5, "day", 0.01, 100, "Residence of linear HA", "parameters.csv:hylan_fluid_t12"),
-    Q("half_life_ha_crosslinked", 8.8, "day", 0.01, 365, "Residence of cross-linked HA", "parameters.csv:hylan_gel_t12"),
+    Q("half_life_ha_crosslinked", 8.8, "day", 0.01, 365, "Residence of cross-linked HA",
+      "parameters.csv:hylan_gel_t12"),
     Q("K_ha", 10.0, "mg", 1e-3, 1e4, "HA amount for half-maximal lubricating/anti-inflammatory effect", _CAL),
     Q("ha_lubrication", 0.3, "fraction", 0, 1, "Max reduction of mechanical damage by HA", _CAL),
     Q("ha_antiinflammatory", 0.4, "fraction", 0, 1, "Max reduction of M1 recruitment by HA (CD44)", _CAL),

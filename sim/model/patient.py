@@ -15,7 +15,7 @@ from typing import Mapping
 import numpy as np
 
 from sim.data.calibrated import calibrated_values
-from sim.model.parameters import PARAMETERS, PARAMETER_INDEX, parameter_index
+from sim.model.parameters import PARAMETER_INDEX, PARAMETERS, parameter_index
 from sim.model.species import Species, get_species
 from sim.model.states import STATES, state_index
 
@@ -92,12 +92,14 @@ class Patient:
 
     @property
     def species_preset(self) -> Species:
+        """The :class:`~sim.model.species.Species` preset named by ``species``."""
         return get_species(self.species)
 
     def parameter_values(self) -> dict[str, float]:
         """Parameter values of this patient: defaults, then species, covariates, overrides.
 
-        Raises ``ValueError`` naming the parameter if a value is out of its bounds."""
+        Raises ``ValueError`` naming the parameter if a value is out of its bounds.
+        """
         values = self._raw_values()
         self._checked_vector(values)
         return values
@@ -116,7 +118,8 @@ class Patient:
     def _checked_vector(values: dict[str, float]) -> np.ndarray:
         """Values in table order, bounds-checked at once (one Python check per parameter made
         building a large population's inputs cost more than solving it); the first bad value
-        raises with the same message as :meth:`~sim.model.table.Quantity.check`."""
+        raises with the same message as :meth:`~sim.model.table.Quantity.check`.
+        """
         unknown = values.keys() - PARAMETER_INDEX.keys()
         if unknown:
             parameter_index(sorted(unknown)[0])  # raises, listing the valid names
@@ -128,7 +131,8 @@ class Patient:
 
     def parameter_vector(self) -> np.ndarray:
         """Parameter values in table order (float64[n_parameters]), checked as in
-        :meth:`parameter_values`."""
+        :meth:`parameter_values`.
+        """
         return self._checked_vector(self._raw_values())
 
     def initial_state(self) -> np.ndarray:

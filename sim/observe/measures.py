@@ -18,6 +18,10 @@ from sim.observe.symptoms import SymptomModel, default_symptom_model
 
 @dataclass(frozen=True)
 class Measure:
+    """An observable read off the model's states: its name, native scale and direction, unit,
+    description, and ``fn(states, indices)`` giving float64[...] values on the native scale.
+    """
+
     name: str
     native_scale: tuple[float, float]
     higher_is_better: bool

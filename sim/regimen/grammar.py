@@ -134,6 +134,7 @@ class ProductSpec:
 
     @property
     def key_names(self) -> tuple[str, ...]:
+        """Names of the product's arguments, in declaration order."""
         return tuple(k.name for k in self.keys)
 
 

@@ -42,8 +42,7 @@ from numba.core.registry import CPUDispatcher
 from sim.solver.inputs import EnsembleInputs, prepare_inputs
 from sim.solver.linalg import pattern_hash, static_lu_plan
 from sim.solver.options import SolverOptions
-from sim.solver.rosenbrock import (N_JAC, N_LU, N_RHS, N_STATS, REJECTED, STEPS,
-                                   integrate_patient)
+from sim.solver.rosenbrock import N_JAC, N_LU, N_RHS, N_STATS, REJECTED, STEPS, integrate_patient
 from sim.solver.sparsity import dense_fd_groups, fd_groups
 from sim.solver.status import SolverInputError, Status, message, summarize
 from sim.solver.tableaus import get_tableau

@@ -28,6 +28,7 @@ ROBERTSON_P = np.array([0.04, 3e7, 1e4])
 
 @njit(cache=True)
 def robertson_rhs(t, y, p, f):
+    """Robertson kinetics: writes dy/dt float64[3] into ``f``."""
     f[0] = -p[0] * y[0] + p[2] * y[1] * y[2]
     f[1] = p[0] * y[0] - p[2] * y[1] * y[2] - p[1] * y[1] * y[1]
     f[2] = p[1] * y[1] * y[1]
@@ -35,6 +36,7 @@ def robertson_rhs(t, y, p, f):
 
 @njit(cache=True)
 def robertson_jac(t, y, p, J):
+    """Robertson kinetics: writes the Jacobian float64[3, 3] into ``J``."""
     J[0, 0] = -p[0]
     J[0, 1] = p[2] * y[2]
     J[0, 2] = p[2] * y[1]
@@ -48,12 +50,14 @@ def robertson_jac(t, y, p, J):
 
 @njit(cache=True)
 def vdp_rhs(t, y, p, f):
+    """Van der Pol oscillator: writes dy/dt float64[2] into ``f``."""
     f[0] = y[1]
     f[1] = p[0] * (1.0 - y[0] * y[0]) * y[1] - y[0]
 
 
 @njit(cache=True)
 def vdp_jac(t, y, p, J):
+    """Van der Pol oscillator: writes the Jacobian float64[2, 2] into ``J``."""
     J[0, 0] = 0.0
     J[0, 1] = 1.0
     J[1, 0] = -2.0 * p[0] * y[0] * y[1] - 1.0
@@ -62,16 +66,19 @@ def vdp_jac(t, y, p, J):
 
 @njit(cache=True)
 def pr_rhs(t, y, p, f):
+    """Prothero-Robinson problem: writes dy/dt float64[1] into ``f``."""
     f[0] = -p[0] * (y[0] - np.cos(t)) - np.sin(t)
 
 
 @njit(cache=True)
 def pr_jac(t, y, p, J):
+    """Prothero-Robinson problem: writes the Jacobian float64[1, 1] into ``J``."""
     J[0, 0] = -p[0]
 
 
 @njit(cache=True)
 def linear_rhs(t, y, p, f):
+    """Linear system ``y' = A y`` (``A`` row-major in ``p``): writes dy/dt float64[n] into ``f``."""
     n = y.shape[0]
     for i in range(n):
         acc = 0.0
@@ -82,6 +89,7 @@ def linear_rhs(t, y, p, f):
 
 @njit(cache=True)
 def linear_jac(t, y, p, J):
+    """Linear system: writes ``A`` float64[n, n] into ``J``."""
     n = y.shape[0]
     for i in range(n):
         for j in range(n):

@@ -22,11 +22,12 @@ def _finding(rel: Relation, arms: dict, n: int = 60) -> Finding:
     return Finding("FX", "synthetic", (1,), HUMAN, arms, (rel,), StudyDesign(n, "assumed: test"))
 
 
-#: A real effect (MSCs lower joint-fluid IL-1beta), the same effect stated the wrong way round,
-#: and no effect at all (two arms with the same regimen) judged "~" and "<".
+#: A real effect (MSCs lower joint-fluid IL-1beta at 3 months; by 6 months the calibrated effect
+#: is found in only about a third of replicas), the same effect stated the wrong way round, and
+#: no effect at all (two arms with the same regimen) judged "~" and "<".
 CASES = {
-    "effect": _finding(Relation("MSC", "<", "saline", "IL1b", 182), {"saline": SALINE, "MSC": MSC}),
-    "wrong way": _finding(Relation("MSC", ">", "saline", "IL1b", 182), {"saline": SALINE, "MSC": MSC}),
+    "effect": _finding(Relation("MSC", "<", "saline", "IL1b", 91), {"saline": SALINE, "MSC": MSC}),
+    "wrong way": _finding(Relation("MSC", ">", "saline", "IL1b", 91), {"saline": SALINE, "MSC": MSC}),
     "none ~": _finding(Relation("a", "~", "b", "VAS_pain", 182), {"a": SALINE, "b": SALINE}, n=20),
     "none <": _finding(Relation("a", "<", "b", "VAS_pain", 182), {"a": SALINE, "b": SALINE}, n=20),
 }
@@ -34,7 +35,7 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def replica_pools():
-    return PoolSet(POOL, 11, {0.0, 182.0})
+    return PoolSet(POOL, 11, {0.0, 91.0, 182.0})
 
 
 @pytest.mark.parametrize("case", list(CASES))
