@@ -12,7 +12,7 @@ the shipped estimate), :mod:`~sim.calibration.targets` (reported numbers and the
 effects, discrepancy per statistic class), :mod:`~sim.calibration.likelihood` (priors, likelihood),
 :mod:`~sim.calibration.fit` (Nelder-Mead point estimate, resumable emcee posterior,
 identifiability), :mod:`~sim.calibration.pipeline` (the whole run), and
-:mod:`~sim.calibration.validate`.
+:mod:`~sim.calibration.validation`.
 """
 
 from sim.calibration.fit import Problem, identifiability, point_estimate, posterior_draws, run_mcmc
@@ -26,7 +26,7 @@ from sim.calibration.priors import (
     posterior_samples,
 )
 from sim.calibration.targets import Skipped, Target, build_targets
-from sim.calibration.validate import ValidationReport, validate
+from sim.calibration.validation import ValidationReport, validate
 
 __all__ = [
     "CALIBRATED", "CalibratedParameter", "CalibrationError", "Problem", "Skipped", "Target", "ValidationReport",

@@ -13,7 +13,7 @@ import numpy as np
 
 from sim.calibration.fit import Problem, chain_diagnostics, identifiability, point_estimate, posterior_draws, run_mcmc
 from sim.calibration.priors import CALIBRATED, names
-from sim.calibration.validate import ValidationReport
+from sim.calibration.validation import ValidationReport
 
 __all__ = ["calibrate", "package_result", "install_calibration", "PACKAGE_DATA_DIR"]
 
@@ -152,7 +152,7 @@ def best_point(est: dict, chain) -> dict:
 def _warm_start(problem, chain_h5, n_walkers: int, seed: int):
     from sim.calibration.priors import CalibrationError
     from sim.io.calibration_file import read_chain, read_posterior
-    from sim.io.layout import FileFormatError
+    from sim.io.versioned_layout import FileFormatError
 
     try:
         stored = read_chain(chain_h5)  # a file it cannot use raises, naming the file and the field

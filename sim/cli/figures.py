@@ -59,7 +59,7 @@ def write_loso_figure(result, path: str | Path) -> Path:
     Parameters
     ----------
     result : LosoResult
-        What :func:`sim.calibration.validate.validate_loso` returns; the calibration variant
+        What :func:`sim.calibration.validation.validate_loso` returns; the calibration variant
         without pooled rows is drawn.
     path : path-like
         PNG file to write (atomically).

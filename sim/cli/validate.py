@@ -90,7 +90,7 @@ def _loso(args) -> int:
         return _fail(f"--out-dir: {str(out_dir)!r} is not writable; allowed: a writable folder")
     import sim  # noqa: F401  (configures the kernel cache)
     from sim.calibration.report import write_loso_outputs
-    from sim.calibration.validate import validate_loso
+    from sim.calibration.validation import validate_loso
     from sim.cli.figures import write_loso_figure
 
     print("sim-validate: leave-one-study-out on the packaged studies (importance sampling of the packaged "

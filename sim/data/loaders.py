@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.data import schema
+from sim.data import trial_schema as schema
 from sim.data.reading import (
     DataIssue,
     FieldError,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.data import schema
+from sim.data import trial_schema as schema
 from sim.data.reading import (
     DataError,
     DataIssue,

@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.io.layout import FileFormatError, data, open_layout, require, write_versioned
+from sim.io.versioned_layout import FileFormatError, data, open_layout, require, write_versioned
 
 __all__ = ["CALIBRATION_SCHEMA_VERSION", "CalibrationFile", "ChainFile", "read_calibration", "read_chain",
            "read_posterior", "write_calibration", "write_chain", "write_posterior"]
@@ -170,7 +170,7 @@ def read_posterior(path: str | os.PathLike) -> tuple[tuple[str, ...], np.ndarray
 
     Raises
     ------
-    FileNotFoundError, sim.io.layout.FileFormatError
+    FileNotFoundError, sim.io.versioned_layout.FileFormatError
         Naming the file and the field it cannot use.
     """
     what = "posterior"

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.io.layout import data, open_layout, require, write_versioned
+from sim.io.versioned_layout import data, open_layout, require, write_versioned
 
 __all__ = ["FINDINGS_SCHEMA_VERSION", "FindingsFile", "read_findings", "write_findings"]
 
@@ -73,7 +73,7 @@ def read_findings(path: str | os.PathLike) -> FindingsFile:
 
     Raises
     ------
-    FileNotFoundError, sim.io.layout.FileFormatError
+    FileNotFoundError, sim.io.versioned_layout.FileFormatError
         Naming the file (and the field) when it is missing, not HDF5, of another schema
         version or lacks ``/table``.
     """

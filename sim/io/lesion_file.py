@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 
 from sim.io.hdf5 import write_tree
-from sim.io.layout import data, open_layout, require
+from sim.io.versioned_layout import data, open_layout, require
 from sim.lesion.drivers import DRIVER_NAMES, LesionDrivers
 from sim.lesion.geometry import TISSUE_NAMES, LesionGeometry
 from sim.lesion.lesion_parameters import CELL_KINDS, FIELD_NAMES, PARAMETERS, LesionParams
@@ -161,7 +161,7 @@ def read_lesion(path: str | os.PathLike) -> LesionResult:
 
     Raises
     ------
-    FileNotFoundError, sim.io.layout.FileFormatError
+    FileNotFoundError, sim.io.versioned_layout.FileFormatError
         Naming the file (and the field) when it is missing, not HDF5, of another schema
         version or lacks a field of the layout.
     """
@@ -264,7 +264,7 @@ def read_two_way(path: str | os.PathLike) -> TwoWayResult:
 
     Raises
     ------
-    FileNotFoundError, sim.io.layout.FileFormatError
+    FileNotFoundError, sim.io.versioned_layout.FileFormatError
         Naming the file (and the field) when it is missing, not HDF5, of another schema
         version or lacks a field of the layout.
     """

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.io.layout import FileFormatError, data, open_layout, require
+from sim.io.versioned_layout import FileFormatError, data, open_layout, require
 from sim.model.parameters import PARAMETERS
 from sim.model.states import STATES
 from sim.observe import MEASURES

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from sim.io.hdf5 import write_tree
-from sim.io.layout import FileFormatError, data, open_layout, require
+from sim.io.versioned_layout import FileFormatError, data, open_layout, require
 
 __all__ = ["SENSITIVITY_SCHEMA_VERSION", "SensitivityResult", "read_sensitivity", "write_sensitivity"]
 
@@ -101,7 +101,7 @@ def read_sensitivity(path: str | os.PathLike) -> SensitivityResult:
 
     Raises
     ------
-    FileNotFoundError, sim.io.layout.FileFormatError
+    FileNotFoundError, sim.io.versioned_layout.FileFormatError
         Naming the file (and the field) when it is missing, not HDF5, of another schema
         version or lacks a field of the layout.
     """

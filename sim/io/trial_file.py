@@ -29,10 +29,10 @@ from typing import Any
 import numpy as np
 
 from sim.atomic import write_text_atomic
-from sim.io.layout import FileFormatError, data, open_layout, require
+from sim.io.versioned_layout import FileFormatError, data, open_layout, require
 from sim.trial.power import PowerResult
-from sim.trial.run import TrialResult
 from sim.trial.summary import TrialSummary
+from sim.trial.virtual_trial import TrialResult
 
 __all__ = ["TRIAL_SCHEMA_VERSION", "TABLE_COLUMNS", "TrialFile", "endpoint_unit", "read_trial", "spec_to_dict",
            "trial_tree", "write_csv"]
@@ -217,7 +217,7 @@ def read_trial(path: str | os.PathLike) -> TrialFile:
 
     Raises
     ------
-    FileNotFoundError, sim.io.layout.FileFormatError
+    FileNotFoundError, sim.io.versioned_layout.FileFormatError
         Naming the file (and the field) when it is missing, not HDF5, of another schema
         version, lacks a field of the layout or holds a specification that is not JSON.
     """

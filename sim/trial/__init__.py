@@ -11,7 +11,6 @@ patients; see :mod:`sim.trial.statistics`.
 
 from sim.trial.population import VirtualPopulation, sample_population, stream
 from sim.trial.power import PowerResult, power_analysis
-from sim.trial.run import TrialResult, dropout_mask, run_trial
 from sim.trial.spec import Arm, Endpoint, ObservationSpec, PopulationSpec, TrialSpec, TrialSpecError
 from sim.trial.statistics import (
     ArmComparison,
@@ -37,6 +36,7 @@ from sim.trial.statistics import (
 )
 from sim.trial.studies import study_ids, trial_from_study
 from sim.trial.summary import TrialSummary, summarize
+from sim.trial.virtual_trial import TrialResult, dropout_mask, run_trial
 
 __all__ = [
     "Arm", "ArmComparison", "ArmSummary", "Endpoint", "MeanDifference", "ObservationSpec", "PopulationSpec",

@@ -104,7 +104,7 @@ class VirtualPopulation:
     placebo : float64[N]
         Multiplier of the contextual (placebo) response, mean 1.
     dropout_u : float64[N]
-        Uniform draw setting each patient's dropout time (see :func:`sim.trial.run.dropout_mask`).
+        Uniform draw setting each patient's dropout time (see :func:`sim.trial.virtual_trial.dropout_mask`).
     """
 
     species: str

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.trial.run import run_trial
 from sim.trial.spec import TrialSpec, TrialSpecError
 from sim.trial.statistics import welch_t_test
+from sim.trial.virtual_trial import run_trial
 
 __all__ = ["PowerResult", "power_analysis"]
 

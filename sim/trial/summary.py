@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.trial.run import TrialResult
 from sim.trial.statistics import (
     arm_summary,
     compare_arms,
@@ -22,6 +21,7 @@ from sim.trial.statistics import (
     prediction_interval,
     responder_rate,
 )
+from sim.trial.virtual_trial import TrialResult
 
 __all__ = ["TrialSummary", "summarize", "ARM_STATISTICS", "COMPARISON_STATISTICS"]
 
@@ -36,7 +36,7 @@ COMPARISON_STATISTICS = ("mean_difference", "md_ci_low", "md_ci_high", "smd", "s
 
 @dataclass(frozen=True, eq=False)
 class TrialSummary:
-    """Replicate-level statistics of a :class:`~sim.trial.run.TrialResult`.
+    """Replicate-level statistics of a :class:`~sim.trial.virtual_trial.TrialResult`.
 
     Attributes
     ----------

@@ -11,7 +11,7 @@ import pytest
 
 from sim.calibration import CALIBRATED
 from sim.calibration.loso import arm_type, psis_weights
-from sim.calibration.validate import validate_loso
+from sim.calibration.validation import validate_loso
 from sim.evidence import load_arms, load_outcomes
 from tests.calibration.conftest import ARMS_HEADER, OUT_HEADER
 

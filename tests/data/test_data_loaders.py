@@ -12,8 +12,10 @@ from sim.data import (
     load_pooled,
     load_retention,
     packaged_path,
-    schema,
     verify_manifest,
+)
+from sim.data import (
+    trial_schema as schema,
 )
 from sim.data.manifest import DATA_FILES, file_digests
 from sim.evidence import load_arms, load_outcomes

@@ -16,8 +16,8 @@ from sim.atomic import write_atomic, write_text_atomic
 from sim.io import read_tree, write_tree
 from sim.io.calibration_file import read_calibration, read_chain, read_posterior, write_calibration, write_chain
 from sim.io.findings_file import read_findings, write_findings
-from sim.io.layout import FileFormatError
 from sim.io.sensitivity_file import SensitivityResult, read_sensitivity, write_sensitivity
+from sim.io.versioned_layout import FileFormatError
 
 
 def test_atomic_writer_keeps_the_old_file_on_error(tmp_path):

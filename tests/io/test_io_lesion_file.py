@@ -7,8 +7,8 @@ import pytest
 
 import sim
 from sim.io import read_tree, write_tree
-from sim.io.layout import FileFormatError
 from sim.io.lesion_file import lesion_tree, read_lesion, read_two_way, write_lesion, write_two_way
+from sim.io.versioned_layout import FileFormatError
 from sim.lesion import LesionDrivers, LesionGeometry, run_two_way, simulate_lesion
 
 TINY = LesionGeometry(width_mm=1.0, defect_width_mm=0.5, cartilage_thickness_mm=0.5, bone_depth_mm=0.1)

@@ -7,8 +7,8 @@ import pytest
 
 import sim
 from sim.io import write_tree
-from sim.io.layout import FileFormatError
 from sim.io.result_file import read_result, result_tree
+from sim.io.versioned_layout import FileFormatError
 from sim.observe import observe_all
 
 REGIMENS = ("none()@0", "msc(cells=1e8,source=bm,allogeneic=0)@0;ha(mg=60,form=unknown)@30")

@@ -152,8 +152,8 @@ def test_power_analysis_finds_n_for_large_effect():
 
 
 def test_trial_file_reads_back(trial, tmp_path):
-    from sim.io.layout import FileFormatError
     from sim.io.trial_file import read_trial, spec_to_dict
+    from sim.io.versioned_layout import FileFormatError
 
     s = summarize(trial)
     power = power_analysis(trial.spec, "msc", "WOMAC_total", 182.0, [4, 6], replicates=3, seed=1)
