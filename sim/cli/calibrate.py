@@ -20,6 +20,9 @@ from omegaconf import DictConfig
 
 from sim.cli import build
 from sim.cli.app import hydra_app
+from sim.cli.schema import register
+
+register()
 
 
 def run(cfg: DictConfig, out_dir: Path) -> int:
