@@ -6,12 +6,14 @@
 YAML stays the source of the values, and a misspelt key in a YAML file or on the command line
 (``n_walker=40``) fails with Hydra's error naming the key (``Key 'n_walker' not in
 'CalibrateConf'``). A value of the wrong type (``n_walkers=many``) fails there too. Hydra's
-``+key=value`` adds a key on purpose, past the schema.
+``+key=value`` adds a key past a schema; :func:`check_added_keys` lets an app with no open table
+(``sim-calibrate``) refuse it before any work.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import difflib
+from dataclasses import dataclass, field, fields
 from typing import Any, Dict, List, Optional
 
 from hydra.core.config_store import ConfigStore
@@ -299,6 +301,29 @@ class LesionRunConf:
     initial_msc_per_mm3: float = 0.0
     microfracture: bool = False
     marrow_per_mm3: float = 2.0e4
+
+
+def check_added_keys(cfg: Any, conf: type) -> None:
+    """Refuse top-level keys that ``+key=value`` added past the schema ``conf``.
+
+    Parameters
+    ----------
+    cfg : mapping
+        The composed config (without Hydra's own node).
+    conf : type
+        The schema dataclass, e.g. :class:`CalibrateConf`.
+
+    Raises
+    ------
+    ValueError
+        Naming the first unknown key, the allowed keys and the closest one.
+    """
+    allowed = [f.name for f in fields(conf)]
+    for key in cfg:
+        if key not in allowed:
+            match = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            close = f"; did you mean {match[0]!r}?" if match else ""
+            raise ValueError(f"{key}: no such setting; allowed: {', '.join(allowed)}{close}")
 
 
 def register() -> None:

@@ -94,6 +94,16 @@ def test_calibrate_cli_prints_its_schema_typed_config(tmp_path):
     assert bad.returncode != 0 and "n_walkers" in bad.stderr
 
 
+def test_calibrate_refuses_a_misspelt_added_key_before_any_work(tmp_path):
+    """``+n_walker=40`` composes (a leading + adds keys past a schema); the app refuses it at once."""
+    run = _cli("sim-calibrate", ["+n_walker=40", f"hydra.run.dir={tmp_path / 'run'}"], tmp_path)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.strip().splitlines() == [
+        "sim-calibrate: error: n_walker: no such setting; allowed: " + ", ".join(
+            f.name for f in dataclasses.fields(CalibrateConf)) + "; did you mean 'n_walkers'?"]
+    assert not (tmp_path / "run").exists()
+
+
 # --- lesion config groups ------------------------------------------------------------------------
 
 LESION = ["experiment=lesion_defect_fill"]
