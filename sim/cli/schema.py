@@ -13,11 +13,12 @@ YAML stays the source of the values, and a misspelt key in a YAML file or on the
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, make_dataclass
 from typing import Any, Dict, List, Optional
 
 from hydra.core.config_store import ConfigStore
 
+from sim.lesion.lesion_parameters import PARAMETERS as _LESION_PARAMETERS
 from sim.model.patient import Patient
 
 
@@ -303,6 +304,17 @@ class LesionRunConf:
     marrow_per_mm3: float = 2.0e4
 
 
+#: ``lesion.params`` (schema ``lesion/params/base_params``): one float field per row of the lesion
+#: parameter table, defaulting to the table's value (as ``configs/lesion/params/default.yaml`` does).
+LesionParamsConf = make_dataclass(
+    "LesionParamsConf", [(row[0], float, field(default=float(row[1]))) for row in _LESION_PARAMETERS])
+LesionParamsConf.__module__ = __name__
+LesionParamsConf.__doc__ = (
+    "``lesion.params``: the lesion model's parameters (schema ``lesion/params/base_params``).\n\n"
+    "    Attributes\n    ----------\n"
+    + "".join(f"    {row[0]} : float\n        {row[5]} [{row[2]}].\n" for row in _LESION_PARAMETERS))
+
+
 def check_added_keys(cfg: Any, conf: type) -> None:
     """Refuse top-level keys that ``+key=value`` added past the schema ``conf``.
 
@@ -331,7 +343,9 @@ def register() -> None:
 
     ``base_run`` (``sim-run``), ``base_calibrate`` (``sim-calibrate``), and in the lesion groups
     ``lesion/geometry/base_geometry``, ``lesion/treatment/base_injections``,
-    ``lesion/treatment/base_constant`` and ``lesion/run/base_lesion_run``.
+    ``lesion/treatment/base_constant``, ``lesion/run/base_lesion_run`` and
+    ``lesion/params/base_params`` (named by the lesion experiment's defaults list, since the
+    params file is the parameter table written out).
     """
     cs = ConfigStore.instance()
     cs.store(name="base_run", node=RunConf)
@@ -340,3 +354,4 @@ def register() -> None:
     cs.store(group="lesion/treatment", name="base_injections", node=LesionInjectionsConf)
     cs.store(group="lesion/treatment", name="base_constant", node=LesionConstantConf)
     cs.store(group="lesion/run", name="base_lesion_run", node=LesionRunConf)
+    cs.store(group="lesion/params", name="base_params", node=LesionParamsConf)

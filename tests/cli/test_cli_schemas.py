@@ -173,6 +173,7 @@ def test_lesion_misspelt_override_and_wrong_type_fail_at_composition():
     ("lesion/geometry/small.yaml", "defect_depth: 0.6", "defect_depth", "LesionGeometryConf"),
     ("lesion/treatment/none.yaml", "il1b: 2.0", "il1b", "LesionConstantConf"),
     ("lesion/treatment/msc_injection.yaml", "dose: [1.0e7]", "dose", "LesionInjectionsConf"),
+    ("lesion/params/default.yaml", "D_msx: 0.001", "D_msx", "LesionParamsConf"),
 ])
 def test_lesion_misspelt_key_in_a_group_file_names_the_key(tmp_path, relative, line, key, conf):
     root = _copy_with(tmp_path, relative, line)
@@ -180,3 +181,15 @@ def test_lesion_misspelt_key_in_a_group_file_names_the_key(tmp_path, relative, l
     group = "lesion/treatment@lesion.drivers" if group == "lesion/treatment" else group
     with pytest.raises(ConfigCompositionException, match=f"Key '{key}' not in '{conf}'"):
         _compose("config", [*LESION, f"{group}={option[:-5]}"], root)
+
+
+def test_lesion_params_schema_is_the_parameter_table():
+    from sim.lesion import PARAMETERS
+
+    cfg = _compose("config", [*LESION, "lesion.params.chi_sdf=0"])
+    assert OmegaConf.get_type(cfg.lesion.params) is schema.LesionParamsConf
+    assert dataclasses.asdict(schema.LesionParamsConf()) == {row[0]: row[1] for row in PARAMETERS}
+    assert _yaml_values(CONFIGS / "lesion/params/default.yaml") == dataclasses.asdict(schema.LesionParamsConf())
+    assert cfg.lesion.params.chi_sdf == 0.0
+    with pytest.raises(ConfigCompositionException, match="lesion.params.chi_sdf=strong"):
+        _compose("config", [*LESION, "lesion.params.chi_sdf=strong"])
