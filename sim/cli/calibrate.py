@@ -20,6 +20,9 @@ from omegaconf import DictConfig
 
 from sim.cli import build
 from sim.cli.app import hydra_app
+from sim.cli.schema import CalibrateConf, check_added_keys, register
+
+register()
 
 
 def run(cfg: DictConfig, out_dir: Path) -> int:
@@ -37,6 +40,7 @@ def run(cfg: DictConfig, out_dir: Path) -> int:
     int
         0; the last printed line is the training-row summary.
     """
+    check_added_keys(cfg, CalibrateConf)  # +n_walker=40 adds a key past the schema: refuse it
     import sim  # noqa: F401  (configures the kernel cache)
     from sim.calibration.pipeline import calibrate, package_result
     from sim.cli.figures import write_fit_figure

@@ -84,7 +84,9 @@ def build_from_config(cfg: Mapping) -> dict[str, Any]:
         raise ConfigError(f"lesion config must be a mapping, got {type(cfg).__name__}")
     block = cfg.get("lesion", cfg)
     _check_keys(block, {"geometry", "params", "drivers", "run", "output"}, "<root>")
-    geo = dict(block.get("geometry") or {})
+    # null in a geometry field (the config schema's default) means "the preset's value";
+    # defect_depth_mm's null means full thickness, as in LesionGeometry
+    geo = {k: v for k, v in dict(block.get("geometry") or {}).items() if v is not None or k == "defect_depth_mm"}
     preset = geo.pop("preset", None)
     if preset is not None:
         if preset not in ("small", "clinical"):
@@ -152,6 +154,7 @@ def run_from_config(cfg: Mapping) -> LesionResult:
     b = build_from_config(cfg)
     opts = dict(b["options"])
     record = float(opts.pop("record_every_days", 1.0))
-    snaps = tuple(opts.pop("snapshot_days", (0.0, b["days"])))
+    snaps = opts.pop("snapshot_days", None)
+    snaps = (0.0, b["days"]) if snaps is None else tuple(snaps)
     return simulate_lesion(b["geometry"], b["params"], b["drivers"], days=b["days"],
                            record_every_days=record, snapshot_days=snaps, **opts)
