@@ -287,7 +287,7 @@ def run_mcmc(problem: Problem, store: str | Path, *, n_walkers: int = 16, n_step
                                    f"(now {source_hash()}); allowed: a new store path, or start_chain for a warm start")
         chain, logp = np.asarray(tree["chain"]), np.asarray(tree["log_prob"])
         rng_state, seconds = _rng_state(tree["rng"]), float(tree["seconds"])
-    sampler = emcee.EnsembleSampler(n_walkers, P, problem.log_posterior, vectorize=True, moves=_moves(moves))
+    sampler = emcee.EnsembleSampler(n_walkers, P, problem.log_posterior, vectorize=True, moves=emcee_moves(moves))
     if rng_state is None:
         sampler.random_state = np.random.RandomState(seed).get_state()
         lo, hi = box()
@@ -317,7 +317,7 @@ def run_mcmc(problem: Problem, store: str | Path, *, n_walkers: int = 16, n_step
     return Chain(chain[:n_steps], logp[:n_steps], seconds + time.perf_counter() - t0)
 
 
-def _moves(kind: str):
+def emcee_moves(kind: str):
     """The emcee proposal(s) for ``kind`` ("stretch" or "de"); anything else raises naming the field."""
     import emcee
 

@@ -56,12 +56,12 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
     timings. The figure of the fit (``fit_report.png``) is drawn by the command line
     (:func:`sim.cli.figures.write_fit_figure`) from these.
     """
-    from sim.calibration.fit import _moves
+    from sim.calibration.fit import emcee_moves
     from sim.data import load_pooled
     from sim.evidence import load_arms, load_outcomes
     from sim.io.calibration_file import write_calibration
 
-    _moves(moves)  # a wrong proposal name fails now, not after the point estimate
+    emcee_moves(moves)  # a wrong proposal name fails now, not after the point estimate
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
@@ -171,17 +171,28 @@ def _warm_start(problem, chain_h5, n_walkers: int, seed: int):
         raise CalibrationError(f"start_chain: {good.shape[0]} usable positions; allowed: a chain with at least "
                                f"{2 * n_walkers} draws in its last half")
     pick = good[np.random.default_rng(seed).choice(good.shape[0], n_walkers, replace=False)]
+    pos, new = _walker_positions(pick, old, seed)
     default = np.log([p.default for p in CALIBRATED])
-    pos = np.tile(default, (n_walkers, 1))
-    jitter = 0.05 * np.random.default_rng(seed + 1).standard_normal(pos.shape)
-    for j, n in enumerate(names()):
-        pos[:, j] = pick[:, old.index(n)] if n in old else default[j] + jitter[:, j]
     best = half[np.argmax(lp)]
     values = {n: float(np.exp(best[old.index(n)])) if n in old else float(np.exp(default[j]))
               for j, n in enumerate(names())}
     lp_best = float(problem.log_posterior(np.log([values[n] for n in names()])[None, :])[0])
-    new = [n for n in names() if n not in old]
     return pos, {"values": values, "log_posterior": lp_best, "n_evals": 1, "seconds": 0.0}, new
+
+
+def _walker_positions(pick: np.ndarray, old: list[str], seed: int) -> tuple[np.ndarray, list[str]]:
+    """Walker positions float64[W, P] (log) from old positions float64[W, P_old] named ``old``.
+
+    Parameters the old run lacks start at their table default with a small jitter (SD 0.05 in
+    log space), so the walkers are not degenerate in those directions. Returns the positions and
+    the names of those new parameters.
+    """
+    default = np.log([p.default for p in CALIBRATED])
+    pos = np.tile(default, (pick.shape[0], 1))
+    jitter = 0.05 * np.random.default_rng(seed + 1).standard_normal(pos.shape)
+    for j, n in enumerate(names()):
+        pos[:, j] = pick[:, old.index(n)] if n in old else default[j] + jitter[:, j]
+    return pos, [n for n in names() if n not in old]
 
 
 def _warm_start_from_draws(problem, old_names, samples, n_walkers: int, seed: int):
@@ -193,15 +204,10 @@ def _warm_start_from_draws(problem, old_names, samples, n_walkers: int, seed: in
         raise CalibrationError(f"start_chain: {samples.shape[0]} posterior draws; allowed: a posterior with at "
                                f"least n_walkers={n_walkers} draws")
     pick = np.log(samples[np.random.default_rng(seed).choice(samples.shape[0], n_walkers, replace=False)])
-    default = np.log([p.default for p in CALIBRATED])
-    pos = np.tile(default, (n_walkers, 1))
-    jitter = 0.05 * np.random.default_rng(seed + 1).standard_normal(pos.shape)
-    for j, n in enumerate(names()):
-        pos[:, j] = pick[:, old.index(n)] if n in old else default[j] + jitter[:, j]
+    pos, new = _walker_positions(pick, old, seed)
     lp = problem.log_posterior(pos)
     best = pos[int(np.argmax(lp))]
     values = {n: float(np.exp(best[j])) for j, n in enumerate(names())}
-    new = [n for n in names() if n not in old]
     return pos, {"values": values, "log_posterior": float(np.max(lp)), "n_evals": n_walkers, "seconds": 0.0}, new
 
 
