@@ -50,7 +50,7 @@ def _select(cfg: DictConfig, dotted: str):
     return node
 
 
-def hydra_app(prog: str, module: str, config_name: str, out_key: str,
+def hydra_app(prog: str, job_name: str, config_name: str, out_key: str,
               body: Callable[[DictConfig, AppContext], object]) -> Callable[[], None]:
     """A Hydra entry point running ``body(cfg, context)`` with the CLIs' shared error handling.
 
@@ -58,9 +58,9 @@ def hydra_app(prog: str, module: str, config_name: str, out_key: str,
     ----------
     prog : str
         Program name in messages, e.g. ``"sim-run"``.
-    module : str
-        Module of the CLI, e.g. ``"sim.cli.run"``: Hydra names the job (and its log file,
-        ``run.log``) after it, as it did when each CLI decorated its own function.
+    job_name : str
+        Hydra's job name, e.g. ``"run"``: it names the log file of each run (``run.log``) and
+        stays the same when the module that implements the app is renamed.
     config_name : str
         Primary config in :func:`sim.cli.configs.config_dir`, e.g. ``"trial/config"``.
     out_key : str
@@ -92,7 +92,7 @@ def hydra_app(prog: str, module: str, config_name: str, out_key: str,
             print(f"{prog}: error: {io_error_message(exc)}", file=sys.stderr)
             raise SystemExit(1) from None
 
-    # Hydra names the job after the task function's module; keep each CLI's own name.
-    task.__module__ = module
+    # Hydra names the job after the last dotted part of the task function's module.
+    task.__module__ = job_name
     task.__qualname__ = task.__name__ = "_hydra_main"
     return hydra.main(version_base="1.3", config_path=config_dir(), config_name=config_name)(task)

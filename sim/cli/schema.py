@@ -2,7 +2,7 @@
 
 ``base_run`` is the schema of ``sim-run`` (``configs/config.yaml``), ``base_calibrate`` that of
 ``sim-calibrate`` (``configs/calibration/config.yaml``); ``sim-trial``'s ``base_trial`` lives in
-:mod:`sim.cli.trial`. Each primary config names its schema first in its defaults list, so the
+:mod:`sim.cli.trial_app`. Each primary config names its schema first in its defaults list, so the
 YAML stays the source of the values, and a misspelt key in a YAML file or on the command line
 (``n_walker=40``) fails with Hydra's error naming the key (``Key 'n_walker' not in
 'CalibrateConf'``). A value of the wrong type (``n_walkers=many``) fails there too. Hydra's

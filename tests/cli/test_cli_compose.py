@@ -8,7 +8,7 @@ import pytest
 from hydra import compose, initialize_config_dir
 
 from sim.cli import build
-from sim.cli import run as cli
+from sim.cli import run_app as cli
 from sim.regimen import Regimen
 from sim.regimen.products import plan_regimen
 from sim.solver import SolverOptions

@@ -2,7 +2,7 @@
 
 import pytest
 
-import sim.cli.run  # noqa: F401  (registers sim-run's schema)
+import sim.cli.run_app  # noqa: F401  (registers sim-run's schema)
 from sim.cli.argv import quote_regimen_values
 from sim.cli.configs import config_dir
 from sim.cli.edge import CommandLineError, check_command_line

@@ -19,7 +19,7 @@ from hydra.errors import ConfigCompositionException
 from omegaconf import OmegaConf
 
 from sim.cli import (
-    calibrate,  # noqa: F401  (registers the schemas)
+    calibrate_app,  # noqa: F401  (registers the schemas)
     schema,
 )
 from sim.cli.configs import config_dir

@@ -26,7 +26,7 @@ from sim.cli.app import hydra_app
 from sim.cli.argv import quote_regimen_values
 from sim.cli.edge import CommandLineError, app_help, check_command_line, fail
 from sim.cli.outputs import check_dose_days, check_output_target
-from sim.cli.run import CONFIG_DIR, git_commit, package_versions
+from sim.cli.run_app import CONFIG_DIR, git_commit, package_versions
 from sim.cli.schema import SolverConf
 from sim.trial.spec import ObservationSpec, PopulationSpec
 
@@ -225,7 +225,7 @@ def _line(rows, comp, ep, day) -> str:
             f"SMD {g}, median p {p}, power {power}")
 
 
-_hydra_main = hydra_app("sim-trial", "sim.cli.trial", "trial/config", "output.dir",
+_hydra_main = hydra_app("sim-trial", "trial", "trial/config", "output.dir",
                         lambda cfg, context: run(cfg, context.out_dir, context.explicit))
 
 

@@ -117,7 +117,7 @@ def run(cfg: DictConfig, context: AppContext) -> None:
         raise ValueError(f"experiment.kind: {cfg.experiment.kind!r} is not allowed; allowed: joint, lesion")
 
 
-_hydra_main = hydra_app("sim-run", "sim.cli.run", "config", "output.dir", run)
+_hydra_main = hydra_app("sim-run", "run", "config", "output.dir", run)
 
 
 def main() -> None:
