@@ -18,7 +18,7 @@ def _run(tmp_path, *overrides):
 
 @pytest.mark.parametrize("overrides", [
     ["study=LAMO2016", "trial.n_per_arm=4", "replicates=2", "output.patients=true"],
-    ["experiment=trial_kl23_ad_msc", "trial.n_per_arm=5", "trial.follow_up_days=[91,182]", "replicates=3",
+    ["experiment=kl23_ad_msc", "trial.n_per_arm=5", "trial.follow_up_days=[91,182]", "replicates=3",
      "power.replicates=3", "power.day=182", "power.n_grid=[3,5]", "forest_day=91"],
 ], ids=["study", "configured"])
 def test_sim_trial_writes_hdf5_csv_and_forest(tmp_path, overrides):
@@ -55,8 +55,8 @@ def _compose_trial(*overrides):
 
     import sim.cli.trial_app  # noqa: F401  (registers the schema)
     from sim.cli.configs import config_dir
-    with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
-        return compose("trial/config", overrides=list(overrides))
+    with initialize_config_dir(config_dir=config_dir("trial"), version_base="1.3"):
+        return compose("config", overrides=list(overrides))
 
 
 def test_study_uses_its_own_n_per_arm_unless_overridden():
