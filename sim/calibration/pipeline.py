@@ -217,13 +217,12 @@ def _warm_start_from_draws(problem, old_names, samples, n_walkers: int, seed: in
 def package_result(result: dict, data_dir) -> None:
     """Write the shipped calibration (``point_estimate.json``, ``posterior.h5``) into ``data_dir``."""
     report = result["report"]
+    training = {"coverage95_training": report.coverage95, "sign_agreement_training": report.sign_agreement,
+                "rows_scored": len(report.targets), "rows_skipped": len(report.skipped)}
     _write_package(data_dir, draws=result["draws"], map_values=result["point_estimate"]["values"],
                    config=result["config"], width_ratio=result["identifiability"]["width_ratio"],
                    pairs=result["identifiability"]["correlated_pairs"], diagnostics=result["diagnostics"],
-                   seconds=result["seconds"], chain_seconds=result["mcmc_seconds"], training={"coverage95_training": report.coverage95,
-                                                        "sign_agreement_training": report.sign_agreement,
-                                                        "rows_scored": len(report.targets),
-                                                        "rows_skipped": len(report.skipped)})
+                   seconds=result["seconds"], chain_seconds=result["mcmc_seconds"], training=training)
 
 
 def install_calibration(calibration_h5, data_dir=None) -> Path:
