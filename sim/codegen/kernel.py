@@ -99,10 +99,10 @@ def render_kernel_module(*, title: str, model_imports: dict[str, str], depends_o
     Returns
     -------
     str
-        Python source defining ``ensemble_kernel`` with the argument list of the generic
-        ``_ensemble_kernel`` minus its first, ``model`` (``rhs, jac, use_fd, lu_gen, lu_fac,
-        lu_sol``), and ``RHS``,
-        ``JAC``, ``LU_FACTOR``, ``LU_SOLVE``: the functions it was specialised to.
+        Python source defining ``ensemble_kernel``, whose arguments are those of the generic
+        ``_ensemble_kernel`` minus the first, ``model`` (``rhs, jac, use_fd, lu_gen, lu_fac,
+        lu_sol``), and ``RHS``, ``JAC``, ``LU_FACTOR``, ``LU_SOLVE``: the functions it was
+        specialised to.
     """
     missing = sorted(set(("rhs", "jac", "lu_fac", "lu_sol")) - set(model_imports))
     if missing:

@@ -7,7 +7,7 @@ level; identical to the generic kernel bit for bit. Self-contained (the integrat
 constants and helpers are copied, not imported), so that a change to ``rosenbrock.py``
 cannot make this file fail to import before it is regenerated."""
 
-# source-hash: 7cb1d857db3450bd
+# source-hash: 727c6e8298da13b4
 
 from numba import prange
 
