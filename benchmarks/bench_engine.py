@@ -12,13 +12,14 @@ Every solver integrates the same ``rhs`` piecewise between the same dose jumps:
 * numbalsoda: its LSODA (``lsoda``, compiled Fortran/C++) per segment, inside a Numba ``prange``
   loop over patients, the model ``rhs`` wrapped as a ``cfunc``.
 
-Tolerances are matched by accuracy, not by name: the LSODA solvers run at rtol 1e-4 (scipy with
-per-state atol 1e-5 x state scale, numbalsoda, scalar atol only, at 1e-5); the engine runs at
-rtol 1e-3 with atol 1e-5 per unit of each state's scale (``KNEE.state_scale``, raised to the
-state's running peak, so a dosed compartment is resolved relative to its dose). The errors of
-all of them are printed: on the model as it stands they are not all within the bound at these
-tolerances (see ``--accuracy``). The engine at rtol 1e-4
-and numbalsoda at rtol 1e-3 are printed too, so every pairing can be read off. Errors: max
+Tolerances are matched by accuracy, not by name: each solver runs at the loosest rtol of 1e-3,
+3e-4 and 1e-4 whose outcome error on the check patients is within the bound. That is rtol 1e-4
+for all three: the LSODA solvers with scipy's per-state atol 1e-5 x state scale and numbalsoda's
+scalar atol 1e-5; the engine with atol 1e-5 per unit of each state's scale (``KNEE.state_scale``,
+raised to the state's running peak, so a dosed compartment is resolved relative to its dose).
+At rtol 3e-4 the engine's error is about 4e-3 and numbalsoda's 1.7e-3. The engine and numbalsoda
+at rtol 1e-3, the pairing of earlier models, are printed too. Every solver starts on the day
+``simulate`` starts (``T0``), so that all of them are compared with the same reference. Errors: max
 relative error of the reported outcome measures (WOMAC total, VAS pain, MRI cartilage volume)
 against the engine at rtol 1e-10; the issue's bound is 1e-3.
 Scaling: the chunked driver with a streaming reduction (mean and variance of final cartilage
@@ -58,21 +59,25 @@ from sim.model.parameters import PARAMETERS
 from sim.model.rhs import rhs
 from sim.model.states import N_STATES, STATES, state_index
 from sim.observe import observe
-from sim.simulation import DEFAULT_OPTIONS, build_inputs, simulate
+from sim.simulation import DEFAULT_OPTIONS, build_inputs, simulate, start_day
 from sim.solver import SolverOptions, solve_ensemble_chunked
 
 REGIMEN = ("msc(cells=5e7,source=ad,allogeneic=0)@0;ha(mg=30,form=linear)@0;prp(ml=5,leukocyte=poor)@30;"
            "msc(cells=5e7,source=ad,allogeneic=0)@182;steroid(mg=40,drug=triamcinolone)@365")
 TIMES = np.array([0.0, 91.0, 182.0, 365.0, 730.0])
-T0 = -181.0
+RUN_IN = 180.0
+# The day ``simulate`` starts these patients on (its default run-in): the engine's reference and
+# error runs go through ``simulate``, so the timed runs and the LSODA solvers start there too.
+T0 = start_day([sim.Patient()], [sim.Regimen.parse(REGIMEN)], RUN_IN)
 MEASURES = ("WOMAC_total", "VAS_pain", "MRI_cartilage_volume")
-RTOL = 1e-3  # engine
-RTOL_LSODA = 1e-4  # scipy and numbalsoda
+RTOL = 1e-4  # engine: the loosest of 1e-3, 3e-4, 1e-4 whose outcome error is within 1e-3
+RTOL_LSODA = 1e-4  # scipy and numbalsoda, chosen the same way
+RTOL_LOOSE = 1e-3  # the engine's and numbalsoda's rtol before the model outgrew it (printed, not matched)
 ATOL = tuple(1e-5 * max(abs(s.default), 1.0) for s in STATES)  # scipy, by state scale
 # The engine scales a scalar atol by each state's declared scale and running peak
 # (``KNEE.state_scale``): the same 1e-5 per unit of scale as ATOL before any dose.
 FAST = SolverOptions(rtol=RTOL, atol=1e-5, max_steps=50_000, autonomous=True)
-FAST_LSODA_RTOL = FAST.replace(rtol=RTOL_LSODA)  # the engine at the LSODA solvers' rtol
+LOOSE = FAST.replace(rtol=RTOL_LOOSE)
 TIGHT = SolverOptions(rtol=1e-10, atol=1e-12, max_steps=2_000_000, autonomous=True)
 
 
@@ -239,7 +244,7 @@ def accuracy(n_patients: int, seed: int = 2) -> None:
     ref = simulate(pts, regs, options=TIGHT)
     print(f"accuracy: {len(pts)} patients, {len(ACCURACY_REGIMENS)} regimens x {per}; reference "
           f"(rtol 1e-10) {time.perf_counter() - t:.0f} s, failed {(ref.status != 0).sum()}")
-    for label, opts in ((f"rtol {RTOL:g} (benchmark)", FAST), (f"rtol {RTOL_LSODA:g}", FAST_LSODA_RTOL),
+    for label, opts in ((f"rtol {RTOL:g} (benchmark)", FAST), (f"rtol {RTOL_LOOSE:g}", LOOSE),
                         (f"DEFAULT_OPTIONS (rtol {DEFAULT_OPTIONS.rtol:g})", DEFAULT_OPTIONS)):
         t = time.perf_counter()
         res = simulate(pts, regs, options=opts)
@@ -326,15 +331,15 @@ def main(argv=None):
         cpu = (time.process_time() - c) / (time.perf_counter() - t)
         outs[threads] = sol.y
         t = time.perf_counter()
-        engine(y0, p, ev, options=FAST_LSODA_RTOL)
-        rate_lsoda_rtol = n / (time.perf_counter() - t)
+        engine(y0, p, ev, options=LOOSE)
+        rate_loose = n / (time.perf_counter() - t)
         t = time.perf_counter()
         engine(y0, p, ev, options=DEFAULT_OPTIONS)
         rate_default = n / (time.perf_counter() - t)
         print(f"engine {threads} thread(s): {rates[threads]:.0f} traj/s at rtol {RTOL:g} "
               f"(steps {sol.n_steps.mean():.0f}, rejected {sol.n_rejected.mean():.0f}, rhs calls "
-              f"{sol.n_rhs.mean():.0f}, failed {(~sol.ok).sum()}); {rate_lsoda_rtol:.0f} traj/s "
-              f"at rtol {RTOL_LSODA:g}; {rate_default:.0f} traj/s at DEFAULT_OPTIONS (rtol "
+              f"{sol.n_rhs.mean():.0f}, failed {(~sol.ok).sum()}); {rate_loose:.0f} traj/s "
+              f"at rtol {RTOL_LOOSE:g}; {rate_default:.0f} traj/s at DEFAULT_OPTIONS (rtol "
               f"{DEFAULT_OPTIONS.rtol:g}); cores busy {cpu:.1f}")
         if nb is not None:
             t = time.perf_counter()
@@ -348,8 +353,8 @@ def main(argv=None):
     print(f"engine outputs bit-identical for threads {sorted(outs)}: {same}")
     if nb is not None:
         t = time.perf_counter()
-        nb(y0, p, ev, rtol=RTOL)
-        print(f"numbalsoda {best} thread(s) at rtol {RTOL:g}: {n / (time.perf_counter() - t):.0f} "
+        nb(y0, p, ev, rtol=RTOL_LOOSE)
+        print(f"numbalsoda {best} thread(s) at rtol {RTOL_LOOSE:g}: {n / (time.perf_counter() - t):.0f} "
               f"traj/s (error below)")
 
     t = time.perf_counter()
@@ -362,19 +367,19 @@ def main(argv=None):
     ref = simulate(pts, REGIMEN, times=TIMES, options=TIGHT)
     err = max_rel_err(simulate(pts, REGIMEN, times=TIMES, options=FAST), ref)
     err_default = max_rel_err(simulate(pts, REGIMEN, times=TIMES), ref)
-    err_lsoda_rtol = max_rel_err(simulate(pts, REGIMEN, times=TIMES, options=FAST_LSODA_RTOL), ref)
+    err_loose = max_rel_err(simulate(pts, REGIMEN, times=TIMES, options=LOOSE), ref)
     m = min(ns, nr)
     ref_m = simulate(pts[:m], REGIMEN, times=TIMES, options=TIGHT)
     err_scipy = max_rel_err(dataclasses.replace(ref_m, states=sp[:m]), ref_m)
     line = (f"max rel. error of {', '.join(MEASURES)} on {nr} patients vs rtol 1e-10: engine "
-            f"{err:.1e} (rtol {RTOL_LSODA:g}: {err_lsoda_rtol:.1e}, DEFAULT_OPTIONS "
+            f"{err:.1e} (rtol {RTOL_LOOSE:g}: {err_loose:.1e}, DEFAULT_OPTIONS "
             f"{err_default:.1e}); scipy {err_scipy:.1e} ({m} patients, rtol {RTOL_LSODA:g})")
     if nb is not None:
         sub = tuple(a[:nr] for a in ev)
         out, ok = nb(y0[:nr], p[:nr], sub)
-        out3, _ = nb(y0[:nr], p[:nr], sub, rtol=RTOL)
+        out3, _ = nb(y0[:nr], p[:nr], sub, rtol=RTOL_LOOSE)
         line += (f"; numbalsoda {max_rel_err(dataclasses.replace(ref, states=out), ref):.1e} "
-                 f"(rtol {RTOL:g}: {max_rel_err(dataclasses.replace(ref, states=out3), ref):.1e})")
+                 f"(rtol {RTOL_LOOSE:g}: {max_rel_err(dataclasses.replace(ref, states=out3), ref):.1e})")
     print(line)
     if args.scaling:
         scaling([int(float(s)) for s in args.scaling.split(",")], args.chunk, best)

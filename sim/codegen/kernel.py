@@ -32,8 +32,9 @@ from sim.provenance import HASH_PREFIX, sources_hash
 __all__ = ["render_kernel_module", "integrator_sources", "SPECIALISED"]
 
 _SOLVER_DIR = Path(__file__).resolve().parent.parent / "solver"
-#: Parameters of the generic integrator that the specialised kernel binds at module level.
-SPECIALISED = ("rhs", "jac", "use_fd", "lu_gen", "lu_fac", "lu_sol")
+#: Parameters of the generic integrator that the specialised kernel binds at module level:
+#: the packed ``model`` tuple and, in the helpers that take them one by one, its members.
+SPECIALISED = ("model", "rhs", "jac", "use_fd", "lu_gen", "lu_fac", "lu_sol")
 
 
 def integrator_sources() -> list[Path]:
@@ -46,14 +47,18 @@ def integrator_sources() -> list[Path]:
 
 
 def _strip(fn: ast.FunctionDef, transformed: set[str]) -> ast.FunctionDef:
-    """Drop the specialised parameters of ``fn`` and the matching arguments of calls inside it."""
+    """Drop the specialised parameters of ``fn``, its unpacking of ``model``, and those arguments of its calls."""
     fn.args.args = [a for a in fn.args.args if a.arg not in SPECIALISED]
+    fn.body = [st for st in fn.body
+               if not (isinstance(st, ast.Assign) and isinstance(st.value, ast.Name)
+                       and st.value.id == "model")]
 
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
             self.generic_visit(node)
             if isinstance(node.func, ast.Name) and node.func.id in transformed:
-                # The generic functions pass the model's functions on positionally, by name.
+                # The generic functions pass the model's functions (or their ``model`` tuple)
+                # on positionally, by name.
                 node.args = [a for a in node.args
                              if not (isinstance(a, ast.Name) and a.id in SPECIALISED)]
             return node
@@ -94,9 +99,10 @@ def render_kernel_module(*, title: str, model_imports: dict[str, str], depends_o
     Returns
     -------
     str
-        Python source defining ``ensemble_kernel`` with the argument list of the generic
-        ``_ensemble_kernel`` minus ``rhs, jac, use_fd, lu_gen, lu_fac, lu_sol``, and ``RHS``,
-        ``JAC``, ``LU_FACTOR``, ``LU_SOLVE``: the functions it was specialised to.
+        Python source defining ``ensemble_kernel``, whose arguments are those of the generic
+        ``_ensemble_kernel`` minus the first, ``model`` (``rhs, jac, use_fd, lu_gen, lu_fac,
+        lu_sol``), and ``RHS``, ``JAC``, ``LU_FACTOR``, ``LU_SOLVE``: the functions it was
+        specialised to.
     """
     missing = sorted(set(("rhs", "jac", "lu_fac", "lu_sol")) - set(model_imports))
     if missing:

@@ -92,16 +92,16 @@ class EnsembleSolution:
 
 # --------------------------------------------------------------------------- kernel
 
-def _ensemble_kernel(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gamma, ta, tc, talpha, td, tm, te, th,
-                     order, err_exp, y0, p, t0, ev_t, ev_idx, ev_mul, ev_add, t_out, out_idx,
-                     rtol, atol, scale, track_peak, h_max, h_init, max_steps, fd_groups, lu_plan,
+def _ensemble_kernel(model, tableau, options, pattern, y0, p, scale, t0, events, t_out, out_idx,
                      status, y_out, stats):
+    ev_t, ev_idx, ev_mul, ev_add = events
+    # Unpacked outside the parallel loop and packed again inside: the arguments of the loop
+    # body may be tuples but not tuples of tuples.
+    fd_groups, lu_plan = pattern
     for j in prange(y0.shape[0]):
-        status[j] = integrate_patient(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gamma, ta, tc, talpha, td,
-                                      tm, te, th, order, err_exp, y0[j], p[j], t0, ev_t[j],
-                                      ev_idx[j], ev_mul[j], ev_add[j], t_out, out_idx, rtol,
-                                      atol, scale[j], track_peak, h_max, h_init, max_steps,
-                                      fd_groups, lu_plan, y_out[j], stats[j])
+        events_j = (ev_t[j], ev_idx[j], ev_mul[j], ev_add[j])
+        status[j] = integrate_patient(model, tableau, options, (fd_groups, lu_plan), y0[j], p[j],
+                                      scale[j], t0, events_j, t_out, out_idx, y_out[j], stats[j])
 
 
 _F8 = types.float64
@@ -115,6 +115,10 @@ RHS_ARGS = (_F8, _A1, _A1, _A1)
 JAC_ARGS = (_F8, _A1, _A1, _A2)
 LU_FACTOR_SIG = types.int64(_A1, _F8, _A1)
 LU_SOLVE_SIG = types.int64(_A1, _A1)
+#: Numba types of the packed arguments of :func:`sim.solver.rosenbrock.integrate_patient`.
+TABLEAU_TYPE = types.Tuple((_F8, _A2, _A2, _A1, _A1, _A1, _A1, _A2, types.int64, _F8))
+OPTIONS_TYPE = types.Tuple((_F8, _A1, types.boolean, _F8, _F8, types.int64, types.boolean))
+PATTERN_TYPE = types.Tuple((types.UniTuple(_I1, 4), types.UniTuple(_I1, 13)))
 _KERNELS: dict[tuple, Any] = {}
 
 
@@ -139,18 +143,18 @@ def _no_lu_solve(val, b):
 def _kernel_for(rhs_ret, jac_ret):
     key = (str(rhs_ret), str(jac_ret))
     if key not in _KERNELS:
-        b1, i8 = types.boolean, types.int64
-        sig = types.void(
-            types.FunctionType(rhs_ret(*RHS_ARGS)), types.FunctionType(jac_ret(*JAC_ARGS)),
-            b1, b1, types.FunctionType(LU_FACTOR_SIG), types.FunctionType(LU_SOLVE_SIG), b1,
-            _F8, _A2, _A2, _A1, _A1, _A1, _A1, _A2, i8, _F8,
-            _A2, _A2, _F8, _A2, _I3, _A3, _A3, _A1, _I1, _F8, _A1, _A2, b1, _F8, _F8, i8,
-            types.UniTuple(_I1, 4), types.UniTuple(_I1, 13), _I1, _A3, _I2)
         # First-class function types are the documented way to keep this kernel generic and
         # cacheable (module docstring of rosenbrock.py); Numba flags them as experimental on
-        # every compile, which would only alarm users, so that one category is muted here.
+        # every compile (and on building a tuple type of them), which would only alarm users,
+        # so that one category is muted here.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", NumbaExperimentalFeatureWarning)
+            b1 = types.boolean
+            model = types.Tuple((types.FunctionType(rhs_ret(*RHS_ARGS)),
+                                 types.FunctionType(jac_ret(*JAC_ARGS)), b1, b1,
+                                 types.FunctionType(LU_FACTOR_SIG), types.FunctionType(LU_SOLVE_SIG)))
+            sig = types.void(model, TABLEAU_TYPE, OPTIONS_TYPE, PATTERN_TYPE, _A2, _A2, _A2, _F8,
+                             types.Tuple((_A2, _I3, _A3, _A3)), _A1, _I1, _I1, _A3, _I2)
             _KERNELS[key] = njit(sig, cache=True, parallel=True)(_ensemble_kernel)
     return _KERNELS[key]
 
@@ -331,21 +335,25 @@ def _run(rhs, jac, inp: EnsembleInputs, opts: SolverOptions, jac_sparsity=None,
     use_fd = jac is None
     jac_fn = _no_jacobian if use_fd else jac
     jac_ret = _return_type(jac_fn, JAC_ARGS, "jac")
-    tab = get_tableau(opts.method)
     T, k = inp.t_out.shape[0], inp.out_idx.shape[0]
     status = np.full(N, int(Status.NOT_RUN), dtype=np.int64)
     y_out = np.full((N, T, k), np.nan)
     stats = np.zeros((N, N_STATS), dtype=np.int64)
-    args = (opts.autonomous, tab.gamma, tab.a, tab.c, tab.alpha, tab.d, tab.m, tab.e, tab.h,
-            tab.order, 1.0 / (tab.error_order + 1), inp.y0, inp.p, inp.t0, inp.ev_t, inp.ev_idx,
-            inp.ev_mul, inp.ev_add, inp.t_out, inp.out_idx, opts.rtol, atol, scale, track_peak,
-            opts.h_max, opts.h0, opts.max_steps, groups, lu_plan, status, y_out, stats)
+    options = (opts.rtol, atol, track_peak, opts.h_max, opts.h0, opts.max_steps, opts.autonomous)
+    args = (get_tableau(opts.method).kernel_args(), options, (groups, lu_plan), inp.y0, inp.p,
+            scale, inp.t0, (inp.ev_t, inp.ev_idx, inp.ev_mul, inp.ev_add), inp.t_out,
+            inp.out_idx, status, y_out, stats)
     if kernel is not None and not use_fd:
         if not lu_gen:
             raise SolverInputError("kernel: requires the linear_solver it was generated with")
         _specialised(kernel, rhs, jac, lu_fac, lu_sol)(*args)
     else:
-        _kernel_for(rhs_ret, jac_ret)(rhs, jac_fn, use_fd, lu_gen, lu_fac, lu_sol, *args)
+        kern = _kernel_for(rhs_ret, jac_ret)
+        # The functions travel in a tuple, which Numba types anew on each call, and flags as
+        # experimental again (see _kernel_for).
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NumbaExperimentalFeatureWarning)
+            kern((rhs, jac_fn, use_fd, lu_gen, lu_fac, lu_sol), *args)
     return EnsembleSolution(inp.t_out.copy(), y_out, inp.out_idx.copy(), status,
                             stats[:, STEPS].copy(), stats[:, REJECTED].copy(),
                             stats[:, N_RHS].copy(), stats[:, N_JAC].copy(), stats[:, N_LU].copy())

@@ -29,7 +29,7 @@ estimate (the jump makes the old step-size history meaningless). Steps are never
 hit output times: outputs are interpolated with the dense output. Outputs are
 right-continuous: an output time equal to an event time reports the state after the jump.
 
-These functions receive ``rhs``/``jac`` as arguments; how that is compiled so that Numba's
+These functions receive ``rhs``/``jac`` as arguments (in the ``model`` tuple); how that is compiled so that Numba's
 on-disk cache hits is described in :mod:`sim.solver.ensemble` ("Compilation caching").
 """
 
@@ -191,17 +191,19 @@ def _initial_step(rhs, t, y, p, f0, atol, rtol, order, span, h_max, ytmp, ftmp, 
 
 
 @njit(cache=True)
-def _integrate_segment(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gamma, ta, tc,
-                       talpha, td, tm, te, th, order, err_exp, y, p, t, t_end, t_out, out_idx, io,
-                       rtol, atol, atol_unit, scale, track_peak, h_max, h_init, max_steps, h_min,
-                       y_out, stats, w):
+def _integrate_segment(model, tableau, options, y, p, t, t_end, t_out, out_idx, io, atol, scale,
+                       h_min, y_out, stats, w):
     """Integrate ``y`` in place from ``t`` to exactly ``t_end``; record outputs with ``t_out < t_end``.
 
-    ``atol`` holds the absolute tolerances in force; with ``track_peak`` they are
-    ``atol_unit * scale`` and ``scale`` follows the running maximum of ``|y|`` (updated here
-    after every accepted step). ``w`` is the patient's preallocated work tuple. Returns
-    ``(status, io)`` with ``io`` the index of the next output still to record.
+    ``model``, ``tableau`` and ``options`` as in :func:`integrate_patient`. ``atol`` holds the
+    absolute tolerances in force; with ``track_peak`` they are ``atol_unit * scale`` and
+    ``scale`` follows the running maximum of ``|y|`` (updated here after every accepted step).
+    ``w`` is the patient's preallocated work tuple. Returns ``(status, io)`` with ``io`` the
+    index of the next output still to record.
     """
+    rhs, jac, use_fd, lu_gen, lu_fac, lu_sol = model
+    gamma, ta, tc, talpha, td, tm, te, th, order, err_exp = tableau
+    rtol, atol_unit, track_peak, h_max, h_init, max_steps, autonomous = options
     f0, f1, ytmp, dfdt, ch, ynew, u, J, W, piv, cols, fd, plan, xw, ust = w
     use_static = plan[0].shape[0] > 0
     n = y.shape[0]
@@ -391,48 +393,50 @@ def _integrate_segment(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gam
 
 
 @njit(cache=True)
-def integrate_patient(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gamma, ta, tc,
-                      talpha, td, tm, te, th, order, err_exp, y0, p, t0, ev_t, ev_idx, ev_mul, ev_add, t_out, out_idx,
-                      rtol, atol_unit, scale0, track_peak, h_max, h_init, max_steps, fd_groups,
-                      lu_plan, y_out, stats):
+def integrate_patient(model, tableau, options, pattern, y0, p, scale0, t0, events, t_out, out_idx,
+                      y_out, stats):
     """Integrate one patient through its dose events; write outputs; return a status code.
 
     Parameters
     ----------
-    rhs, jac : first-class Numba functions
-        Model right-hand side and Jacobian (``jac`` unused when ``use_fd``).
-    use_fd : bool
-        Finite-difference Jacobian (one extra ``rhs`` call per column group and step).
-    lu_gen : bool
-        Use ``lu_fac(J.reshape(n * n), 1/(h gamma), val) -> int`` and ``lu_sol(val, b) -> int``, a sparse LU
-        generated for the Jacobian's pattern (:mod:`sim.codegen.lu`), instead of
-        ``lu_plan``; a non-zero ``lu_fac`` falls back to the dense LU as the static one does.
-    autonomous : bool
-        If False, ``df/dt`` is estimated by a forward difference once per step.
-    gamma, ta, tc, talpha, td, tm, te, th, order, err_exp
-        Tableau (see :class:`sim.solver.tableaus.Tableau`); ``err_exp = 1/(error_order+1)``.
+    model : tuple ``(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol)``
+        ``rhs``, ``jac``: the model's right-hand side and Jacobian, first-class Numba functions
+        (``jac`` unused when ``use_fd``). ``use_fd`` (bool): finite-difference Jacobian (one
+        extra ``rhs`` call per column group and step). ``lu_gen`` (bool): use
+        ``lu_fac(J.reshape(n * n), 1/(h gamma), val) -> int`` and ``lu_sol(val, b) -> int``, a
+        sparse LU generated for the Jacobian's pattern (:mod:`sim.codegen.lu`), instead of the
+        static LU of ``pattern``; a non-zero ``lu_fac`` falls back to the dense LU as the
+        static one does.
+    tableau : tuple ``(gamma, a, c, alpha, d, m, e, h, order, err_exp)``
+        The method's coefficients (:meth:`sim.solver.tableaus.Tableau.kernel_args`);
+        ``err_exp = 1/(error_order+1)``.
+    options : tuple ``(rtol, atol_unit, track_peak, h_max, h_init, max_steps, autonomous)``
+        ``rtol`` (float) and ``atol_unit`` (float64[n]): the absolute tolerance of state ``i``
+        is ``atol_unit[i] * scale[i]``, where ``scale`` starts at ``scale0`` and, with
+        ``track_peak`` (bool), is raised to ``|y_i|`` whenever the state exceeds it (after each
+        jump and each accepted step; see :func:`_raise_scale`); ``scale0 = 1`` without
+        ``track_peak`` gives the fixed tolerances ``atol_unit``. ``h_max`` (float): maximal
+        step. ``h_init`` (float): first step of each segment (<= 0: automatic). ``max_steps``
+        (int): attempted steps allowed in total. ``autonomous`` (bool): if False, ``df/dt`` is
+        estimated by a forward difference once per step.
+    pattern : tuple ``(fd_groups, lu_plan)``
+        What the Jacobian's sparsity pattern gives the solver. ``fd_groups``, 4 int64 arrays
+        ``(group_ptr[G + 1], group_cols[n], col_ptr[n + 1], row_idx[nnz])``: column groups and
+        CSC pattern of the finite-difference Jacobian (see :func:`_jacobian`;
+        :func:`sim.solver.sparsity.fd_groups` builds them). ``lu_plan``, 13 int64 arrays: the
+        static sparse LU plan from :func:`sim.solver.linalg.static_lu_plan` (valid only if
+        ``J`` is zero outside its pattern), or 13 empty arrays for the dense pivoting LU.
     y0 : float64[n]
         State at ``t0``. p : float64[m] model parameters.
+    scale0 : float64[n]
+        Initial state scale (see ``options``).
     t0 : float
         Start time (days).
-    ev_t : float64[E]
-        Sorted event times (>= t0; +inf pads unused slots).
-    ev_idx : int64[E, J]; ev_mul, ev_add : float64[E, J]
-        Per event, components ``ev_idx`` (-1 = unused) jump as ``y = y * mul + add``.
+    events : tuple ``(ev_t[E], ev_idx[E, J], ev_mul[E, J], ev_add[E, J])``
+        Sorted event times (>= t0; +inf pads unused slots); per event, components ``ev_idx``
+        (int64, -1 = unused) jump as ``y = y * mul + add``.
     t_out : float64[T]
         Sorted output times (>= t0). out_idx : int64[k] components to record.
-    rtol : float; atol_unit, scale0 : float64[n]; track_peak : bool
-        Tolerances: the absolute tolerance of state ``i`` is ``atol_unit[i] * scale[i]``, where
-        ``scale`` starts at ``scale0`` and, with ``track_peak``, is raised to ``|y_i|`` whenever
-        the state exceeds it (after each jump and each accepted step; see :func:`_raise_scale`).
-        ``scale0 = 1`` without ``track_peak`` gives the fixed tolerances ``atol_unit``. h_max : float maximal step. h_init : float first step of each segment
-        (<= 0: automatic). max_steps : int, attempted steps allowed in total.
-    fd_groups : tuple of int64 arrays ``(group_ptr[G + 1], group_cols[n], col_ptr[n + 1], row_idx[nnz])``
-        Column groups and CSC sparsity pattern of the finite-difference Jacobian (see
-        :func:`_jacobian`; :func:`sim.solver.sparsity.fd_groups` builds them).
-    lu_plan : tuple of 13 int64 arrays
-        Static sparse LU plan from :func:`sim.solver.linalg.static_lu_plan` (valid only if ``J``
-        is zero outside its pattern), or 13 empty arrays for the dense pivoting LU.
     y_out : float64[T, k]
         Output, filled with the recorded states (NaN from a failure onwards).
     stats : int64[5]
@@ -443,6 +447,10 @@ def integrate_patient(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gamm
     int
         A :class:`sim.solver.status.Status` code.
     """
+    gamma, ta, tc, talpha, td, tm, te, th, order, err_exp = tableau
+    rtol, atol_unit, track_peak, h_max, h_init, max_steps, autonomous = options
+    fd_groups, lu_plan = pattern
+    ev_t, ev_idx, ev_mul, ev_add = events
     n = y0.shape[0]
     s = tm.shape[0]
     T = t_out.shape[0]
@@ -486,10 +494,8 @@ def integrate_patient(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous, gamm
         t_end = t_final
         if ie < E and ev_t[ie] < t_end:
             t_end = ev_t[ie]
-        code, io = _integrate_segment(rhs, jac, use_fd, lu_gen, lu_fac, lu_sol, autonomous,
-                                      gamma, ta, tc, talpha, td, tm, te, th, order, err_exp, y, p, t, t_end, t_out, out_idx,
-                                      io, rtol, atol, atol_unit, scale, track_peak, h_max,
-                                      h_init, max_steps, h_min, y_out, stats, w)
+        code, io = _integrate_segment(model, tableau, options, y, p, t, t_end, t_out, out_idx, io,
+                                      atol, scale, h_min, y_out, stats, w)
         if code != _SUCCESS:
             break
         t = t_end

@@ -74,6 +74,15 @@ class Tableau:
         """Number of stages ``s`` (one right-hand side evaluation and one solve each)."""
         return self.m.shape[0]
 
+    def kernel_args(self) -> tuple:
+        """The coefficients as the integrator takes them, as one tuple.
+
+        ``(gamma, a, c, alpha, d, m, e, h, order, 1 / (error_order + 1))``: the ``tableau``
+        argument of :func:`sim.solver.rosenbrock.integrate_patient`.
+        """
+        return (self.gamma, self.a, self.c, self.alpha, self.d, self.m, self.e, self.h,
+                self.order, 1.0 / (self.error_order + 1))
+
 
 def _rodas4() -> Tableau:
     s = 6
