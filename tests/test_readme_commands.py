@@ -48,7 +48,7 @@ SKIP = {
     "pip install": "sets up the environment these tests already run in",
     "python benchmarks/": "benchmarks are measurements, not tests (house style); they live in benchmarks/",
     "sim.codegen": "rewrites the generated modules; their staleness is tested in tests/model and tests/solver",
-    "sim-calibrate": "calibration takes minutes and `package=true` rewrites the shipped defaults; "
+    "sim-calibrate": "calibration takes minutes; "
                      "the calibration tests cover it on tiny settings",
     "+launcher=slurm": "needs a SLURM cluster (tests/sweep/test_slurm.py runs one in CI)",
     "sim-validate --loso": "leave-one-study-out refits the calibration (tens of minutes); "

@@ -15,7 +15,7 @@ from sim.calibration.fit import Problem, chain_diagnostics, identifiability, poi
 from sim.calibration.priors import CALIBRATED, names
 from sim.calibration.validation import ValidationReport
 
-__all__ = ["calibrate", "package_result", "install_calibration", "PACKAGE_DATA_DIR"]
+__all__ = ["calibrate", "install_calibration", "PACKAGE_DATA_DIR"]
 
 #: Where the shipped calibration lives (read by ``sim.data.calibrated``).
 PACKAGE_DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "calibration"
@@ -35,7 +35,7 @@ def calibrate(out_dir, *, n_sim: int = 12, seed: int = 2024, maxfev: int = 300, 
     ``start_chain``: a previous run's ``chain.h5``; its walkers (the higher-posterior half of its
     last half, picked at random; parameters it lacks start at their defaults) start the new
     chain and its best point replaces the Nelder-Mead search (a warm start after a model change).
-    A ``posterior.h5`` of draws (the shipped one, or one written by ``package=true``) works the
+    A ``posterior.h5`` of draws (the shipped one, or one installed by ``sim-install-calibration``) works the
     same way: ``n_walkers`` of its draws, picked at random, start the chain, and the best of them
     under the current posterior is the point estimate. This continues a calibration whose
     ``chain.h5`` is gone.
@@ -212,17 +212,6 @@ def _warm_start_from_draws(problem, old_names, samples, n_walkers: int, seed: in
     best = pos[int(np.argmax(lp))]
     values = {n: float(np.exp(best[j])) for j, n in enumerate(names())}
     return pos, {"values": values, "log_posterior": float(np.max(lp)), "n_evals": n_walkers, "seconds": 0.0}, new
-
-
-def package_result(result: dict, data_dir) -> None:
-    """Write the shipped calibration (``point_estimate.json``, ``posterior.h5``) into ``data_dir``."""
-    report = result["report"]
-    training = {"coverage95_training": report.coverage95, "sign_agreement_training": report.sign_agreement,
-                "rows_scored": len(report.targets), "rows_skipped": len(report.skipped)}
-    _write_package(data_dir, draws=result["draws"], map_values=result["point_estimate"]["values"],
-                   config=result["config"], width_ratio=result["identifiability"]["width_ratio"],
-                   pairs=result["identifiability"]["correlated_pairs"], diagnostics=result["diagnostics"],
-                   seconds=result["seconds"], chain_seconds=result["mcmc_seconds"], training=training)
 
 
 def install_calibration(calibration_h5, data_dir=None) -> Path:

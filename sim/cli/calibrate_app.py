@@ -1,18 +1,19 @@
 """``sim-calibrate``: calibrate the knee model against the packaged trial data (Hydra app).
 
     sim-calibrate                                   # full run (configs/calibration/config.yaml)
-    sim-calibrate n_sim=4 maxfev=10 n_steps=2       # smoke test
-    sim-calibrate package=true                      # also write the shipped defaults (package data)
+    sim-calibrate debug=default                     # smoke test (configs/calibration/debug/default.yaml)
     sim-calibrate findings_weight=1                 # the seed findings as soft constraints in the posterior
     sim-calibrate findings_report=true              # findings term vs replicas for the shipped calibration
 
 Writes ``chain.h5`` (resumable emcee store), ``calibration.h5``, ``fit_rows.csv`` and
 ``fit_report.png`` into the run folder; a rerun into the same ``out_dir`` resumes the chain.
-The last printed line is ``coverage95=... sign_agreement=... rows=... skipped=...``.
+The last printed line is ``coverage95=... sign_agreement=... rows=... skipped=...``. A finished
+run becomes the package default only through ``sim-install-calibration <run folder>/calibration.h5``.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,8 @@ from omegaconf import DictConfig
 
 from sim.cli import build
 from sim.cli.app import hydra_app
+from sim.cli.configs import config_dir
+from sim.cli.edge import CommandLineError, check_command_line, fail
 from sim.cli.schema import CalibrateConf, check_added_keys, register
 
 register()
@@ -42,7 +45,7 @@ def run(cfg: DictConfig, out_dir: Path) -> int:
     """
     check_added_keys(cfg, CalibrateConf)  # +n_walker=40 adds a key past the schema: refuse it
     import sim  # noqa: F401  (configures the kernel cache)
-    from sim.calibration.pipeline import calibrate, package_result
+    from sim.calibration.pipeline import calibrate
     from sim.cli.figures import write_fit_figure
 
     if cfg.get("findings_report", False):
@@ -53,8 +56,6 @@ def run(cfg: DictConfig, out_dir: Path) -> int:
         return 0
     result = calibrate(out_dir, **build.calibration_settings(cfg), progress=lambda line: print(line, flush=True))
     write_fit_figure(result, out_dir / "fit_report.png")
-    if cfg.package:
-        package_result(result, Path(__file__).resolve().parents[1] / "data" / "calibration")
     ident = result["identifiability"]
     print(f"point estimate ({result['point_estimate']['n_evals']} evaluations):")
     diag = result["diagnostics"]
@@ -79,7 +80,15 @@ _hydra_main = hydra_app("sim-calibrate", "calibration", "out_dir",
 
 
 def main() -> None:
-    """Entry point of ``sim-calibrate``."""
+    """Entry point of ``sim-calibrate``: command-line checks (exit 2, no run folder), then Hydra."""
+    try:  # a misspelt or retired key: one clear line and exit 2, before Hydra makes a run folder
+        if any(a.lstrip("+").startswith("package=") for a in sys.argv[1:]):
+            raise CommandLineError("package: no longer a setting; sim-calibrate writes into its run folder only, "
+                                   "and sim-install-calibration <run folder>/calibration.h5 makes a finished run "
+                                   "the package default")
+        check_command_line("sim-calibrate", config_dir("calibration"), sys.argv[1:])
+    except CommandLineError as exc:
+        fail("sim-calibrate", exc)
     _hydra_main()
 
 

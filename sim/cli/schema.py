@@ -192,8 +192,6 @@ class CalibrateConf:
         Steps between checkpoints of ``chain.h5`` [steps].
     use_pooled : bool
         Also fit the pooled rows (false: trial rows only).
-    package : bool
-        Also write the shipped defaults ``sim/data/calibration/{point_estimate.json,posterior.h5}``.
     out_dir : str
         Output folder, relative to the Hydra run folder.
     start_chain : str or None
@@ -219,7 +217,6 @@ class CalibrateConf:
     n_draws_report: int = 20
     checkpoint_every: int = 5
     use_pooled: bool = False
-    package: bool = False
     out_dir: str = "."
     start_chain: Optional[str] = None
     moves: str = "stretch"

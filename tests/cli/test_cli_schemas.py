@@ -111,6 +111,13 @@ def test_calibrate_refuses_a_misspelt_added_key_before_any_work(tmp_path):
     assert not (tmp_path / "run").exists()
 
 
+def test_calibrate_points_a_retired_package_flag_to_the_install_command(tmp_path):
+    run = _cli("sim-calibrate", ["package=true", f"hydra.run.dir={tmp_path / 'run'}"], tmp_path)
+    assert run.returncode == 2
+    assert "package" in run.stderr and "sim-install-calibration" in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "run").exists()
+
+
 # --- lesion config groups ------------------------------------------------------------------------
 
 LESION = ["experiment=lesion_defect_fill"]
