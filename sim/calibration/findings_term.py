@@ -17,7 +17,7 @@ How ``P_r`` is approximated, following the replica design step by step:
 
 1. **Pool.** Each arm of each finding, and untreated knees of each population, is simulated on
    the first ``pool`` patients of the population's pool (:class:`sim.findings.PoolSet`; by the
-   prefix property of :func:`sim.trial.sample_population` they are the first patients of the
+   prefix property of :func:`sim.population.sample_population` they are the first patients of the
    pools of ``sim-findings``), for every ``theta`` row, in one batched solve per start day.
    The same patients serve every arm and every ``theta`` (common random numbers), so ``P_r``
    is a smooth function of ``theta``.
@@ -65,10 +65,10 @@ from sim.model.parameters import PARAMETER_INDEX, PARAMETERS, parameter_index
 from sim.model.patient import calibrated_defaults
 from sim.model.states import STATE_NAMES
 from sim.observe.symptoms import default_symptom_model
+from sim.population import lognormal_multiplier
 from sim.regimen import Regimen
 from sim.result import Result
 from sim.simulation import DEFAULT_OPTIONS, build_inputs, start_day
-from sim.trial.population import lognormal_multiplier
 
 __all__ = ["FindingsTerm", "RelationProbability", "DEFAULT_FINDINGS_POOL", "DEFAULT_FLOOR", "DEFAULT_NODES",
            "shipped_theta"]

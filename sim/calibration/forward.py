@@ -38,10 +38,9 @@ from sim.engine.compiled import KNEE
 from sim.model.parameters import PARAMETERS, parameter_index
 from sim.model.states import state_index
 from sim.observe import MEASURES, SymptomModel
+from sim.population import PopulationSpec, sample_population, stream
 from sim.regimen import Regimen
 from sim.simulation import DEFAULT_OPTIONS, PARAMETER_INDEX, build_inputs
-from sim.trial.population import sample_population, stream
-from sim.trial.spec import PopulationSpec
 
 __all__ = ["ForwardModel", "Prediction", "PAIN_TRAIT_SD", "FLUCTUATION_SD", "FLUCTUATION_DAYS"]
 

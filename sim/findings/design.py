@@ -2,7 +2,7 @@
 
 A :class:`Finding` is one claim of the origin review (Ma, Tian & Meng 2024, seed findings
 F1-F18) turned into a replica of the study that reported it: who was studied (a
-:class:`sim.trial.PopulationSpec`), the arms (label -> regimen, optionally with parameter
+:class:`sim.population.PopulationSpec`), the arms (label -> regimen, optionally with parameter
 overrides such as a receptor blocker), the :class:`StudyDesign` (animals or patients per arm,
 parallel or paired, the study's own test) and the expected :class:`Relation` between arms.
 Nothing here runs a simulation (see :mod:`sim.findings.evaluate`).
@@ -15,8 +15,8 @@ from types import MappingProxyType
 from typing import Mapping
 
 from sim.model.parameters import PARAMETERS, parameter_index
+from sim.population import PopulationSpec
 from sim.regimen import Regimen
-from sim.trial.spec import PopulationSpec
 
 #: Relation operators: ``<`` / ``>`` compare the arms' mean values of the measure (lower /
 #: higher in the first arm, whatever the measure's better direction); ``~`` means the study
@@ -199,7 +199,7 @@ class Finding:
         if not self.relations:
             raise FindingError(f"{self.id}.relations: at least one relation is required")
         if not isinstance(self.population, PopulationSpec):
-            raise FindingError(f"{self.id}.population: expected a sim.trial.PopulationSpec")
+            raise FindingError(f"{self.id}.population: expected a sim.population.PopulationSpec")
         from sim.findings.finding_measures import known_measures
 
         for rel in self.relations:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.observe import MEASURES
-from sim.trial.population import lognormal_multiplier
+from sim.population import lognormal_multiplier
 from sim.trial.spec import DEFAULT_NOISE_FRACTION, Endpoint
 
 #: Between-study random effect, two log-normal multipliers (mean 1) drawn once per replica study

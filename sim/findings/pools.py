@@ -11,7 +11,7 @@ only approximation is that all replicas share the pool's own sampling error, of 
 ``n = 25`` a quarter of it).
 
 Patient ``i`` of a population's pool is the same virtual patient (covariates, parameters,
-placebo responsiveness, all from the named streams of :func:`sim.trial.sample_population`) in
+placebo responsiveness, all from the named streams of :func:`sim.population.sample_population`) in
 every arm and every finding that uses the population, so arms can also be compared patient by
 patient (common random numbers), which the non-evidential rules use.
 """
@@ -27,9 +27,8 @@ import numpy as np
 from sim.findings.design import Arm
 from sim.findings.finding_measures import EXTRA_MEASURES, measure_values
 from sim.observe.symptoms import SymptomModel, default_symptom_model
+from sim.population import PopulationSpec, VirtualPopulation, sample_population
 from sim.simulation import simulate
-from sim.trial.population import VirtualPopulation, sample_population
-from sim.trial.spec import PopulationSpec
 
 #: Regimen of the untreated reference of every pool (the between-study effect scales each
 #: arm's difference from it).

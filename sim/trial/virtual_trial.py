@@ -33,9 +33,9 @@ import numpy as np
 
 from sim.observe import MEASURES, observe
 from sim.observe.symptoms import default_symptom_model
+from sim.population import VirtualPopulation, sample_population, stream
 from sim.simulation import DEFAULT_OPTIONS, simulate
 from sim.solver import SolverOptions
-from sim.trial.population import VirtualPopulation, sample_population, stream
 from sim.trial.spec import TrialSpec, TrialSpecError
 
 __all__ = ["TrialResult", "run_trial", "dropout_mask", "OARSI_DOMAINS"]
