@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from sim.model.parameters import PARAMETERS, parameter_index
+from sim.observe import MEASURES, READOUTS
 from sim.population import PopulationSpec
 from sim.regimen import Regimen
 
@@ -73,7 +74,7 @@ class Relation:
         Direction of the raw measure values (not of benefit), or ``~`` for no significant
         difference.
     measure : str
-        A measure of :data:`sim.observe.MEASURES` or of :data:`sim.findings.finding_measures.EXTRA_MEASURES`.
+        A measure of :data:`sim.observe.MEASURES` or a cell read-out of :data:`sim.observe.READOUTS`.
     day : float
         Day after the first injection (day 0) at which the arms are compared.
     """
@@ -200,15 +201,13 @@ class Finding:
             raise FindingError(f"{self.id}.relations: at least one relation is required")
         if not isinstance(self.population, PopulationSpec):
             raise FindingError(f"{self.id}.population: expected a sim.population.PopulationSpec")
-        from sim.findings.finding_measures import known_measures
-
+        known = (*MEASURES, *READOUTS)
         for rel in self.relations:
             for label in (rel.lhs, rel.rhs):
                 if label not in arms:
                     raise FindingError(f"{self.id}: relation arm {label!r} unknown; allowed: {', '.join(arms)}")
-            if rel.measure not in known_measures():
-                raise FindingError(f"{self.id}: measure {rel.measure!r} unknown; allowed: "
-                                   f"{', '.join(known_measures())}")
+            if rel.measure not in known:
+                raise FindingError(f"{self.id}: measure {rel.measure!r} unknown; allowed: {', '.join(known)}")
         if isinstance(self.design.n, Mapping) and set(self.design.n) != set(arms):
             raise FindingError(f"{self.id}.design.n: give one number or one per arm ({', '.join(arms)})")
         object.__setattr__(self, "arms", MappingProxyType(arms))

@@ -33,10 +33,9 @@ import numpy as np
 from scipy import stats
 
 from sim.findings.design import Finding, Relation
-from sim.findings.finding_measures import measure_unit
 from sim.findings.noise import CONTEXTUAL_EFFECT_CV, TREATMENT_EFFECT_CV, mcid, measurement_noise
 from sim.findings.pools import UNTREATED, PoolSet
-from sim.observe import MEASURES
+from sim.observe import MEASURES, find_measure
 from sim.population import lognormal_multiplier, stream
 from sim.trial.statistics import mann_whitney_u_test, welch_t_test
 
@@ -200,7 +199,7 @@ def judge_relation(finding: Finding, rel: Relation, pools: PoolSet, alloc, mult,
     xa = pools.values(finding.population, finding.arms[rel.lhs], rel.measure, rel.day, extra)
     xb = pools.values(finding.population, finding.arms[rel.rhs], rel.measure, rel.day, extra)
     lo, med, hi = np.nanquantile(diff, [0.025, 0.5, 0.975]) if np.isfinite(diff).any() else (np.nan,) * 3
-    return RelationResult(finding.id, rel, measure_unit(rel.measure), design.n_arm(rel.lhs), design.n_arm(rel.rhs),
+    return RelationResult(finding.id, rel, find_measure(rel.measure).unit, design.n_arm(rel.lhs), design.n_arm(rel.rhs),
                           design.test, float(holds.mean()), p_sig, float(med), float(lo), float(hi),
                           float(np.nanmean(xa - xb)), float("nan") if need is None else float(need), holds)
 

@@ -92,7 +92,7 @@ def measurement_noise(measure: str) -> Noise:
     Parameters
     ----------
     measure : str
-        A measure of :func:`sim.findings.finding_measures.known_measures`.
+        A measure of :data:`sim.observe.MEASURES` or :data:`sim.observe.READOUTS`.
 
     Returns
     -------

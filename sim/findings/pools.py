@@ -25,7 +25,7 @@ from typing import Mapping
 import numpy as np
 
 from sim.findings.design import Arm
-from sim.findings.finding_measures import EXTRA_MEASURES, measure_values
+from sim.observe import READOUTS, observe
 from sim.observe.symptoms import SymptomModel, default_symptom_model
 from sim.population import PopulationSpec, VirtualPopulation, sample_population
 from sim.simulation import simulate
@@ -110,7 +110,7 @@ class PoolSet:
         arm : Arm
             Regimen and parameter overrides of the arm.
         measure : str
-            A measure of :func:`sim.findings.finding_measures.known_measures`.
+            A measure of :data:`sim.observe.MEASURES` or :data:`sim.observe.READOUTS`.
         day : float
             One of the pool's simulated days.
         extra : mapping of str to float, optional
@@ -135,10 +135,9 @@ class PoolSet:
         vkey = key + (measure, bool(contextual))
         if vkey not in self._values:
             symptoms = None
-            if measure not in EXTRA_MEASURES:
-                base = self.symptoms or default_symptom_model()
+            if measure not in READOUTS:
                 placebo = self.population(spec).placebo if contextual else np.zeros(self.size)
-                symptoms = dataclasses.replace(base, placebo_max=base.placebo_max * placebo[:, None])
-            x = np.asarray(measure_values(res, measure, symptoms), dtype=float)
+                symptoms = (self.symptoms or default_symptom_model()).with_contextual(placebo)
+            x = np.asarray(observe(res, measure, symptoms=symptoms), dtype=float)
             self._values[vkey] = np.where(res.ok[:, None], x, np.nan)
         return self._values[vkey][:, col]

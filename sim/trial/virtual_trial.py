@@ -136,8 +136,7 @@ def dropout_mask(u: np.ndarray, visits: np.ndarray, dropout: float) -> np.ndarra
 
 
 def _observe(result, rows: np.ndarray, measure: str, scale, placebo: np.ndarray, cols) -> np.ndarray:
-    symptoms = default_symptom_model()
-    symptoms = dataclasses.replace(symptoms, placebo_max=symptoms.placebo_max * placebo[rows][:, None])
+    symptoms = default_symptom_model().with_contextual(placebo[rows])
     return observe(result, measure, scale, symptoms=symptoms)[:, cols]
 
 
