@@ -37,6 +37,9 @@ class Measure:
     relative_change : bool
         Whether a change from baseline is reported in percent of the baseline value (cartilage
         volume and thickness, as imaging studies report them) rather than in ``unit``.
+    patient_reported : bool
+        Questionnaires and pain scales: they carry the contextual (placebo) response, visit
+        noise and an MCID.
     """
 
     name: str
@@ -46,6 +49,7 @@ class Measure:
     description: str
     fn: Callable[[dict, dict], np.ndarray]  # (states, indices) -> values on the native scale
     relative_change: bool = False
+    patient_reported: bool = False
 
     def to_scale(self, values, scale: tuple[float, float]) -> np.ndarray:
         """``values`` on the native scale converted linearly to ``scale = (lo, hi)``.
@@ -98,27 +102,33 @@ _WOMAC_PAIN = lambda st, ix: 20.0 * ix["pain"] / 100.0  # noqa: E731
 _WOMAC_STIFF = lambda st, ix: 8.0 * ix["stiffness"] / 100.0  # noqa: E731
 _WOMAC_FUNC = lambda st, ix: 68.0 * ix["function"] / 100.0  # noqa: E731
 
+
+def _prom(*args) -> Measure:
+    """A patient-reported measure (questionnaire or pain scale)."""
+    return Measure(*args, patient_reported=True)
+
+
 MEASURES: dict[str, Measure] = {m.name: m for m in (
-    Measure("WOMAC_total", (0, 96), False, "points", "WOMAC total (Likert 0-96)",
-            lambda st, ix: _WOMAC_PAIN(st, ix) + _WOMAC_STIFF(st, ix) + _WOMAC_FUNC(st, ix)),
-    Measure("WOMAC_pain", (0, 20), False, "points", "WOMAC pain subscale (Likert 0-20)", _WOMAC_PAIN),
-    Measure("WOMAC_stiffness", (0, 8), False, "points", "WOMAC stiffness subscale (Likert 0-8)", _WOMAC_STIFF),
-    Measure("WOMAC_function", (0, 68), False, "points", "WOMAC function subscale (Likert 0-68)", _WOMAC_FUNC),
-    Measure("VAS_pain", (0, 100), False, "mm", "Pain visual analogue scale", lambda st, ix: ix["pain"]),
-    Measure("NRS_pain", (0, 10), False, "points", "Pain numeric rating scale", lambda st, ix: ix["pain"] / 10.0),
-    Measure("KOOS_pain", (0, 100), True, "points", "KOOS pain", lambda st, ix: 100.0 - ix["pain"]),
-    Measure("KOOS_symptoms", (0, 100), True, "points", "KOOS symptoms",
-            lambda st, ix: 100.0 - 0.5 * (ix["pain"] + ix["stiffness"])),
-    Measure("KOOS_ADL", (0, 100), True, "points", "KOOS activities of daily living",
-            lambda st, ix: 100.0 - ix["function"]),
-    Measure("KOOS_sport", (0, 100), True, "points", "KOOS sport/recreation",
-            lambda st, ix: _clip(100.0 - 1.4 * ix["function"], 0, 100)),
-    Measure("KOOS_QOL", (0, 100), True, "points", "KOOS quality of life",
-            lambda st, ix: _clip(100.0 - 1.2 * ix["pain"], 0, 100)),
-    Measure("Lysholm", (0, 100), True, "points", "Lysholm knee score",
-            lambda st, ix: _clip(100.0 - (0.6 * ix["pain"] + 0.4 * ix["function"]) * 0.9, 0, 100)),
-    Measure("IKDC", (0, 100), True, "points", "IKDC subjective knee score",
-            lambda st, ix: _clip(100.0 - 0.95 * ix["function"], 0, 100)),
+    _prom("WOMAC_total", (0, 96), False, "points", "WOMAC total (Likert 0-96)",
+          lambda st, ix: _WOMAC_PAIN(st, ix) + _WOMAC_STIFF(st, ix) + _WOMAC_FUNC(st, ix)),
+    _prom("WOMAC_pain", (0, 20), False, "points", "WOMAC pain subscale (Likert 0-20)", _WOMAC_PAIN),
+    _prom("WOMAC_stiffness", (0, 8), False, "points", "WOMAC stiffness subscale (Likert 0-8)", _WOMAC_STIFF),
+    _prom("WOMAC_function", (0, 68), False, "points", "WOMAC function subscale (Likert 0-68)", _WOMAC_FUNC),
+    _prom("VAS_pain", (0, 100), False, "mm", "Pain visual analogue scale", lambda st, ix: ix["pain"]),
+    _prom("NRS_pain", (0, 10), False, "points", "Pain numeric rating scale", lambda st, ix: ix["pain"] / 10.0),
+    _prom("KOOS_pain", (0, 100), True, "points", "KOOS pain", lambda st, ix: 100.0 - ix["pain"]),
+    _prom("KOOS_symptoms", (0, 100), True, "points", "KOOS symptoms",
+          lambda st, ix: 100.0 - 0.5 * (ix["pain"] + ix["stiffness"])),
+    _prom("KOOS_ADL", (0, 100), True, "points", "KOOS activities of daily living",
+          lambda st, ix: 100.0 - ix["function"]),
+    _prom("KOOS_sport", (0, 100), True, "points", "KOOS sport/recreation",
+          lambda st, ix: _clip(100.0 - 1.4 * ix["function"], 0, 100)),
+    _prom("KOOS_QOL", (0, 100), True, "points", "KOOS quality of life",
+          lambda st, ix: _clip(100.0 - 1.2 * ix["pain"], 0, 100)),
+    _prom("Lysholm", (0, 100), True, "points", "Lysholm knee score",
+          lambda st, ix: _clip(100.0 - (0.6 * ix["pain"] + 0.4 * ix["function"]) * 0.9, 0, 100)),
+    _prom("IKDC", (0, 100), True, "points", "IKDC subjective knee score",
+          lambda st, ix: _clip(100.0 - 0.95 * ix["function"], 0, 100)),
     Measure("MRI_cartilage_volume", (0, 2), True, "fraction of healthy", "Cartilage volume (collagen + repair)",
             lambda st, ix: _volume(st), relative_change=True),
     Measure("cartilage_thickness", (0, 5), True, "mm", "Femoral cartilage thickness (healthy 2.4 mm)",

@@ -48,7 +48,6 @@ DEFAULT_MCID_FRACTION = 0.12
 #: 12.1 / 0.68 = 17.8 mm (mean change parameters.csv:IA_saline_VAS_3mo divided by the within-arm
 #: SMD parameters.csv:IA_saline_SMD_short); imaging, histology and biomarkers: 0 (noise-free).
 DEFAULT_NOISE_FRACTION = 0.09
-_PROM = ("WOMAC", "VAS", "NRS", "KOOS", "Lysholm", "IKDC")
 
 
 def _finite(name: str, value, lo: float | None = None, hi: float | None = None, *, strict_lo=False) -> float:
@@ -177,7 +176,7 @@ class ObservationSpec:
         if measure in self.noise:
             return self.noise[measure]
         lo, hi = MEASURES[measure].native_scale
-        return DEFAULT_NOISE_FRACTION * (hi - lo) if measure.startswith(_PROM) else 0.0
+        return DEFAULT_NOISE_FRACTION * (hi - lo) if MEASURES[measure].patient_reported else 0.0
 
 
 @dataclass(frozen=True)

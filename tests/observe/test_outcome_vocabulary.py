@@ -17,6 +17,8 @@ def test_change_names_and_units_come_from_the_measure_table():
     assert change_name("MRI_cartilage_volume", 364.6) == "dMRI_cartilage_volume_pct_day365"
     assert change_unit("VAS_pain") == "mm" and change_unit("cartilage_thickness") == "%"
     assert {m for m, q in MEASURES.items() if q.relative_change} == {"MRI_cartilage_volume", "cartilage_thickness"}
+    prom = ("WOMAC", "VAS", "NRS", "KOOS", "Lysholm", "IKDC")  # the prefix rule trials and findings each kept
+    assert {m for m, q in MEASURES.items() if q.patient_reported} == {m for m in MEASURES if m.startswith(prom)}
 
 
 def test_change_columns_absolute_and_relative():
