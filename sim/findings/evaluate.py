@@ -21,8 +21,9 @@ For each finding, ``R`` replica studies are drawn (default 200). Replica ``r``:
 
 A replica reproduces the finding when all its relations hold; the finding's probability is the
 share of replicas that do, and it counts as reproduced at >= 0.5. All random draws come from
-streams named by finding, arm, measure and day, so results are the same for a seed at any
-thread count, and switching parameters (a mechanism ablation) reuses the same draws.
+streams named by finding, arm, measure and day (:func:`sim.population.stream`), so results are
+the same for a seed at any thread count, and switching parameters (a mechanism ablation) reuses
+the same draws.
 """
 
 from __future__ import annotations
