@@ -36,10 +36,14 @@ esac
 test -s run/result.h5
 "$bin/sim-trial" hydra.run.dir=trial study=LAMO2016 trial.n_per_arm=4 replicates=2
 test -s trial/trial.h5
+# each app finds its own experiments and debug options, and the shared groups, in the wheel
+"$bin/sim-trial" hydra.run.dir=trial_experiment experiment=kl23_ad_msc debug=default
+ls trial_experiment/*.h5 >/dev/null
+"$bin/sim-calibrate" debug=default --cfg job | grep -q "n_steps: 2"
 "$bin/sim-validate" --arms "$installed/data/trials/arms.csv" --outcomes "$installed/data/trials/outcomes.csv" \
   --n-sim 2 --draws 1 --out predictions.csv
 test -s predictions.csv
 "$bin/sim-run" +sweep=dose_adjuvant experiment.t_end=91 'experiment.report_days=[91]'
 test -s sweeps/dose_adjuvant/aggregate.h5
 "$bin/sim-sweep-status" sweeps/dose_adjuvant
-echo "wheel-check: the installed wheel runs sim-run, sim-trial, sim-validate and a sweep"
+echo "wheel-check: the installed wheel runs sim-run, sim-trial (a study and a named experiment), sim-validate and a sweep, and composes sim-calibrate"

@@ -201,7 +201,7 @@ def numbalsoda_runner():
 
 # --------------------------------------------------------------------------- accuracy
 
-#: Regimens of the accuracy check: every arm of the main experiment (configs/experiment/main.yaml)
+#: Regimens of the accuracy check: every arm of the main experiment (experiments/run/main.yaml)
 #: plus corticosteroid, PRP, repeated-MSC and surgery regimens users run in sweeps and trials.
 ACCURACY_REGIMENS = (
     "none()@0", "saline(ml=4)@0", "ha(mg=30,form=linear)@0", "prp(ml=5,leukocyte=poor)@0",

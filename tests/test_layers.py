@@ -191,7 +191,7 @@ def test_no_circles_between_units():
 
 
 @pytest.mark.parametrize("source, expected", [
-    ("from sim.cli.run import main\n", [("cli", 1, "sim.cli.run")]),
+    ("from sim.cli.run_app import main\n", [("cli", 1, "sim.cli.run_app")]),
     ("def f():\n    import sim.io.hdf5\n", [("io", 2, "sim.io.hdf5")]),
     ("from sim import io, __version__\n", [("io", 1, "sim.io")]),
     ("from ..regimen import Regimen\n", [("regimen", 1, "sim.regimen")]),

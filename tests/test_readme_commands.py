@@ -41,6 +41,7 @@ EXTRA = {
 #: Commands the README shows failing on purpose, with the exit status and words it promises.
 EXPECTED_FAILURE = {
     "patinet.bmi=30": (2, ["patinet.bmi", "did you mean 'patient'?"]),
+    "sim-trial experiment=main": (2, ["experiment", "'main'", "kl23_ad_msc"]),
 }
 #: Commands not run, each with its reason (matched by a substring of the README line).
 SKIP = {

@@ -50,7 +50,7 @@ def _select(cfg: DictConfig, dotted: str):
     return node
 
 
-def hydra_app(prog: str, module: str, config_name: str, out_key: str,
+def hydra_app(prog: str, app: str, out_key: str,
               body: Callable[[DictConfig, AppContext], object]) -> Callable[[], None]:
     """A Hydra entry point running ``body(cfg, context)`` with the CLIs' shared error handling.
 
@@ -58,11 +58,10 @@ def hydra_app(prog: str, module: str, config_name: str, out_key: str,
     ----------
     prog : str
         Program name in messages, e.g. ``"sim-run"``.
-    module : str
-        Module of the CLI, e.g. ``"sim.cli.run"``: Hydra names the job (and its log file,
-        ``run.log``) after it, as it did when each CLI decorated its own function.
-    config_name : str
-        Primary config in :func:`sim.cli.configs.config_dir`, e.g. ``"trial/config"``.
+    app : str
+        The app's config root below ``configs/`` (``"run"``, ``"trial"``, ``"calibration"``),
+        holding its primary ``config.yaml``; that config names the Hydra job (``hydra.job.name``,
+        hence the log file ``run.log``) and adds the shared configs to the search path.
     out_key : str
         Dotted config key of the output folder (``output.dir`` or ``out_dir``).
     body : callable
@@ -92,7 +91,5 @@ def hydra_app(prog: str, module: str, config_name: str, out_key: str,
             print(f"{prog}: error: {io_error_message(exc)}", file=sys.stderr)
             raise SystemExit(1) from None
 
-    # Hydra names the job after the task function's module; keep each CLI's own name.
-    task.__module__ = module
     task.__qualname__ = task.__name__ = "_hydra_main"
-    return hydra.main(version_base="1.3", config_path=config_dir(), config_name=config_name)(task)
+    return hydra.main(version_base="1.3", config_path=config_dir(app), config_name="config")(task)

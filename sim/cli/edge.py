@@ -14,7 +14,7 @@ import difflib
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from hydra import compose, initialize_config_dir
@@ -22,6 +22,8 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
+
+from sim.cli.configs import APPS
 
 #: Config groups of the configs folder that are not options of the apps' own config trees.
 _NOT_APP_GROUPS = {"hydra"}
@@ -31,16 +33,33 @@ class CommandLineError(ValueError):
     """A command-line override that does not compose; the message names field and value."""
 
 
-def group_options(config_root: str | Path) -> dict[str, list[str]]:
-    """Options of every config group below ``config_root``: ``{"patient": ["human_kl2", ...]}``."""
-    root = Path(config_root)
+def group_options(app_root: str | Path) -> dict[str, list[str]]:
+    """Options of every config group an app sees: ``{"patient": ["human_kl2", ...], ...}``.
+
+    Parameters
+    ----------
+    app_root : str or Path
+        The app's config root (:func:`sim.cli.configs.config_dir` of the app). Its own groups
+        (``experiment``, ``debug``) and those of the shared folder above it are listed; the
+        other apps' roots are not.
+
+    Returns
+    -------
+    dict of str to list of str
+        Group path (``"lesion/geometry"``) -> sorted option names.
+    """
+    root = Path(app_root)
+    shared = root.parent
     out: dict[str, list[str]] = {}
-    # followlinks: the experiment group is a link to the top-level experiments/ folder
-    for folder, _, files in sorted(os.walk(root, followlinks=True)):
-        group = Path(folder).relative_to(root).as_posix()
-        stems = sorted(f[:-5] for f in files if f.endswith(".yaml"))
-        if group != "." and stems:
-            out[group] = stems
+    for base, skip in ((shared, set(APPS.values())), (root, set())):
+        # followlinks: an app's experiment group is a link to its folder of experiments/
+        for folder, subfolders, files in sorted(os.walk(base, followlinks=True)):
+            if Path(folder) == base:
+                subfolders[:] = [d for d in subfolders if d not in skip]
+            group = Path(folder).relative_to(base).as_posix()
+            stems = sorted(f[:-5] for f in files if f.endswith(".yaml"))
+            if group != "." and stems:
+                out[group] = sorted(set(out.get(group, [])) | set(stems))
     return out
 
 
@@ -70,22 +89,17 @@ def _unknown_key(key: str, base: DictConfig) -> str | None:
     return None
 
 
-def check_command_line(prog: str, config_dir: str, config_name: str, argv: Sequence[str],
-                       experiment_ok: Callable[[str], bool] = lambda name: True) -> None:
-    """Compose ``config_name`` with ``argv`` once; raise :class:`CommandLineError` on a mistake.
+def check_command_line(prog: str, app_root: str, argv: Sequence[str]) -> None:
+    """Compose the app's ``config`` with ``argv`` once; raise :class:`CommandLineError` on a mistake.
 
     Parameters
     ----------
     prog : str
         Program name, for the job name only.
-    config_dir : str
-        The configs folder (:func:`sim.cli.configs.config_dir`).
-    config_name : str
-        The app's primary config (``"config"``, ``"trial/config"``).
+    app_root : str
+        The app's config root (:func:`sim.cli.configs.config_dir` of the app).
     argv : sequence of str
         Command-line arguments after the program name (regimen values already quoted).
-    experiment_ok : callable
-        Which options of the ``experiment`` group this app can run.
 
     Raises
     ------
@@ -103,15 +117,13 @@ def check_command_line(prog: str, config_dir: str, config_name: str, argv: Seque
                                f"allogeneic=0)@0'\"") from None
     if any(o.is_sweep_override() for o in overrides):
         return  # a multirun over values: Hydra composes each job
-    groups = group_options(config_dir)
+    groups = group_options(app_root)
     plain, group_args = [], []
     for o, arg in zip(overrides, argv):
         group = o.key_or_group.split("@")[0]
         if group in groups and group not in _NOT_APP_GROUPS and not o.is_delete():
             value = str(o.value())
             allowed = [g for g in groups[group] if not g.startswith("_")]
-            if group == "experiment":
-                allowed = [g for g in allowed if experiment_ok(g)]
             if value not in allowed:
                 raise CommandLineError(f"{group}: {value!r} is not an option for {prog}{_allowed(value, allowed)}")
             group_args.append(arg)
@@ -119,13 +131,13 @@ def check_command_line(prog: str, config_dir: str, config_name: str, argv: Seque
                   or "@" in o.key_or_group):
             plain.append((o, arg))  # a value; Hydra's own settings and other groups: the full compose
     try:
-        with initialize_config_dir(config_dir=config_dir, version_base="1.3", job_name=prog):
-            base = compose(config_name, overrides=group_args)
+        with initialize_config_dir(config_dir=app_root, version_base="1.3", job_name=prog):
+            base = compose("config", overrides=group_args)
             for o, _ in plain:
                 msg = _unknown_key(o.key_or_group, base) if not o.is_add() else None
                 if msg:
                     raise CommandLineError(msg)
-            compose(config_name, overrides=list(argv))
+            compose("config", overrides=list(argv))
     except (HydraException, OmegaConfBaseException) as exc:
         raise CommandLineError(_reword(exc)) from None
 
@@ -158,24 +170,33 @@ def fail(prog: str, exc: Exception) -> None:
     raise SystemExit(2)
 
 
-def app_help(prog: str, usage: str, config_dir: str, config_name: str, groups: dict[str, Callable[[str], bool]]) -> str:
+def app_help(prog: str, usage: str, app_root: str, groups: Sequence[str]) -> str:
     """``--help`` text: usage, the config groups this app can use (and only those), the config.
 
-    Hydra's own help lists every group of the shared configs folder, including those of the
-    other apps (``trial``, ``calibration``) and trial experiments that ``sim-run`` cannot run.
+    Hydra's own help lists every group on the search path, Hydra's own included.
 
     Parameters
     ----------
-    groups : dict of str to callable
-        The groups to list, each with a filter of its options.
+    prog : str
+        Program name.
+    usage : str
+        The app's usage text (its module docstring).
+    app_root : str
+        The app's config root (:func:`sim.cli.configs.config_dir` of the app).
+    groups : sequence of str
+        The groups to list, in order.
+
+    Returns
+    -------
+    str
     """
-    options = group_options(config_dir)
+    options = group_options(app_root)
     lines = [usage.strip(), "", "== Configuration groups (group=option) ==", ""]
-    for group, keep in groups.items():
-        shown = [o for o in options.get(group, []) if not o.startswith("_") and keep(o)]
+    for group in groups:
+        shown = [o for o in options.get(group, []) if not o.startswith("_")]
         lines.append(f"{group}: {', '.join(shown)}")
-    with initialize_config_dir(config_dir=config_dir, version_base="1.3", job_name=prog):
-        cfg = compose(config_name)
+    with initialize_config_dir(config_dir=app_root, version_base="1.3", job_name=prog):
+        cfg = compose("config")
     lines += ["", "== Config (override any value: key=value) ==", "", OmegaConf.to_yaml(cfg),
               f"Hydra's own options: {prog} --hydra-help"]
     return "\n".join(lines)

@@ -39,7 +39,7 @@ def write_fit_figure(result: dict, path: str | Path) -> Path:
     Path
         ``path``.
     """
-    from sim.plotting.calibration import plot_predicted_vs_observed, plot_study_residuals
+    from sim.plotting.calibration_plots import plot_predicted_vs_observed, plot_study_residuals
 
     plt = _pyplot()
     rows = result["rows"]
@@ -72,7 +72,7 @@ def write_loso_figure(result, path: str | Path) -> Path:
     from sim.atomic import write_atomic
     from sim.calibration.report import MAIN_VARIANT
     from sim.calibration.scoring import NOMINAL, normalised
-    from sim.plotting.validation import plot_coverage_curve, plot_observed_vs_predicted, plot_pit
+    from sim.plotting.validation_plots import plot_coverage_curve, plot_observed_vs_predicted, plot_pit
 
     plt = _pyplot()
     rep = result.reports[MAIN_VARIANT]

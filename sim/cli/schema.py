@@ -1,8 +1,8 @@
 """Structured-config schemas of the Hydra apps: a typo in a key fails at composition time.
 
-``base_run`` is the schema of ``sim-run`` (``configs/config.yaml``), ``base_calibrate`` that of
+``base_run`` is the schema of ``sim-run`` (``configs/run/config.yaml``), ``base_calibrate`` that of
 ``sim-calibrate`` (``configs/calibration/config.yaml``); ``sim-trial``'s ``base_trial`` lives in
-:mod:`sim.cli.trial`. Each primary config names its schema first in its defaults list, so the
+:mod:`sim.cli.trial_app`. Each primary config names its schema first in its defaults list, so the
 YAML stays the source of the values, and a misspelt key in a YAML file or on the command line
 (``n_walker=40``) fails with Hydra's error naming the key (``Key 'n_walker' not in
 'CalibrateConf'``). A value of the wrong type (``n_walkers=many``) fails there too. Hydra's
@@ -20,6 +20,63 @@ from hydra.core.config_store import ConfigStore
 
 from sim.lesion.lesion_parameters import PARAMETERS as _LESION_PARAMETERS
 from sim.model.patient import Patient
+
+
+@dataclass
+class PathsConf:
+    """``paths``: where the apps write (relative to the folder an app is started in).
+
+    Attributes
+    ----------
+    runs : str
+        Parent of single-run folders (``<runs>/<date>/<time>``).
+    multiruns : str
+        Parent of Hydra multirun folders other than sweeps.
+    sweeps : str
+        Parent of sweep stores (``<sweeps>/<sweep name>``).
+    """
+
+    runs: str = "outputs"
+    multiruns: str = "multirun"
+    sweeps: str = "sweeps"
+
+
+@dataclass
+class SweepConf:
+    """``sweep``: a grid evaluated as a Hydra multirun over chunks (``configs/sweep/_common.yaml``).
+
+    Attributes
+    ----------
+    name : str
+        Name of the sweep (its store folder).
+    axes : dict
+        Dotted config key -> list of values, nested or flat (``{sweep: {vars: {cells: [...]}}}``).
+    vars : dict
+        Free sweep variables that other values interpolate (``${sweep.vars.cells}``).
+    tables : dict
+        Lookup tables the interpolations index with a variable
+        (``${sweep.tables.adjuvants.${sweep.vars.adjuvant}}``).
+    chunk_size : int
+        Grid points per job [points].
+    chunk : int
+        This job's chunk (swept by ``hydra.sweeper.params``).
+    store : str
+        Store folder; a rerun resumes there.
+    retry_failed : bool
+        Evaluate again the points recorded as failed.
+    hash_exclude : list of str
+        Run-specific keys left out of point hashes.
+    """
+
+    name: str = "???"
+    axes: Dict[str, Any] = field(default_factory=dict)
+    vars: Dict[str, Any] = field(default_factory=dict)
+    tables: Dict[str, Any] = field(default_factory=dict)
+    chunk_size: int = 50
+    chunk: int = 0
+    store: str = "${paths.sweeps}/${sweep.name}"
+    retry_failed: bool = False
+    hash_exclude: List[str] = field(default_factory=list)
 
 
 @dataclass
@@ -93,6 +150,7 @@ class ExperimentConf:
 class RunConf:
     """The whole ``sim-run`` config (registered as ``base_run``)."""
 
+    paths: PathsConf = field(default_factory=PathsConf)
     experiment: ExperimentConf = field(default_factory=ExperimentConf)
     model: ModelConf = field(default_factory=ModelConf)
     patient: PatientConf = field(default_factory=PatientConf)
@@ -100,7 +158,7 @@ class RunConf:
     output: OutputConf = field(default_factory=OutputConf)
     regimen: Optional[str] = None  # a single regimen instead of the experiment's arms
     seed: int = 0
-    sweep: Dict[str, Any] = field(default_factory=dict)
+    sweep: Optional[SweepConf] = None  # set by +sweep=<name> (configs/sweep)
     lesion: Dict[str, Any] = field(default_factory=dict)  # the lesion model's config (configs/lesion)
 
 
@@ -112,6 +170,8 @@ class CalibrateConf:
 
     Attributes
     ----------
+    paths : PathsConf
+        Where the app writes (the ``paths`` group).
     n_sim : int
         Virtual patients per cohort [patients] (common random numbers across arms and theta).
     seed : int
@@ -148,6 +208,7 @@ class CalibrateConf:
         Print the findings term for the shipped calibration, then stop.
     """
 
+    paths: PathsConf = field(default_factory=PathsConf)
     n_sim: int = 12
     seed: int = 2024
     maxfev: int = 400

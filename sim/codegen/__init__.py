@@ -1,7 +1,7 @@
 """Generators of the engine's derived modules (dev-time; not part of the installed package).
 
 ``python -m sim.codegen`` rewrites, in order, the index constants ``sim/model/layout.py`` and
-the modules of :mod:`sim.engine.generated`: the exact Jacobian (:mod:`sim.codegen.jacobian`,
+the modules of :mod:`sim.engine.generated`: the exact Jacobian (:mod:`sim.codegen.jacobian_source`,
 needs SymPy: ``pip install -e '.[codegen]'``), the straight-line sparse LU for its pattern
 (:mod:`sim.codegen.lu`) and the ensemble kernel specialised to the knee model
 (:mod:`sim.codegen.kernel`); ``python -m sim.codegen --check`` only reports whether they are

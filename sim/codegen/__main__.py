@@ -5,7 +5,7 @@ it wrote):
 
 1. ``sim/model/layout.py``, index constants from the state and parameter tables;
 2. ``sim/engine/generated/jac_analytic.py``, the exact Jacobian of ``rhs``
-   (:mod:`sim.codegen.jacobian`, needs SymPy: ``pip install -e '.[codegen]'``);
+   (:mod:`sim.codegen.jacobian_source`, needs SymPy: ``pip install -e '.[codegen]'``);
 3. ``sim/engine/generated/knee_lu.py``, the straight-line sparse LU for the Jacobian's pattern
    (:mod:`sim.codegen.lu`);
 4. ``sim/engine/generated/knee_kernel.py``, the ensemble kernel specialised to the knee model:
@@ -23,7 +23,7 @@ import sys
 
 _STEPS = (
     ["-c", "from sim.codegen.knee import write_layout; write_layout()"],
-    ["-m", "sim.codegen.jacobian"],
+    ["-m", "sim.codegen.jacobian_source"],
     ["-c", "from sim.codegen.knee import write_lu; write_lu()"],
     ["-c", "from sim.codegen.knee import write_kernel; write_kernel()"],
 )
@@ -31,7 +31,8 @@ _STEPS = (
 
 def check() -> int:
     """Exit status 0 if every generated module is a fresh generation, else 1 (names the stale ones)."""
-    from sim.codegen import jacobian, knee
+    from sim.codegen import jacobian_source as jacobian
+    from sim.codegen import knee
     from sim.engine.generated.jac_analytic import JAC_PATTERN
 
     stale = []

@@ -1,6 +1,6 @@
 """Print the SymPy expressions traced from ``rhs.py`` as float64 Python/Numba source.
 
-Used by :mod:`sim.codegen.jacobian` for the generated Jacobian and its self-check. The printer
+Used by :mod:`sim.codegen.jacobian_source` for the generated Jacobian and its self-check. The printer
 handles exactly the subset tracing produces: symbols, numbers, sums, products, integer powers
 and the model's kink functions (:func:`sim.model.symbolic.kinks`), with the precedence-aware
 parenthesisation Python needs.

@@ -23,7 +23,7 @@ differentiation with one-sided rules. For a kink argument ``g`` with ``dg = dg/d
 * ``abs(g)``: ``dg`` if ``g > 0``; ``-dg`` if ``g < 0``; ``|dg|`` if ``g == 0``.
 
 Two users: the SBML export (:mod:`sim.export.formulas`, ``sbml`` extra) and the generator of
-the exact Jacobian (:mod:`sim.codegen.jacobian`, dev-time). Both need SymPy; importing this
+the exact Jacobian (:mod:`sim.codegen.jacobian_source`, dev-time). Both need SymPy; importing this
 module does not (it is imported on first use), so :func:`rhs_source_hash` works without it.
 """
 

@@ -8,14 +8,17 @@ A sweep config (``configs/sweep/*.yaml``) puts a ``sweep`` node in the app confi
       axes: {regimen.dose_cells: [1.0e6, 1.0e7], regimen.adjuvant: [none, ha, prp]}
       chunk_size: 50        # grid points per Hydra job
       chunk: 0              # swept by Hydra: hydra.sweeper.params {sweep.chunk: range(0,N)}
-      store: sweeps/dose_adjuvant     # relative to the launch folder
+      store: sweeps/dose_adjuvant     # relative to the launch folder (${paths.sweeps}/<name>)
       retry_failed: false
       hash_exclude: []      # run-specific keys (output folders) left out of point hashes
 
 and the app's task function calls :func:`run_job` when :func:`is_sweep`. Axes are dotted
 config keys; keys under ``sweep.vars`` are free sweep variables that other config values
 interpolate (``regimen: msc(cells=${sweep.vars.cells},...)@0``), so that one string can be
-varied along several labelled axes; they are part of each point and of its hash. The declared
+varied along several labelled axes; they are part of each point and of its hash. Lookup tables
+that such interpolations index live under ``sweep.tables``; like the rest of the ``sweep``
+node, the ``paths`` node and Hydra's node they are not hashed themselves (the values they
+produce are). The declared
 chunk range is checked against the grid by :func:`check_chunk_coverage` (called by the
 multirun callback before any job starts), so that no point can be silently left out.
 """
@@ -62,7 +65,7 @@ def repeat_events(event: str, n: int, interval_days: float, first_day: float = 0
 if not OmegaConf.has_resolver("sim_repeat"):
     OmegaConf.register_new_resolver("sim_repeat", repeat_events)
 
-_NOT_HASHED = ("sweep", "hydra")  # the sweep node itself and Hydra's runtime node
+_NOT_HASHED = ("sweep", "hydra", "paths")  # the sweep node itself, Hydra's runtime node, where files go
 
 
 def is_sweep(cfg: DictConfig) -> bool:

@@ -118,7 +118,7 @@ def test_calibrate_cli_adds_the_term_when_its_weight_is_positive(tmp_path):
     from sim.calibration import CALIBRATED
     from sim.io import read_tree
 
-    r = subprocess.run([sys.executable, "-m", "sim.cli.calibrate", "n_sim=2", "maxfev=2", "n_steps=1",
+    r = subprocess.run([sys.executable, "-m", "sim.cli.calibrate_app", "n_sim=2", "maxfev=2", "n_steps=1",
                         f"n_walkers={2 * len(CALIBRATED)}", "n_draws_report=2", "findings_weight=0.5",
                         "findings_pool=2", f"hydra.run.dir={tmp_path}"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr

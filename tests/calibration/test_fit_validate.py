@@ -125,7 +125,7 @@ def test_validate_tiny_files(tiny_files, tmp_path):
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "sim.cli.validate", *map(str, args)], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "sim.cli.validate_app", *map(str, args)], capture_output=True, text=True)
 
 
 def test_cli_last_line_and_bad_input(tiny_files, tmp_path):
@@ -144,7 +144,7 @@ def test_cli_last_line_and_bad_input(tiny_files, tmp_path):
 
 
 def test_calibrate_cli_tiny(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "sim.cli.calibrate", "n_sim=2", "maxfev=2", "n_steps=1",
+    r = subprocess.run([sys.executable, "-m", "sim.cli.calibrate_app", "n_sim=2", "maxfev=2", "n_steps=1",
                         f"n_walkers={2 * len(CALIBRATED)}",
                         "use_pooled=false", "n_draws_report=2", f"hydra.run.dir={tmp_path}"],
                        capture_output=True, text=True)

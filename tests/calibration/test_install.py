@@ -16,7 +16,7 @@ from sim.io import read_tree, write_tree
 def _calibration(path, cols=None):
     draws = np.exp(np.log([p.default for p in CALIBRATED]) + 0.05 * np.random.default_rng(0).standard_normal(
         (40, len(CALIBRATED))))
-    write_tree(path, {"@attrs": {"seconds": 1.0, "n_sim": "12", "use_pooled": "False", "coverage95_training": 0.9},
+    write_tree(path, {"@attrs": {"seconds": 1.0, "chain_seconds": 3600.0, "n_sim": "12", "use_pooled": "False", "coverage95_training": 0.9},
                       "names": list(cols or names()), "point_estimate": draws[0], "posterior_samples": draws,
                       "diagnostics": {"rhat": np.ones(len(CALIBRATED)), "ess_bulk": np.full(len(CALIBRATED), 100.0),
                                       "ess_tail": np.full(len(CALIBRATED), 100.0)}})
@@ -36,6 +36,7 @@ def test_install_writes_median_and_draws(tmp_path):
     assert list(meta["values"]) == list(names())
     assert np.allclose([meta["values"][n] for n in names()], np.median(draws, axis=0))
     assert np.array_equal(read_tree(tmp_path / "pkg" / "posterior.h5")["samples"], draws)
+    assert (meta["seconds"], meta["chain_seconds"]) == (1.0, 3600.0)  # the finishing call and the whole chain
 
 
 def test_install_refuses_other_parameter_sets_and_keeps_the_old(tmp_path):

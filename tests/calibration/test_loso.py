@@ -101,6 +101,6 @@ def test_arm_types():
 
 
 def test_cli_rejects_mixed_forms(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "sim.cli.validate", "--loso", "--arms", "a.csv"], capture_output=True,
+    r = subprocess.run([sys.executable, "-m", "sim.cli.validate_app", "--loso", "--arms", "a.csv"], capture_output=True,
                        text=True)
     assert r.returncode == 2 and "--loso" in r.stderr

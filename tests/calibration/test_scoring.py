@@ -173,7 +173,7 @@ def test_validation_figures_take_report_data():
     from matplotlib.figure import Figure
 
     from sim.calibration.scoring import NOMINAL, normalised
-    from sim.plotting.validation import plot_coverage_curve, plot_observed_vs_predicted, plot_pit
+    from sim.plotting.validation_plots import plot_coverage_curve, plot_observed_vs_predicted, plot_pit
 
     rows, mu, sd = trial_rows(n_studies=6)
     samples = mu + sd * np.random.default_rng(4).standard_normal((500, mu.size))

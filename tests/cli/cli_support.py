@@ -20,7 +20,7 @@ def command() -> list[str]:
     if script.exists():
         return [str(script)]
     found = shutil.which("sim-run")
-    return [found] if found else [sys.executable, "-m", "sim.cli.run"]
+    return [found] if found else [sys.executable, "-m", "sim.cli.run_app"]
 
 
 @dataclass

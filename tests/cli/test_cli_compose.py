@@ -8,25 +8,21 @@ import pytest
 from hydra import compose, initialize_config_dir
 
 from sim.cli import build
-from sim.cli import run as cli
+from sim.cli import run_app as cli
 from sim.regimen import Regimen
 from sim.regimen.products import plan_regimen
 from sim.solver import SolverOptions
 
 CONFIGS = Path(cli.CONFIG_DIR)
-GROUPS = ("model", "patient", "solver", "output", "treatment", "experiment")
+GROUPS = ("model", "patient", "solver", "output", "treatment", "experiment", "debug", "paths")
 
 
-def _selectable(path: Path) -> bool:
-    """Experiments chosen with ``experiment=<name>`` are global-package files of ``sim-run``; the
-    ``trial_*`` experiments belong to ``sim-trial`` (composed in tests/trial).
-    """
-    if path.parent.name != "experiment":
-        return True
-    return "@package _global_" in path.read_text().split("\n", 1)[0] and not path.stem.startswith("trial_")
+def _group_folder(group: str) -> Path:
+    """sim-run's own groups sit in its root; the shared building blocks one folder up."""
+    return CONFIGS / group if (CONFIGS / group).is_dir() else CONFIGS.parent / group
 
 
-OPTIONS = [(g, p.stem) for g in GROUPS for p in sorted((CONFIGS / g).glob("*.yaml")) if _selectable(p)]
+OPTIONS = [(g, p.stem) for g in GROUPS for p in sorted(_group_folder(g).glob("*.yaml"))]
 
 
 def _compose(overrides: list[str]):

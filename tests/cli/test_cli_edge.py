@@ -2,7 +2,7 @@
 
 import pytest
 
-import sim.cli.run  # noqa: F401  (registers sim-run's schema)
+import sim.cli.run_app  # noqa: F401  (registers sim-run's schema)
 from sim.cli.argv import quote_regimen_values
 from sim.cli.configs import config_dir
 from sim.cli.edge import CommandLineError, check_command_line
@@ -22,8 +22,7 @@ def test_regimen_values_quoted_for_hydra(arg, expected):
 
 
 def _check(*argv):
-    check_command_line("sim-run", config_dir(), "config", quote_regimen_values(list(argv)),
-                       experiment_ok=lambda name: not name.startswith("trial_"))
+    check_command_line("sim-run", config_dir("run"), quote_regimen_values(list(argv)))
 
 
 @pytest.mark.parametrize("argv", [
@@ -43,7 +42,7 @@ def test_good_command_lines_pass(argv):
     (["patient.bmy=30"], ["patient.bmy", "did you mean 'bmi'?", "kl_grade"]),
     (["treatment=nope"], ["treatment", "'nope'", "msc_prp"]),
     (["patient=humen_kl3"], ["did you mean 'human_kl3'?"]),
-    (["experiment=trial_nine_arms"], ["experiment", "main", "mechanisms"]),
+    (["experiment=nine_arms"], ["experiment", "main", "mechanisms"]),  # a sim-trial experiment
     (["patient.bmi=heavy"], ["patient.bmi", "'heavy'", "float"]),
     (["model.parameters.k_recruit=0.008"], ["leading '+'"]),
 ])

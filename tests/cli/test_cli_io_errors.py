@@ -44,7 +44,7 @@ def full_png(monkeypatch):
 
 @pytest.mark.parametrize("where", ["full_hdf5", "full_png"])
 def test_disk_full_gives_one_message_and_no_temp_files(where, request, tmp_path, monkeypatch, capsys):
-    import sim.cli.run as run
+    import sim.cli.run_app as run
 
     request.getfixturevalue(where)
     run_dir = tmp_path / "run"

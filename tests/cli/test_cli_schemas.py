@@ -19,7 +19,7 @@ from hydra.errors import ConfigCompositionException
 from omegaconf import OmegaConf
 
 from sim.cli import (
-    calibrate,  # noqa: F401  (registers the schemas)
+    calibrate_app,  # noqa: F401  (registers the schemas)
     schema,
 )
 from sim.cli.configs import config_dir
@@ -28,14 +28,20 @@ from sim.cli.schema import CalibrateConf
 CONFIGS = Path(config_dir())
 
 
-def _compose(name: str, overrides: list[str], root: Path = CONFIGS):
-    with initialize_config_dir(config_dir=str(root), version_base="1.3"):
-        return compose(config_name=name, overrides=overrides)
+def _compose(app: str, overrides: list[str], root: Path = CONFIGS):
+    """Compose ``app``'s config (``run``, ``calibration``) from the configs folder ``root``.
+
+    A copy of the folder is put on the search path in place of the installed shared configs.
+    """
+    extra = [] if root == CONFIGS else [f"hydra.searchpath=[file://{root}]"]
+    with initialize_config_dir(config_dir=str(root / app), version_base="1.3"):
+        return compose(config_name="config", overrides=overrides + extra)
 
 
 def _yaml_values(path: Path) -> dict:
     values = OmegaConf.to_container(OmegaConf.load(path))
     values.pop("defaults", None)
+    values.pop("hydra", None)  # Hydra's own settings (search path, job name), not the app's
     return values
 
 
@@ -51,7 +57,7 @@ def _copy_with(tmp_path: Path, relative: str, extra: str) -> Path:
 # --- sim-calibrate -------------------------------------------------------------------------------
 
 def test_calibrate_config_composes_on_its_schema():
-    cfg = _compose("calibration/config", ["n_sim=4", "maxfev=10", "n_walkers=34", "n_steps=2",
+    cfg = _compose("calibration", ["n_sim=4", "maxfev=10", "n_walkers=34", "n_steps=2",
                                           "start_chain=runs/a/chain.h5", "moves=de"])
     assert OmegaConf.get_type(cfg) is CalibrateConf
     assert (cfg.n_sim, cfg.n_walkers, cfg.start_chain, cfg.moves) == (4, 34, "runs/a/chain.h5", "de")
@@ -59,24 +65,25 @@ def test_calibrate_config_composes_on_its_schema():
 
 def test_calibrate_schema_defaults_equal_the_yaml():
     yaml = _yaml_values(CONFIGS / "calibration" / "config.yaml")
+    yaml["paths"] = _yaml_values(CONFIGS / "paths" / "default.yaml")
     schema = dataclasses.asdict(CalibrateConf())
     assert yaml == schema
 
 
 def test_calibrate_misspelt_override_names_the_key():
     with pytest.raises(ConfigCompositionException, match="Could not override 'n_walker'"):
-        _compose("calibration/config", ["n_walker=40"])
+        _compose("calibration", ["n_walker=40"])
 
 
 def test_calibrate_wrong_type_fails_at_composition():
     with pytest.raises(ConfigCompositionException, match="n_walkers=many"):
-        _compose("calibration/config", ["n_walkers=many"])
+        _compose("calibration", ["n_walkers=many"])
 
 
 def test_calibrate_misspelt_key_in_the_yaml_names_the_key(tmp_path):
     root = _copy_with(tmp_path, "calibration/config.yaml", "n_walker: 40")
     with pytest.raises(ConfigCompositionException, match="Key 'n_walker' not in 'CalibrateConf'"):
-        _compose("calibration/config", [], root)
+        _compose("calibration", [], root)
 
 
 def _cli(prog: str, args: list[str], cwd: Path) -> subprocess.CompletedProcess:
@@ -117,7 +124,7 @@ LESION_OPTIONS = [("lesion/geometry", p.stem) for p in sorted((CONFIGS / "lesion
 def test_lesion_option_composes_on_its_schema(group, option):
     from sim.lesion.config import build_from_config
 
-    cfg = _compose("config", [*LESION, f"{group}={option}"])
+    cfg = _compose("run", [*LESION, f"{group}={option}"])
     node = cfg.lesion[group.split(".")[-1].split("/")[-1]]
     if group.startswith("lesion/treatment"):
         expected = schema.LesionConstantConf if node.kind == "constant" else schema.LesionInjectionsConf
@@ -131,7 +138,7 @@ def test_lesion_option_composes_on_its_schema(group, option):
 def test_lesion_schemas_leave_a_run_as_the_yaml_describes_it():
     from sim.lesion.config import build_from_config
 
-    cfg = _compose("config", [*LESION, "lesion/geometry=partial", "lesion/run=short"])
+    cfg = _compose("run", [*LESION, "lesion/geometry=partial", "lesion/run=short"])
     built = build_from_config({"lesion": OmegaConf.to_container(cfg.lesion, resolve=True)})
     assert built["geometry"].defect_depth_mm == 1.2 and built["geometry"].width_mm == 16.0  # clinical preset
     assert built["days"] == 10.0 and list(built["options"]["snapshot_days"]) == [0.0, 10.0]
@@ -163,9 +170,9 @@ def test_lesion_schema_defaults_equal_the_builders_defaults():
 
 def test_lesion_misspelt_override_and_wrong_type_fail_at_composition():
     with pytest.raises(ConfigCompositionException, match="Could not override 'lesion.run.dayz'"):
-        _compose("config", [*LESION, "lesion.run.dayz=3"])
+        _compose("run", [*LESION, "lesion.run.dayz=3"])
     with pytest.raises(ConfigCompositionException, match="lesion.run.days=long"):
-        _compose("config", [*LESION, "lesion.run.days=long"])
+        _compose("run", [*LESION, "lesion.run.days=long"])
 
 
 @pytest.mark.parametrize("relative, line, key, conf", [
@@ -180,16 +187,37 @@ def test_lesion_misspelt_key_in_a_group_file_names_the_key(tmp_path, relative, l
     group, option = relative.rsplit("/", 1)
     group = "lesion/treatment@lesion.drivers" if group == "lesion/treatment" else group
     with pytest.raises(ConfigCompositionException, match=f"Key '{key}' not in '{conf}'"):
-        _compose("config", [*LESION, f"{group}={option[:-5]}"], root)
+        _compose("run", [*LESION, f"{group}={option[:-5]}"], root)
 
 
 def test_lesion_params_schema_is_the_parameter_table():
     from sim.lesion import PARAMETERS
 
-    cfg = _compose("config", [*LESION, "lesion.params.chi_sdf=0"])
+    cfg = _compose("run", [*LESION, "lesion.params.chi_sdf=0"])
     assert OmegaConf.get_type(cfg.lesion.params) is schema.LesionParamsConf
     assert dataclasses.asdict(schema.LesionParamsConf()) == {row[0]: row[1] for row in PARAMETERS}
     assert _yaml_values(CONFIGS / "lesion/params/default.yaml") == dataclasses.asdict(schema.LesionParamsConf())
     assert cfg.lesion.params.chi_sdf == 0.0
     with pytest.raises(ConfigCompositionException, match="lesion.params.chi_sdf=strong"):
-        _compose("config", [*LESION, "lesion.params.chi_sdf=strong"])
+        _compose("run", [*LESION, "lesion.params.chi_sdf=strong"])
+
+
+# --- the sweep block --------------------------------------------------------------------------------
+
+def test_sweep_block_is_typed_and_its_typos_fail_at_composition():
+    cfg = _compose("run", ["+sweep=dose_adjuvant"])
+    assert OmegaConf.get_type(cfg.sweep) is schema.SweepConf
+    assert cfg.sweep.store == "sweeps/dose_adjuvant"  # from the paths group
+    with pytest.raises(ConfigCompositionException, match="chunksize"):
+        _compose("run", ["+sweep=dose_adjuvant", "sweep.chunksize=3"])
+
+
+def test_sweep_definition_hashes_stay_those_of_existing_stores():
+    """The hashes a sweep store records; a change here means old stores no longer resume."""
+    from sim.sweep.hydra_job import definition_from_config
+
+    expected = {"dose_adjuvant": "943a55aecb2d9278", "dose_response": "89cab539952e41f2",
+                "phenotype_regimen": "df77aa482ef9a559", "repeat_injections": "b5fd1d0a424084f0"}
+    for name, prefix in expected.items():
+        definition = definition_from_config(_compose("run", [f"+sweep={name}"]))
+        assert definition.definition_hash.startswith(prefix), name

@@ -151,7 +151,7 @@ def _cli() -> list[str]:
     if script.exists():
         return [str(script)]
     found = shutil.which("sim-export-sbml")
-    return [found] if found else [sys.executable, "-m", "sim.cli.export_sbml"]
+    return [found] if found else [sys.executable, "-m", "sim.cli.export_sbml_app"]
 
 
 @pytest.mark.parametrize("args, words", [

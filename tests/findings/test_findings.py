@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from sim.cli.findings import main
+from sim.cli.findings_app import main
 from sim.findings import (
     FINDINGS,
     MECHANISMS,

@@ -28,7 +28,7 @@ OVERRIDES = ["experiment.t_end=91", "experiment.report_days=[28,91]", f"regimen=
 
 def _sim_run() -> list[str]:
     script = Path(sys.executable).with_name("sim-run")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "sim.cli.run"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "sim.cli.run_app"]
 
 
 @pytest.fixture(scope="module")

@@ -47,11 +47,11 @@ def test_experiment_config_composes_with_hydra(tmp_path):
 
     from sim.cli.schema import register
 
-    for f in (ROOT / "experiments").glob("lesion_*.yaml"):
+    for f in (ROOT / "experiments" / "run").glob("lesion_*.yaml"):
         lines = f.read_text().splitlines()
         assert lines[0] == "# @package _global_" and lines[1].startswith("# Question:")
     register()
-    with initialize_config_dir(config_dir=str(ROOT / "configs"), version_base="1.3"):
+    with initialize_config_dir(config_dir=str(ROOT / "configs" / "run"), version_base="1.3"):
         cfg = compose("config", overrides=["experiment=lesion_defect_fill",
                                            "lesion.geometry.preset=small",
                                            "lesion.params.chi_sdf=0.0", "lesion.run.days=0.5",

@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 
 from sim.lesion import LesionDrivers, LesionGeometry, simulate_lesion  # noqa: E402
-from sim.plotting.lesion import plot_cell_counts, plot_fill_curves, plot_lesion_field  # noqa: E402
+from sim.plotting.lesion_plots import plot_cell_counts, plot_fill_curves, plot_lesion_field  # noqa: E402
 
 
 def test_plots_return_axes():

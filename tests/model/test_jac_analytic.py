@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.codegen import jacobian as jac_codegen
+from sim.codegen import jacobian_source as jac_codegen
 from sim.engine.generated import jac_analytic
 from sim.engine.generated.jac_analytic import JAC_INDICES, JAC_INDPTR, JAC_NNZ, JAC_PATTERN, jac
 from sim.engine.jacobian import knee_sparsity

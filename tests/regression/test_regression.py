@@ -15,7 +15,7 @@ import yaml
 from sim.experiment import Experiment, run_experiment
 
 BASELINE = Path(__file__).with_name("baseline_main.json")
-MAIN = Path(__file__).resolve().parents[2] / "experiments" / "main.yaml"
+MAIN = Path(__file__).resolve().parents[2] / "experiments" / "run" / "main.yaml"
 
 
 def compute() -> list[dict]:

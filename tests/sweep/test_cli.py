@@ -4,7 +4,7 @@ import json
 
 from sweep_support import toy_evaluate
 
-from sim.cli.sweep import main_aggregate, main_status
+from sim.cli.sweep_app import main_aggregate, main_status
 from sim.io import read_tree, write_tree
 from sim.sweep import load_sweep, run_chunk
 

@@ -92,7 +92,7 @@ def test_plots_return_axes():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from sim.plotting.sensitivity import plot_morris, plot_sobol
+    from sim.plotting.sensitivity_plots import plot_morris, plot_sobol
     s = sobol_analysis(ISHIGAMI_BOUNDS, ishigami, 32, num_resamples=10, log=None)
     m = morris_analysis(ISHIGAMI_BOUNDS, ishigami, 4, num_resamples=10, log=None)
     fig, (a1, a2) = plt.subplots(1, 2)
@@ -104,7 +104,7 @@ def test_plots_return_axes():
 
 
 def test_cli_sobol_and_dry_run(tmp_path, capsys):
-    from sim.cli.sweep import main_sensitivity
+    from sim.cli.sweep_app import main_sensitivity
     args = [f"--param=x{i}=-3.141592653589793:3.141592653589793" for i in (1, 2, 3)]
     assert main_sensitivity([*args, "-n", "16", "--dry-run"]) == 0
     assert "sobol: 80 model runs" in capsys.readouterr().out

@@ -43,7 +43,7 @@ def test_slurm_sweep_equals_basic_bit_for_bit(tmp_path):
         # a job-local cache, or the source-keyed cache the submitting process exported (sim._numba_cache)
         assert "sim-numba" in attrs["numba_cache_dir"]
     # the standalone aggregator gives the same table as the end-of-multirun callback
-    from sim.cli.sweep import main_aggregate
+    from sim.cli.sweep_app import main_aggregate
     (tmp_path / "slurm" / "aggregate.h5").unlink()
     assert main_aggregate([str(tmp_path / "slurm"), "--strict"]) == 1  # 6 failed points
     assert table_digest(tmp_path / "slurm") == table_digest(tmp_path / "basic")

@@ -12,13 +12,13 @@ from sim.io import read_tree
 
 def _run(tmp_path, *overrides):
     env = dict(os.environ, NUMBA_NUM_THREADS="1", MPLBACKEND="Agg")
-    return subprocess.run([sys.executable, "-m", "sim.cli.trial", f"hydra.run.dir={tmp_path}", *overrides],
+    return subprocess.run([sys.executable, "-m", "sim.cli.trial_app", f"hydra.run.dir={tmp_path}", *overrides],
                           capture_output=True, text=True, env=env, timeout=300)
 
 
 @pytest.mark.parametrize("overrides", [
     ["study=LAMO2016", "trial.n_per_arm=4", "replicates=2", "output.patients=true"],
-    ["experiment=trial_kl23_ad_msc", "trial.n_per_arm=5", "trial.follow_up_days=[91,182]", "replicates=3",
+    ["experiment=kl23_ad_msc", "trial.n_per_arm=5", "trial.follow_up_days=[91,182]", "replicates=3",
      "power.replicates=3", "power.day=182", "power.n_grid=[3,5]", "forest_day=91"],
 ], ids=["study", "configured"])
 def test_sim_trial_writes_hdf5_csv_and_forest(tmp_path, overrides):
@@ -53,14 +53,14 @@ def test_sim_trial_bad_input_is_a_clear_error(tmp_path, overrides, field):
 def _compose_trial(*overrides):
     from hydra import compose, initialize_config_dir
 
-    import sim.cli.trial  # noqa: F401  (registers the schema)
+    import sim.cli.trial_app  # noqa: F401  (registers the schema)
     from sim.cli.configs import config_dir
-    with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
-        return compose("trial/config", overrides=list(overrides))
+    with initialize_config_dir(config_dir=config_dir("trial"), version_base="1.3"):
+        return compose("config", overrides=list(overrides))
 
 
 def test_study_uses_its_own_n_per_arm_unless_overridden():
-    from sim.cli.trial import spec_from_config
+    from sim.cli.trial_app import spec_from_config
     from sim.trial.studies import trial_from_study
 
     study = trial_from_study("LAMO2016")

@@ -2,7 +2,7 @@
 # source-hash: 6b1c5b509fc539c3
 """Exact Jacobian ``d(dydt)/dy`` of the knee model's right-hand side (:func:`sim.model.rhs.rhs`).
 
-Derived symbolically from ``rhs`` (see :mod:`sim.codegen.jacobian` for the method and the
+Derived symbolically from ``rhs`` (see :mod:`sim.codegen.jacobian_source` for the method and the
 one-sided derivative used at the kinks of ``max``/``min``/clipping: the limit of a forward
 finite difference). 266 structurally non-zero entries of 40 x 40, including the full
 diagonal (3 diagonal entries are identically zero and written as 0.0).

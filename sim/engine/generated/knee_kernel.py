@@ -7,7 +7,7 @@ level; identical to the generic kernel bit for bit. Self-contained (the integrat
 constants and helpers are copied, not imported), so that a change to ``rosenbrock.py``
 cannot make this file fail to import before it is regenerated."""
 
-# source-hash: 444d3878aaa40dd4
+# source-hash: 96ef6888b9c555fb
 
 from numba import prange
 

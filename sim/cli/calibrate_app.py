@@ -74,7 +74,7 @@ def run(cfg: DictConfig, out_dir: Path) -> int:
     return 0
 
 
-_hydra_main = hydra_app("sim-calibrate", "sim.cli.calibrate", "calibration/config", "out_dir",
+_hydra_main = hydra_app("sim-calibrate", "calibration", "out_dir",
                         lambda cfg, context: run(cfg, context.out_dir))
 
 

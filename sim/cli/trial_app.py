@@ -1,7 +1,8 @@
 """``sim-trial``: run a virtual trial (configured, or a study of the packaged data by its id).
 
     sim-trial                                        # the default custom trial (configs/trial/config.yaml)
-    sim-trial experiment=trial_kl23_ad_msc           # a named trial (experiments/trial_*.yaml)
+    sim-trial experiment=kl23_ad_msc                 # a named trial (experiments/trial/*.yaml)
+    sim-trial debug=default                          # a few patients, three replicates, debug logging
     sim-trial study=LAMO2016 replicates=200          # a study of sim/data/trials/arms.csv
     sim-trial study=GUPTA2016 trial.n_per_arm=40 output.patients=true
 
@@ -24,10 +25,11 @@ from sim.atomic import write_atomic
 from sim.cli import build
 from sim.cli.app import hydra_app
 from sim.cli.argv import quote_regimen_values
+from sim.cli.configs import config_dir
 from sim.cli.edge import CommandLineError, app_help, check_command_line, fail
 from sim.cli.outputs import check_dose_days, check_output_target
-from sim.cli.run import CONFIG_DIR, git_commit, package_versions
-from sim.cli.schema import SolverConf
+from sim.cli.run_app import git_commit, package_versions
+from sim.cli.schema import PathsConf, SolverConf
 from sim.population import PopulationSpec
 from sim.trial.spec import ObservationSpec
 
@@ -117,6 +119,7 @@ class TrialOutputConf:
 class TrialRunConf:
     """The whole ``sim-trial`` config (registered as ``base_trial``)."""
 
+    paths: PathsConf = field(default_factory=PathsConf)
     trial: TrialConf = field(default_factory=TrialConf)
     population: PopulationConf = field(default_factory=PopulationConf)
     observation: ObservationConf = field(default_factory=ObservationConf)
@@ -133,6 +136,7 @@ class TrialRunConf:
 
 
 ConfigStore.instance().store(name="base_trial", node=TrialRunConf)
+CONFIG_DIR = config_dir("trial")
 
 
 #: The config -> TrialSpec step lives with the other builders (name kept for callers).
@@ -226,7 +230,7 @@ def _line(rows, comp, ep, day) -> str:
             f"SMD {g}, median p {p}, power {power}")
 
 
-_hydra_main = hydra_app("sim-trial", "sim.cli.trial", "trial/config", "output.dir",
+_hydra_main = hydra_app("sim-trial", "trial", "output.dir",
                         lambda cfg, context: run(cfg, context.out_dir, context.explicit))
 
 
@@ -234,15 +238,10 @@ def main() -> None:
     """Entry point of ``sim-trial``: ``--help``, command-line checks (exit 2, no run folder), then Hydra."""
     sys.argv[1:] = quote_regimen_values(sys.argv[1:])
     if "--help" in sys.argv[1:] or "-h" in sys.argv[1:]:
-        def all_(option: str) -> bool:
-            return True
-
-        print(app_help("sim-trial", __doc__, CONFIG_DIR, "trial/config",
-                       {"experiment": lambda o: o.startswith("trial_")}))
+        print(app_help("sim-trial", __doc__, CONFIG_DIR, ["experiment", "solver", "paths", "debug"]))
         return
     try:  # composition mistakes: one clear line and exit 2, before Hydra makes a run folder
-        check_command_line("sim-trial", CONFIG_DIR, "trial/config", sys.argv[1:],
-                           experiment_ok=lambda name: name.startswith("trial_"))
+        check_command_line("sim-trial", CONFIG_DIR, sys.argv[1:])
     except CommandLineError as exc:
         fail("sim-trial", exc)
     _hydra_main()

@@ -137,7 +137,7 @@ def main_sensitivity(argv: Sequence[str] | None = None) -> int:
     if args.plot:
         import matplotlib
         matplotlib.use("Agg")
-        from sim.plotting.sensitivity import plot_morris, plot_sobol
+        from sim.plotting.sensitivity_plots import plot_morris, plot_sobol
         outcome = next(iter(res.indices))
         ax = (plot_sobol if res.method == "sobol" else plot_morris)(res, outcome)
         ax.figure.savefig(args.plot, dpi=150)

@@ -1,9 +1,10 @@
 """``sim-run``: simulate a configured experiment and write HDF5, PNG, CSV and a summary table.
 
-sim-run                                   # the main job (configs/config.yaml)
+sim-run                                   # the main job (configs/run/config.yaml)
 sim-run experiment=mechanisms model=no_paracrine
 sim-run regimen='msc(cells=5e7,source=ad,allogeneic=0)@0' patient=human_kl2
 sim-run +sweep=dose_adjuvant +launcher=joblib      # a sweep (see configs/sweep)
+sim-run debug=default                     # one year, monthly output, debug logging, outputs/debug/
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from sim.provenance import git_commit
 from sim.provenance import package_versions as _package_versions
 
 log = logging.getLogger("sim-run")
-CONFIG_DIR = config_dir()
+CONFIG_DIR = config_dir("run")
 
 register()
 
@@ -117,23 +118,18 @@ def run(cfg: DictConfig, context: AppContext) -> None:
         raise ValueError(f"experiment.kind: {cfg.experiment.kind!r} is not allowed; allowed: joint, lesion")
 
 
-_hydra_main = hydra_app("sim-run", "sim.cli.run", "config", "output.dir", run)
+_hydra_main = hydra_app("sim-run", "run", "output.dir", run)
 
 
 def main() -> None:
     """Entry point of ``sim-run``: ``--help``, command-line checks (exit 2, no run folder), then Hydra."""
     sys.argv[1:] = quote_regimen_values(sys.argv[1:])
     if "--help" in sys.argv[1:] or "-h" in sys.argv[1:]:
-        def all_(option: str) -> bool:
-            return True
-
-        print(app_help("sim-run", __doc__, CONFIG_DIR, "config",
-                       {"experiment": lambda o: not o.startswith("trial_"), "model": all_, "patient": all_,
-                  "treatment": all_, "solver": all_, "output": all_, "sweep": all_, "launcher": all_}))
+        print(app_help("sim-run", __doc__, CONFIG_DIR, ["experiment", "model", "patient", "treatment", "solver",
+                                                         "output", "sweep", "launcher", "paths", "debug"]))
         return
     try:  # composition mistakes: one clear line and exit 2, before Hydra makes a run folder
-        check_command_line("sim-run", CONFIG_DIR, "config", sys.argv[1:],
-                           experiment_ok=lambda name: not name.startswith("trial_"))
+        check_command_line("sim-run", CONFIG_DIR, sys.argv[1:])
     except CommandLineError as exc:
         fail("sim-run", exc)
     _hydra_main()

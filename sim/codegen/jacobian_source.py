@@ -2,8 +2,8 @@
 
 Usage::
 
-    python -m sim.codegen.jacobian           # rewrite sim/engine/generated/jac_analytic.py
-    python -m sim.codegen.jacobian --check   # exit 1 if the committed file is stale
+    python -m sim.codegen.jacobian_source           # rewrite sim/engine/generated/jac_analytic.py
+    python -m sim.codegen.jacobian_source --check   # exit 1 if the committed file is stale
 
 Method
 ------
@@ -243,7 +243,7 @@ def render(model=None) -> str:
 {HASH_PREFIX}{rhs_source_hash()}
 """Exact Jacobian ``d(dydt)/dy`` of the knee model's right-hand side (:func:`sim.model.rhs.rhs`).
 
-Derived symbolically from ``rhs`` (see :mod:`sim.codegen.jacobian` for the method and the
+Derived symbolically from ``rhs`` (see :mod:`sim.codegen.jacobian_source` for the method and the
 one-sided derivative used at the kinks of ``max``/``min``/clipping: the limit of a forward
 finite difference). {nnz} structurally non-zero entries of {n} x {n}, including the full
 diagonal ({n_diag_zero} diagonal entries are identically zero and written as 0.0).
@@ -349,7 +349,7 @@ def _check_trace(model, n_points: int = 20, seed: int = 1) -> float:
 
 def main(argv=None) -> int:
     """Write ``jac_analytic.py`` (or, with ``--check``, compare it with a fresh generation); exit status."""
-    ap = argparse.ArgumentParser(prog="python -m sim.codegen.jacobian", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m sim.codegen.jacobian_source", description=__doc__.split("\n")[0])
     ap.add_argument("--check", action="store_true",
                     help="exit 1 if jac_analytic.py is stale (full comparison if SymPy is installed)")
     args = ap.parse_args(argv)
