@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.model.patient import Patient
-from sim.observe import observe_all
+from sim.observe import MEASURES, change_columns, observe_all
 from sim.result import Result
 from sim.simulation import DEFAULT_OPTIONS, simulate
 from sim.solver import SolverOptions
@@ -99,30 +99,39 @@ def run_experiment(exp: Experiment, patient: Patient | None = None, options: Sol
 
 def summarize(result: Result, outcomes: dict, labels, exp: Experiment,
               measures=("WOMAC_total", "VAS_pain", "MRI_cartilage_volume")) -> list[dict]:
-    """Per arm: change from day 0 of each measure at the report days (volumes in %)."""
-    from sim.observe import MEASURES
+    """Per arm: change from day 0 of each measure at the report days.
 
+    Columns are named and computed by :func:`sim.observe.change_columns` (``d<measure>_day<day>``;
+    cartilage volume and thickness in percent, ``d<measure>_pct_day<day>``, also at the last day).
+
+    Parameters
+    ----------
+    result : Result
+        One patient per arm.
+    outcomes : dict of str to float64 (arms, T)
+        Observed measures on their native scales (:func:`sim.observe.observe_all`).
+    labels : sequence of str
+        Arm labels, in the result's row order.
+    exp : Experiment
+        Gives the report days.
+    measures : sequence of str
+        Measures of :data:`sim.observe.MEASURES`.
+
+    Returns
+    -------
+    list of dict
+        One row per arm: ``arm``, ``regimen``, ``status``, then the change columns.
+    """
     for name in measures:
         if name not in MEASURES:
             raise ValueError(f"experiment.measures: unknown measure {name!r}; allowed: {', '.join(MEASURES)}")
-    i0 = result.at(0.0)
     end = float(result.times[-1])
-    rows = []
-    for a, label in enumerate(labels):
-        row = {"arm": label, "regimen": result.regimens[a], "status": result.messages[a]}
-        for name in measures:
-            relative = name in ("MRI_cartilage_volume", "cartilage_thickness")
-            days = sorted(set(exp.report_days) | {end}) if relative else exp.report_days
-            v0 = outcomes[name][a, i0]
-            for day in days:
-                v = outcomes[name][a, result.at(day)]
-                month = round(day / 30.44)
-                if relative:
-                    row[f"d{name}%_{month}m"] = 100.0 * (v / v0 - 1.0)
-                else:
-                    row[f"d{name}_{month}m"] = v - v0
-        rows.append(row)
-    return rows
+    columns = {}
+    for name in measures:
+        days = sorted(set(exp.report_days) | {end}) if MEASURES[name].relative_change else exp.report_days
+        columns.update(change_columns(outcomes[name], result.times, name, days))
+    return [{"arm": label, "regimen": result.regimens[a], "status": result.messages[a],
+             **{k: v[a] for k, v in columns.items()}} for a, label in enumerate(labels)]
 
 
 def format_table(rows: list[dict]) -> str:

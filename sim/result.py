@@ -89,6 +89,71 @@ class Result:
             return self.dose_plans[i]
         return plan_regimen(self.regimens[i])
 
+    def rows(self, index) -> Result:
+        """The result of the patients at ``index`` only, in that order.
+
+        Every per-patient field is taken at the same rows (states, parameters, covariates,
+        regimens, status, messages, solver statistics, dose plans); times, state names,
+        provenance and the symptom model are shared. Observing the rows,
+        ``observe(result.rows(i), m)``, equals ``observe(result, m)[i]``, and simulating only
+        those patients from the same start day gives the same rows (each patient is integrated
+        on its own).
+
+        Parameters
+        ----------
+        index : int, slice, bool[N] or sequence of int
+            Patients to keep: one row, a slice, a mask over all ``N`` patients, or row numbers
+            (negative numbers count from the end; repeats are allowed).
+
+        Returns
+        -------
+        Result
+            With ``len(rows)`` patients (one for an integer index).
+
+        Raises
+        ------
+        ValueError
+            For a row outside ``0..N-1``, a mask of another length, or an index that is not an
+            integer, slice or mask.
+        """
+        rows = self._row_numbers(index)
+
+        def per_patient(mapping):
+            # entries with one value per patient are cut; anything else (a run-level value) is kept
+            return {k: np.asarray(v)[rows] if np.ndim(v) >= 1 and len(v) == self.n_patients else v
+                    for k, v in mapping.items()}
+
+        return Result(
+            times=self.times, state_names=self.state_names, states=self.states[rows],
+            parameters=self.parameters[rows], covariates=per_patient(self.covariates),
+            regimens=tuple(self.regimens[i] for i in rows) if self.regimens else self.regimens,
+            status=self.status[rows],
+            messages=tuple(self.messages[i] for i in rows) if self.messages else self.messages,
+            solver_stats=per_patient(self.solver_stats), provenance=self.provenance, symptoms=self.symptoms,
+            dose_plans=None if self.dose_plans is None else tuple(self.dose_plans[i] for i in rows))
+
+    def _row_numbers(self, index) -> np.ndarray:
+        """int64[n]: row numbers in ``0..N-1`` selected by ``index`` (see :meth:`rows`)."""
+        n = self.n_patients
+        if isinstance(index, slice):
+            return np.arange(n)[index]
+        arr = np.asarray(index)
+        if arr.dtype == bool:
+            if arr.shape != (n,):
+                raise ValueError(f"rows: a mask of shape {arr.shape}; allowed: bool[{n}], one flag per patient")
+            return np.flatnonzero(arr)
+        if arr.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        if not np.issubdtype(arr.dtype, np.integer) or arr.ndim > 1:
+            raise ValueError(f"rows: {index!r} is not allowed; allowed: an integer, a slice, a bool mask or "
+                             "a sequence of integers")
+        arr = np.atleast_1d(arr).astype(np.int64)
+        bad = (arr < -n) | (arr >= n)
+        if bad.any():
+            raise ValueError(f"rows: row {int(arr[bad][0])} is outside the result; allowed: {-n}..{n - 1} "
+                             f"({n} patients)")
+        return np.where(arr < 0, arr + n, arr)
+
     @property
     def ok(self) -> np.ndarray:
         """bool[N]: patients whose integration succeeded."""

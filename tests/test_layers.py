@@ -36,8 +36,8 @@ LAYERS: dict[str, int] = {
     "regimen": 2,
     # 3: the compiled knee model and the code generated from it
     "engine": 3,
-    # 4: simulation and its results
-    "simulation": 4, "result": 4, "observe": 4, "experiment": 4,
+    # 4: simulation and its results, and the virtual populations simulated
+    "simulation": 4, "result": 4, "observe": 4, "experiment": 4, "population": 4,
     # 5: trials, findings, lesions, export, trial evidence
     "trial": 5, "findings": 5, "lesion": 5, "export": 5, "evidence": 5,
     # 6: files

@@ -17,7 +17,7 @@ How ``P_r`` is approximated, following the replica design step by step:
 
 1. **Pool.** Each arm of each finding, and untreated knees of each population, is simulated on
    the first ``pool`` patients of the population's pool (:class:`sim.findings.PoolSet`; by the
-   prefix property of :func:`sim.trial.sample_population` they are the first patients of the
+   prefix property of :func:`sim.population.sample_population` they are the first patients of the
    pools of ``sim-findings``), for every ``theta`` row, in one batched solve per start day.
    The same patients serve every arm and every ``theta`` (common random numbers), so ``P_r``
    is a smooth function of ``theta``.
@@ -58,17 +58,17 @@ from sim.engine.compiled import KNEE
 from sim.findings.catalog import get_findings
 from sim.findings.design import Finding, Relation
 from sim.findings.evaluate import DEFAULT_SEED
-from sim.findings.finding_measures import measure_values
 from sim.findings.noise import CONTEXTUAL_EFFECT_CV, TREATMENT_EFFECT_CV, mcid, measurement_noise
 from sim.findings.pools import UNTREATED, PoolSet
 from sim.model.parameters import PARAMETER_INDEX, PARAMETERS, parameter_index
 from sim.model.patient import calibrated_defaults
 from sim.model.states import STATE_NAMES
+from sim.observe import observe
 from sim.observe.symptoms import default_symptom_model
+from sim.population import lognormal_multiplier
 from sim.regimen import Regimen
 from sim.result import Result
 from sim.simulation import DEFAULT_OPTIONS, build_inputs, start_day
-from sim.trial.population import lognormal_multiplier
 
 __all__ = ["FindingsTerm", "RelationProbability", "DEFAULT_FINDINGS_POOL", "DEFAULT_FLOOR", "DEFAULT_NODES",
            "shipped_theta"]
@@ -246,9 +246,9 @@ class FindingsTerm:
         out = {}
         for measure in sorted({r.measure for _, r in self.relations}):
             for contextual in (True, False):
-                # The pools' convention: the contextual response enters through placebo_max per patient.
-                sym = dataclasses.replace(symptoms, placebo_max=symptoms.placebo_max * (placebo if contextual else 0.0))
-                x = np.asarray(measure_values(res, measure, sym), dtype=float)
+                # as the pools: the contextual response enters through placebo_max per patient
+                sym = symptoms.with_contextual(placebo if contextual else 0.0)
+                x = np.asarray(observe(res, measure, symptoms=sym), dtype=float)
                 x = np.where(res.ok[:, None], x, np.nan)
                 out[(measure, contextual)] = x.reshape(K, self.n_patients, self.days.size)
         return out

@@ -37,16 +37,14 @@ from sim.calibration.targets import DEFAULT_ENTRY_PAIN, Baseline, Cohort, Target
 from sim.engine.compiled import KNEE
 from sim.model.parameters import PARAMETERS, parameter_index
 from sim.model.states import state_index
-from sim.observe import MEASURES, SymptomModel
+from sim.observe import MEASURES, OBSERVED_STATES, SymptomModel, observe_states
+from sim.population import PopulationSpec, sample_population, stream
 from sim.regimen import Regimen
 from sim.simulation import DEFAULT_OPTIONS, PARAMETER_INDEX, build_inputs
-from sim.trial.population import sample_population, stream
-from sim.trial.spec import PopulationSpec
 
 __all__ = ["ForwardModel", "Prediction", "PAIN_TRAIT_SD", "FLUCTUATION_SD", "FLUCTUATION_DAYS"]
 
-_STATES = ("collagen", "repair_tissue", "repair_hyaline", "macrophage_m1", "effusion", "pge2", "sensitisation",
-           "placebo_response", "aggrecan", "chondrocytes", "il1b", "tnfa", "il6", "il10", "mmp3", "mmp13", "ctx2")
+_STATES = OBSERVED_STATES  # what the observation models read, and nothing more
 
 #: Between-patient SD of the stable pain trait [VAS mm] (assumed: reported baseline VAS SDs of
 #: the packaged trials are 10-20 mm, part of which the knee model's disease spread explains).
@@ -179,10 +177,7 @@ class ForwardModel:
 
     @staticmethod
     def _measure(st: dict, ix: dict, measure: str, scale, reverse: bool) -> np.ndarray:
-        meas = MEASURES[measure]
-        x = np.asarray(meas.fn(st, ix), dtype=float)
-        nlo, nhi = meas.native_scale
-        x = scale[0] + (x - nlo) * (scale[1] - scale[0]) / (nhi - nlo)
+        x = observe_states(st, ix, measure, scale)
         return scale[0] + scale[1] - x if reverse else x
 
     def _match(self, sym: SymptomModel, st0: dict, trait: np.ndarray, baseline: Baseline | None):

@@ -146,10 +146,11 @@ def trial_spec(cfg: Mapping[str, Any], explicit: frozenset[str] | set[str] = fro
 
     Raises
     ------
-    TrialSpecError
-        Naming the field (e.g. ``trial.n_per_arm``) and what is allowed.
+    TrialSpecError, PopulationError
+        Naming the field (e.g. ``trial.n_per_arm``, ``population.age_mean``) and what is allowed.
     """
-    from sim.trial.spec import Arm, Endpoint, ObservationSpec, PopulationSpec, TrialSpec, TrialSpecError
+    from sim.population import PopulationSpec
+    from sim.trial.spec import Arm, Endpoint, ObservationSpec, TrialSpec, TrialSpecError
     from sim.trial.studies import trial_from_study
 
     pc = _plain(cfg["population"])

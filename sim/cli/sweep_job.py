@@ -16,7 +16,7 @@ from omegaconf import DictConfig
 
 from sim.cli import build
 from sim.model.patient import Patient
-from sim.observe import MEASURES, observe_all
+from sim.observe import MEASURES, change_columns, change_name, change_unit, observe_all
 from sim.simulation import simulate
 
 
@@ -25,30 +25,37 @@ def _patient(point: dict) -> Patient:
 
 
 def outcome_names(measures, report_days) -> list[str]:
-    """Outcome columns of :func:`evaluate_points`: ``d<measure>[_pct]_day<day>`` per measure and report day.
+    """Outcome columns of :func:`evaluate_points`: :func:`sim.observe.change_name` per measure and report day.
 
     Parameters
     ----------
     measures : sequence of str
         Measures of :data:`sim.observe.MEASURES`; cartilage volume and thickness are reported
-        as percent changes (``_pct``).
+        as percent changes (``d<measure>_pct_day<day>``).
     report_days : sequence of float
         Days after day 0.
+
+    Returns
+    -------
+    list of str
     """
-    names = []
-    for m in measures:
-        suffix = "_pct" if m in ("MRI_cartilage_volume", "cartilage_thickness") else ""
-        names += [f"d{m}{suffix}_day{int(round(d))}" for d in report_days]
-    return names
+    return [change_name(m, d) for m in measures for d in report_days]
 
 
 def outcome_units(measures, report_days) -> dict[str, str]:
-    """Unit of each outcome column of :func:`evaluate_points` (changes from day 0)."""
-    units = {}
-    for m in measures:
-        relative = m in ("MRI_cartilage_volume", "cartilage_thickness")
-        unit = "%" if relative else MEASURES[m].unit if m in MEASURES else ""
-        units.update({name: unit for name in outcome_names([m], report_days)})
+    """Unit of each outcome column of :func:`evaluate_points` (changes from day 0).
+
+    Parameters
+    ----------
+    measures, report_days
+        As for :func:`outcome_names`.
+
+    Returns
+    -------
+    dict of str to str
+        Column name -> unit (:func:`sim.observe.change_unit`), and ``solver_status``.
+    """
+    units = {name: change_unit(m) for m in measures for name in outcome_names([m], report_days)}
     units["solver_status"] = "code (0 = finished)"
     return units
 
@@ -76,11 +83,7 @@ def evaluate_points(points: list[dict[str, Any]]) -> dict[str, np.ndarray]:
     obs = observe_all(res)
     out: dict[str, np.ndarray] = {}
     for m in measures:
-        v = obs[m]
-        relative = m in ("MRI_cartilage_volume", "cartilage_thickness")
-        for k, d in enumerate(days, start=1):
-            name = f"d{m}{'_pct' if relative else ''}_day{int(round(d))}"
-            out[name] = 100.0 * (v[:, k] / v[:, 0] - 1.0) if relative else v[:, k] - v[:, 0]
+        out.update(change_columns(obs[m], res.times, m, days))
     out["solver_status"] = res.status.astype(np.int64)
     out["_error"] = np.array(["" if s == 0 else msg for s, msg in zip(res.status, res.messages)])
     return out

@@ -30,7 +30,8 @@ from sim.cli.edge import CommandLineError, app_help, check_command_line, fail
 from sim.cli.outputs import check_dose_days, check_output_target
 from sim.cli.run_app import git_commit, package_versions
 from sim.cli.schema import PathsConf, SolverConf
-from sim.trial.spec import ObservationSpec, PopulationSpec
+from sim.population import PopulationSpec
+from sim.trial.spec import ObservationSpec
 
 
 @dataclass
@@ -78,7 +79,7 @@ class PopulationConf:
     bmi_max: float = _P.bmi_max
     p_female: float = _P.p_female
     inflammation_cv: float = _P.inflammation_cv
-    variability: Optional[Dict[str, float]] = None  # null = sim.trial.spec.DEFAULT_VARIABILITY
+    variability: Optional[Dict[str, float]] = None  # null = sim.population.DEFAULT_VARIABILITY
 
 
 @dataclass

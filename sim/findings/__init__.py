@@ -16,9 +16,8 @@ from sim.findings.evaluate import (
     run_finding,
 )
 from sim.findings.evidence import MECHANISMS, run_findings
-from sim.findings.finding_measures import EXTRA_MEASURES, measure_values
 from sim.findings.pools import PoolSet
 
-__all__ = ["Arm", "DEFAULT_POOL", "DEFAULT_REPLICATES", "DEFAULT_SEED", "EXTRA_MEASURES", "FINDINGS",
+__all__ = ["Arm", "DEFAULT_POOL", "DEFAULT_REPLICATES", "DEFAULT_SEED", "FINDINGS",
            "FINDINGS_BY_ID", "Finding", "FindingError", "FindingResult", "MECHANISMS", "PoolSet", "Relation",
-           "RelationResult", "StudyDesign", "get_findings", "measure_values", "run_finding", "run_findings"]
+           "RelationResult", "StudyDesign", "get_findings", "run_finding", "run_findings"]

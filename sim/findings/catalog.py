@@ -16,7 +16,7 @@ from __future__ import annotations
 from sim.findings.design import Arm, Finding
 from sim.findings.design import Relation as R
 from sim.findings.design import StudyDesign as D
-from sim.trial.spec import PopulationSpec
+from sim.population import PopulationSpec
 
 # Animals start healthy and are induced by their species preset (KL grade, age and BMI unused).
 SHEEP, RAT, RABBIT = (PopulationSpec(species=s, kl_grades=(0,)) for s in ("sheep", "rat", "rabbit"))

@@ -2,7 +2,7 @@
 
 A :class:`Finding` is one claim of the origin review (Ma, Tian & Meng 2024, seed findings
 F1-F18) turned into a replica of the study that reported it: who was studied (a
-:class:`sim.trial.PopulationSpec`), the arms (label -> regimen, optionally with parameter
+:class:`sim.population.PopulationSpec`), the arms (label -> regimen, optionally with parameter
 overrides such as a receptor blocker), the :class:`StudyDesign` (animals or patients per arm,
 parallel or paired, the study's own test) and the expected :class:`Relation` between arms.
 Nothing here runs a simulation (see :mod:`sim.findings.evaluate`).
@@ -15,8 +15,9 @@ from types import MappingProxyType
 from typing import Mapping
 
 from sim.model.parameters import PARAMETERS, parameter_index
+from sim.observe import MEASURES, READOUTS
+from sim.population import PopulationSpec
 from sim.regimen import Regimen
-from sim.trial.spec import PopulationSpec
 
 #: Relation operators: ``<`` / ``>`` compare the arms' mean values of the measure (lower /
 #: higher in the first arm, whatever the measure's better direction); ``~`` means the study
@@ -73,7 +74,7 @@ class Relation:
         Direction of the raw measure values (not of benefit), or ``~`` for no significant
         difference.
     measure : str
-        A measure of :data:`sim.observe.MEASURES` or of :data:`sim.findings.finding_measures.EXTRA_MEASURES`.
+        A measure of :data:`sim.observe.MEASURES` or a cell read-out of :data:`sim.observe.READOUTS`.
     day : float
         Day after the first injection (day 0) at which the arms are compared.
     """
@@ -199,16 +200,14 @@ class Finding:
         if not self.relations:
             raise FindingError(f"{self.id}.relations: at least one relation is required")
         if not isinstance(self.population, PopulationSpec):
-            raise FindingError(f"{self.id}.population: expected a sim.trial.PopulationSpec")
-        from sim.findings.finding_measures import known_measures
-
+            raise FindingError(f"{self.id}.population: expected a sim.population.PopulationSpec")
+        known = (*MEASURES, *READOUTS)
         for rel in self.relations:
             for label in (rel.lhs, rel.rhs):
                 if label not in arms:
                     raise FindingError(f"{self.id}: relation arm {label!r} unknown; allowed: {', '.join(arms)}")
-            if rel.measure not in known_measures():
-                raise FindingError(f"{self.id}: measure {rel.measure!r} unknown; allowed: "
-                                   f"{', '.join(known_measures())}")
+            if rel.measure not in known:
+                raise FindingError(f"{self.id}: measure {rel.measure!r} unknown; allowed: {', '.join(known)}")
         if isinstance(self.design.n, Mapping) and set(self.design.n) != set(arms):
             raise FindingError(f"{self.id}.design.n: give one number or one per arm ({', '.join(arms)})")
         object.__setattr__(self, "arms", MappingProxyType(arms))

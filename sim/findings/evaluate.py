@@ -21,34 +21,29 @@ For each finding, ``R`` replica studies are drawn (default 200). Replica ``r``:
 
 A replica reproduces the finding when all its relations hold; the finding's probability is the
 share of replicas that do, and it counts as reproduced at >= 0.5. All random draws come from
-streams named by finding, arm, measure and day, so results are the same for a seed at any
-thread count, and switching parameters (a mechanism ablation) reuses the same draws.
+streams named by finding, arm, measure and day (:func:`sim.population.stream`), so results are
+the same for a seed at any thread count, and switching parameters (a mechanism ablation) reuses
+the same draws.
 """
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
 
 from sim.findings.design import Finding, Relation
-from sim.findings.finding_measures import measure_unit
 from sim.findings.noise import CONTEXTUAL_EFFECT_CV, TREATMENT_EFFECT_CV, mcid, measurement_noise
 from sim.findings.pools import UNTREATED, PoolSet
-from sim.observe import MEASURES
-from sim.trial.population import lognormal_multiplier
+from sim.observe import MEASURES, find_measure
+from sim.population import lognormal_multiplier, stream
 from sim.trial.statistics import mann_whitney_u_test, welch_t_test
 
 DEFAULT_SEED = 20240305  # the origin review's publication date
 DEFAULT_REPLICATES = 200
 DEFAULT_POOL = 400
 REPRODUCED_AT = 0.5
-
-
-def _rng(seed: int, *names: str) -> np.random.Generator:
-    return np.random.default_rng([int(seed)] + [zlib.crc32(n.encode()) for n in names])
 
 
 @dataclass(frozen=True)
@@ -125,7 +120,7 @@ def _allocation(finding: Finding, replicates: int, seed: int, pool: int) -> dict
     if total > pool:
         raise ValueError(f"{finding.id}: the replica needs {total} patients but the pool holds {pool}; "
                          f"allowed: pool >= {total}")
-    u = _rng(seed, finding.id, "allocation").random((replicates, pool))
+    u = stream(seed, finding.id, "allocation").random((replicates, pool))
     order = np.argsort(u, axis=1, kind="stable")[:, :total]
     out, start = {}, 0
     for label, n in zip(labels, sizes):
@@ -144,7 +139,7 @@ def _observed(finding, label, rel, pools, idx, mult, seed, extra):
     xa, sa, ua = x[idx], s[idx], u[idx]
     k = xa - sa  # contextual part (zero for read-outs without one)
     eff = np.where(np.isfinite(ua), ua + treat[:, None] * (sa - ua), sa) + ctx[:, None] * k
-    z = _rng(seed, finding.id, label, rel.measure, f"{rel.day:g}").standard_normal(idx.shape)
+    z = stream(seed, finding.id, label, rel.measure, f"{rel.day:g}").standard_normal(idx.shape)
     scale = MEASURES[rel.measure].native_scale if rel.measure in MEASURES else None
     return measurement_noise(rel.measure).apply(eff, z, scale)
 
@@ -205,7 +200,7 @@ def judge_relation(finding: Finding, rel: Relation, pools: PoolSet, alloc, mult,
     xa = pools.values(finding.population, finding.arms[rel.lhs], rel.measure, rel.day, extra)
     xb = pools.values(finding.population, finding.arms[rel.rhs], rel.measure, rel.day, extra)
     lo, med, hi = np.nanquantile(diff, [0.025, 0.5, 0.975]) if np.isfinite(diff).any() else (np.nan,) * 3
-    return RelationResult(finding.id, rel, measure_unit(rel.measure), design.n_arm(rel.lhs), design.n_arm(rel.rhs),
+    return RelationResult(finding.id, rel, find_measure(rel.measure).unit, design.n_arm(rel.lhs), design.n_arm(rel.rhs),
                           design.test, float(holds.mean()), p_sig, float(med), float(lo), float(hi),
                           float(np.nanmean(xa - xb)), float("nan") if need is None else float(need), holds)
 
@@ -230,9 +225,8 @@ def run_finding(finding: Finding, replicates: int = DEFAULT_REPLICATES, seed: in
         raise ValueError(f"replicates: {replicates!r} is not allowed; allowed: an integer >= 1")
     pools = pools or PoolSet(DEFAULT_POOL, seed, finding.days)
     alloc = _allocation(finding, int(replicates), seed, pools.size)
-    mult = (lognormal_multiplier(_rng(seed, finding.id, "study").standard_normal(int(replicates)), TREATMENT_EFFECT_CV),
-            lognormal_multiplier(_rng(seed, finding.id, "context").standard_normal(int(replicates)),
-                                 CONTEXTUAL_EFFECT_CV))
+    mult = tuple(lognormal_multiplier(stream(seed, finding.id, name).standard_normal(int(replicates)), cv)
+                 for name, cv in (("study", TREATMENT_EFFECT_CV), ("context", CONTEXTUAL_EFFECT_CV)))
     rows = tuple(judge_relation(finding, rel, pools, alloc, mult, seed, extra) for rel in finding.relations)
     joint = np.all(np.stack([r.holds for r in rows]), axis=0)
     return FindingResult(finding, rows, int(replicates), float(joint.mean()))

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.observe import MEASURES
-from sim.trial.population import lognormal_multiplier
+from sim.observe import MEASURES, find_measure
+from sim.population import lognormal_multiplier
 from sim.trial.spec import DEFAULT_NOISE_FRACTION, Endpoint
 
 #: Between-study random effect, two log-normal multipliers (mean 1) drawn once per replica study
@@ -27,7 +27,6 @@ TREATMENT_EFFECT_CV = 0.23
 #: mean within-arm SMD of intra-articular saline, 0.68 (parameters.csv:IA_saline_SMD_short).
 CONTEXTUAL_EFFECT_CV = 0.72
 
-_PROM = ("WOMAC", "VAS", "NRS", "KOOS", "Lysholm", "IKDC")
 _HISTOLOGY = ("OARSI_histology", "OARSI_grade", "Mankin")
 _FLUID = ("IL1b", "TNFa", "IL6", "IL10", "MMP3", "MMP13", "CTX_II", "PGE2")
 
@@ -78,12 +77,14 @@ def is_patient_reported(measure: str) -> bool:
     Parameters
     ----------
     measure : str
+        A measure of :data:`sim.observe.MEASURES` or :data:`sim.observe.READOUTS` (its
+        ``patient_reported`` flag); an unknown name raises ``ValueError``.
 
     Returns
     -------
     bool
     """
-    return measure.startswith(_PROM)
+    return find_measure(measure).patient_reported
 
 
 def measurement_noise(measure: str) -> Noise:
@@ -92,7 +93,7 @@ def measurement_noise(measure: str) -> Noise:
     Parameters
     ----------
     measure : str
-        A measure of :func:`sim.findings.finding_measures.known_measures`.
+        A measure of :data:`sim.observe.MEASURES` or :data:`sim.observe.READOUTS`.
 
     Returns
     -------

@@ -11,7 +11,7 @@ only approximation is that all replicas share the pool's own sampling error, of 
 ``n = 25`` a quarter of it).
 
 Patient ``i`` of a population's pool is the same virtual patient (covariates, parameters,
-placebo responsiveness, all from the named streams of :func:`sim.trial.sample_population`) in
+placebo responsiveness, all from the named streams of :func:`sim.population.sample_population`) in
 every arm and every finding that uses the population, so arms can also be compared patient by
 patient (common random numbers), which the non-evidential rules use.
 """
@@ -25,11 +25,10 @@ from typing import Mapping
 import numpy as np
 
 from sim.findings.design import Arm
-from sim.findings.finding_measures import EXTRA_MEASURES, measure_values
+from sim.observe import READOUTS, observe
 from sim.observe.symptoms import SymptomModel, default_symptom_model
+from sim.population import PopulationSpec, VirtualPopulation, sample_population
 from sim.simulation import simulate
-from sim.trial.population import VirtualPopulation, sample_population
-from sim.trial.spec import PopulationSpec
 
 #: Regimen of the untreated reference of every pool (the between-study effect scales each
 #: arm's difference from it).
@@ -111,7 +110,7 @@ class PoolSet:
         arm : Arm
             Regimen and parameter overrides of the arm.
         measure : str
-            A measure of :func:`sim.findings.finding_measures.known_measures`.
+            A measure of :data:`sim.observe.MEASURES` or :data:`sim.observe.READOUTS`.
         day : float
             One of the pool's simulated days.
         extra : mapping of str to float, optional
@@ -136,10 +135,9 @@ class PoolSet:
         vkey = key + (measure, bool(contextual))
         if vkey not in self._values:
             symptoms = None
-            if measure not in EXTRA_MEASURES:
-                base = self.symptoms or default_symptom_model()
+            if measure not in READOUTS:
                 placebo = self.population(spec).placebo if contextual else np.zeros(self.size)
-                symptoms = dataclasses.replace(base, placebo_max=base.placebo_max * placebo[:, None])
-            x = np.asarray(measure_values(res, measure, symptoms), dtype=float)
+                symptoms = (self.symptoms or default_symptom_model()).with_contextual(placebo)
+            x = np.asarray(observe(res, measure, symptoms=symptoms), dtype=float)
             self._values[vkey] = np.where(res.ok[:, None], x, np.nan)
         return self._values[vkey][:, col]

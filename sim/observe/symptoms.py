@@ -67,6 +67,26 @@ class SymptomModel:
     synovitis_half: float = 0.3  # M1 level giving half the maximal synovitis score (assumed)
     function_structure_share: float = 0.35  # assumed: function weighs structure more than pain does
 
+    def with_contextual(self, multiplier) -> SymptomModel:
+        """A copy with each patient's contextual (placebo) response scaled by ``multiplier``.
+
+        The per-patient multiplier of :class:`sim.population.VirtualPopulation` (``placebo``,
+        mean 1) enters as ``placebo_max * multiplier``; 0 leaves the contextual response out.
+
+        Parameters
+        ----------
+        multiplier : float, float64 (N,) or an array broadcasting against float64[N, T]
+            Dimensionless; one value per patient (rows of the observed result) for a 1-D array.
+
+        Returns
+        -------
+        SymptomModel
+            ``placebo_max`` times ``multiplier`` (a 1-D multiplier as a float64[N, 1] column,
+            broadcast over output times).
+        """
+        m = np.asarray(multiplier, dtype=float)
+        return dataclasses.replace(self, placebo_max=self.placebo_max * (m[:, None] if m.ndim == 1 else multiplier))
+
     def synovitis_score(self, m1: np.ndarray) -> np.ndarray:
         """MRI-like summary synovitis score 0-9 from the M1 macrophage fraction."""
         m1 = np.clip(m1, 0.0, None)

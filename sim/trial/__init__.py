@@ -1,4 +1,6 @@
-"""Virtual trials: populations, specifications, batched runs, paper-style statistics, power.
+"""Virtual trials: specifications, batched runs, paper-style statistics, power.
+
+Patients come from :func:`sim.population.sample_population`, the package's one sampler.
 
 >>> from sim.trial import trial_from_study, run_trial, summarize
 >>> spec = trial_from_study("LAMO2016")
@@ -9,9 +11,8 @@ Arrays of patient-level statistics are ``[replicate, patient]`` with NaN for dro
 patients; see :mod:`sim.trial.statistics`.
 """
 
-from sim.trial.population import VirtualPopulation, sample_population, stream
 from sim.trial.power import PowerResult, power_analysis
-from sim.trial.spec import Arm, Endpoint, ObservationSpec, PopulationSpec, TrialSpec, TrialSpecError
+from sim.trial.spec import Arm, Endpoint, ObservationSpec, TrialSpec, TrialSpecError
 from sim.trial.statistics import (
     ArmComparison,
     ArmSummary,
@@ -39,12 +40,12 @@ from sim.trial.summary import TrialSummary, summarize
 from sim.trial.virtual_trial import TrialResult, dropout_mask, run_trial
 
 __all__ = [
-    "Arm", "ArmComparison", "ArmSummary", "Endpoint", "MeanDifference", "ObservationSpec", "PopulationSpec",
+    "Arm", "ArmComparison", "ArmSummary", "Endpoint", "MeanDifference", "ObservationSpec",
     "PowerResult", "PredictionInterval", "StandardizedMeanDifference", "StatisticsError", "TestResult",
-    "TrialResult", "TrialSpec", "TrialSpecError", "TrialSummary", "VirtualPopulation",
+    "TrialResult", "TrialSpec", "TrialSpecError", "TrialSummary",
     "arm_summary", "change_from_baseline", "compare_arms", "dropout_mask", "hedges_g", "mann_whitney_u_test",
     "mcid_responder", "mean_difference", "nan_quantile", "omeract_oarsi_responder",
     "percent_change_from_baseline", "power_analysis", "prediction_interval", "responder_rate", "run_trial",
-    "sample_population", "stream", "study_ids", "summarize", "trial_from_study", "welch_t_test",
+    "study_ids", "summarize", "trial_from_study", "welch_t_test",
 ]
 

@@ -24,7 +24,8 @@ from collections import Counter
 
 from sim.evidence import load_arms, load_outcomes
 from sim.observe import MEASURES
-from sim.trial.spec import Arm, Endpoint, PopulationSpec, TrialSpec, TrialSpecError
+from sim.population import PopulationSpec
+from sim.trial.spec import Arm, Endpoint, TrialSpec, TrialSpecError
 
 __all__ = ["study_ids", "trial_from_study", "DEFAULT_KL", "DEFAULT_N", "DEFAULT_FOLLOW_UP"]
 

@@ -33,9 +33,9 @@ import numpy as np
 
 from sim.observe import MEASURES, observe
 from sim.observe.symptoms import default_symptom_model
+from sim.population import VirtualPopulation, sample_population, stream
 from sim.simulation import DEFAULT_OPTIONS, simulate
 from sim.solver import SolverOptions
-from sim.trial.population import VirtualPopulation, sample_population, stream
 from sim.trial.spec import TrialSpec, TrialSpecError
 
 __all__ = ["TrialResult", "run_trial", "dropout_mask", "OARSI_DOMAINS"]
@@ -136,8 +136,7 @@ def dropout_mask(u: np.ndarray, visits: np.ndarray, dropout: float) -> np.ndarra
 
 
 def _observe(result, rows: np.ndarray, measure: str, scale, placebo: np.ndarray, cols) -> np.ndarray:
-    symptoms = default_symptom_model()
-    symptoms = dataclasses.replace(symptoms, placebo_max=symptoms.placebo_max * placebo[rows][:, None])
+    symptoms = default_symptom_model().with_contextual(placebo[rows])
     return observe(result, measure, scale, symptoms=symptoms)[:, cols]
 
 

@@ -22,7 +22,7 @@ from sim.findings import (
 from sim.findings.catalog import HUMAN, MSC_H, SALINE
 from sim.findings.evaluate import _allocation
 from sim.io import read_tree
-from sim.trial.spec import PopulationSpec
+from sim.population import PopulationSpec
 
 R, POOL = 40, 120  # replicas and pool size: enough to separate ~0 from ~1, small enough to be quick
 

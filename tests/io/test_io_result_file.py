@@ -56,7 +56,7 @@ def test_files_written(run):
     with open(run_dir / "result_summary.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [r["arm"] for r in rows] == ["untreated", "regimen"]
-    assert {"dWOMAC_total_1m", "dVAS_pain_3m", "dMRI_cartilage_volume%_3m"} <= set(rows[0])
+    assert {"dWOMAC_total_day28", "dVAS_pain_day91", "dMRI_cartilage_volume_pct_day91"} <= set(rows[0])
     assert not [p for p in run_dir.iterdir() if ".tmp" in p.name]
 
 
@@ -64,7 +64,7 @@ def test_table_printed(run):
     out = run[1].stdout
     lines = out.splitlines()
     header = next(line for line in lines if line.startswith("arm"))
-    assert "dWOMAC_total_1m" in header and "dVAS_pain_3m" in header
+    assert "dWOMAC_total_day28" in header and "dVAS_pain_day91" in header
     assert any(line.startswith("untreated") for line in lines) and any(line.startswith("regimen") for line in lines)
     assert "result.h5" in out
 
@@ -174,4 +174,4 @@ def test_summary_csv_agrees_with_file(run, tree):
     womac = _data(tree["outcomes"]["WOMAC_total"])
     for a, arm in enumerate(["untreated", "regimen"]):
         want = womac[a, t == 91.0][0] - womac[a, t == 0.0][0]
-        assert float(rows[arm]["dWOMAC_total_3m"]) == pytest.approx(want, rel=1e-12)
+        assert float(rows[arm]["dWOMAC_total_day91"]) == pytest.approx(want, rel=1e-12)

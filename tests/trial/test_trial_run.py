@@ -8,7 +8,7 @@ from trial_support import tiny_spec
 
 from sim.io import read_tree, write_tree
 from sim.io.trial_file import trial_tree
-from sim.trial import PopulationSpec, dropout_mask, power_analysis, run_trial, sample_population, summarize
+from sim.trial import dropout_mask, power_analysis, run_trial, summarize
 
 
 @pytest.fixture(scope="module")
@@ -53,15 +53,6 @@ def test_repeatable_and_independent_of_thread_count():
             np.testing.assert_array_equal(one.values[arm][ep], again.values[arm][ep])
     other = run_trial(spec, replicates=2, seed=4)
     assert not np.array_equal(other.values["msc"]["WOMAC_total"], one.values["msc"]["WOMAC_total"], equal_nan=True)
-
-
-def test_population_prefix_property_and_bounds():
-    spec = PopulationSpec(kl_grades=(2, 3), age_min=45, age_max=75)
-    big, small = sample_population(spec, 50, seed=1), sample_population(spec, 20, seed=1)
-    np.testing.assert_array_equal(big.age[:20], small.age)
-    np.testing.assert_array_equal(big.parameters["k_recruit"][:20], small.parameters["k_recruit"])
-    assert set(np.unique(big.kl_grade)) <= {2, 3}
-    assert big.age.min() >= 45 and big.age.max() <= 75
 
 
 def test_dropout_is_monotone_and_keeps_baseline():

@@ -6,7 +6,7 @@ import pytest
 from trial_support import tiny_spec
 
 from sim.evidence import load_arms
-from sim.trial import Arm, Endpoint, PopulationSpec, TrialSpecError, study_ids, trial_from_study
+from sim.trial import Arm, Endpoint, TrialSpecError, study_ids, trial_from_study
 
 
 @pytest.mark.parametrize("study", study_ids())
@@ -44,9 +44,6 @@ def test_study_defaults_documented():
     (lambda: dataclasses.replace(tiny_spec(), endpoints=()), "endpoints"),
     (lambda: dataclasses.replace(tiny_spec(), control="placebo"), "control"),
     (lambda: dataclasses.replace(tiny_spec(), dropout=1.5), "dropout"),
-    (lambda: PopulationSpec(kl_grades=(7,)), "population.kl_grades"),
-    (lambda: PopulationSpec(variability={"k_nonsense": 0.2}), "population.variability"),
-    (lambda: PopulationSpec(species="dog"), "population.species"),
     (lambda: trial_from_study("NOT_A_STUDY"), "study"),
 ])
 def test_bad_input_names_the_field(make, field):

@@ -1,6 +1,6 @@
-"""Virtual populations drawn from named random streams of one seed (common random numbers).
+"""Virtual patients drawn from named random streams of one seed (common random numbers).
 
-Every random quantity has its own stream, ``np.random.default_rng([seed, crc32(name)])``
+Every random quantity has its own stream, ``np.random.default_rng([seed, crc32(name), ...])``
 (:func:`stream`), and is drawn for all ``N`` patients at once in patient order. Patient ``i``
 therefore has the same covariates, parameters, placebo responsiveness, visit noise and dropout
 time in every arm that uses it, whatever the other arms are, and adding a new kind of random
@@ -17,20 +17,22 @@ from scipy import special
 
 from sim.model.parameters import PARAMETERS, parameter_index
 from sim.model.patient import Patient
-from sim.trial.spec import PopulationSpec, TrialSpecError
+from sim.population.profile import PopulationError, PopulationSpec, checked_number
 
 __all__ = ["stream", "lognormal_multiplier", "truncated_normal", "VirtualPopulation", "sample_population"]
 
 
-def stream(seed: int, name: str) -> np.random.Generator:
-    """The random stream ``name`` of ``seed``: independent of every other name, reproducible.
+def stream(seed: int, name: str, *more: str) -> np.random.Generator:
+    """The random stream named ``name`` (and ``more``) of ``seed``: independent of every other name, reproducible.
 
     Parameters
     ----------
     seed : int
         Seed of the run (>= 0).
-    name : str
-        Name of the stream (e.g. ``"age"``, ``"parameter:<name>"``).
+    name, *more : str
+        Name of the stream (e.g. ``"age"``, ``"parameter:<name>"``), or a path of names (e.g. a
+        finding, an arm, a measure and a day); ``stream(s, "a", "b")`` is seeded with
+        ``[s, crc32("a"), crc32("b")]``.
 
     Returns
     -------
@@ -38,12 +40,12 @@ def stream(seed: int, name: str) -> np.random.Generator:
 
     Raises
     ------
-    TrialSpecError
+    PopulationError
         For a seed that is not an integer >= 0.
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise TrialSpecError(f"seed: {seed!r} is not allowed; allowed: an integer >= 0")
-    return np.random.default_rng([int(seed), zlib.crc32(name.encode())])
+        raise PopulationError(f"seed: {seed!r} is not allowed; allowed: an integer >= 0")
+    return np.random.default_rng([int(seed)] + [zlib.crc32(n.encode()) for n in (name, *more)])
 
 
 def lognormal_multiplier(z: np.ndarray, cv: float) -> np.ndarray:
@@ -104,7 +106,7 @@ class VirtualPopulation:
     placebo : float64[N]
         Multiplier of the contextual (placebo) response, mean 1.
     dropout_u : float64[N]
-        Uniform draw setting each patient's dropout time (see :func:`sim.trial.virtual_trial.dropout_mask`).
+        Uniform draw setting each patient's dropout time (see :func:`sim.trial.dropout_mask`).
     """
 
     species: str
@@ -165,9 +167,18 @@ def sample_population(spec: PopulationSpec, n: int, seed: int, placebo_cv: float
     -------
     VirtualPopulation
         Covariates and parameter values of shape (n,) each (age in years, BMI in kg/m^2).
+
+    Raises
+    ------
+    PopulationError
+        For a ``spec`` that is not a PopulationSpec, ``n`` not an integer > 0, a seed not an
+        integer >= 0 or ``placebo_cv`` outside [0, 5]; the message names the argument.
     """
+    if not isinstance(spec, PopulationSpec):
+        raise PopulationError(f"spec: {type(spec).__name__} is not allowed; allowed: a sim.population.PopulationSpec")
+    placebo_cv = checked_number("placebo_cv", placebo_cv, 0.0, 5.0)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
-        raise TrialSpecError(f"n: {n!r} is not allowed; allowed: an integer > 0 (patients)")
+        raise PopulationError(f"n: {n!r} is not allowed; allowed: an integer > 0 (patients)")
     w = np.asarray(spec.kl_weights, float)
     cdf = np.cumsum(w / w.sum())
     u = stream(seed, "kl_grade").random(n)
