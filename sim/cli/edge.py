@@ -139,7 +139,26 @@ def check_command_line(prog: str, app_root: str, argv: Sequence[str]) -> None:
                     raise CommandLineError(msg)
             compose("config", overrides=list(argv))
     except (HydraException, OmegaConfBaseException) as exc:
-        raise CommandLineError(_reword(exc)) from None
+        raise CommandLineError(_unused_override(exc, app_root) or _reword(exc)) from None
+
+
+def _unused_override(exc: BaseException, app_root: str) -> str | None:
+    """Message for an option that adjusts a group the chosen experiment does not use.
+
+    ``debug=lesion`` overrides the lesion groups, which only lesion experiments have; Hydra
+    says "Could not override 'lesion/geometry'. No match in the defaults list". Name the
+    option, the group and the experiments that do use it instead.
+    """
+    m = re.search(r"In '([\w-]+)/([\w-]+)': Could not override '([^'@]+)[^']*'\. No match in the defaults list",
+                  str(exc))
+    if not m:
+        return None
+    group, option, target = m.groups()
+    experiments = Path(app_root) / "experiment"
+    users = sorted(f.stem for f in experiments.glob("*.yaml") if f"/{target}@" in f.read_text()
+                   or f"/{target}:" in f.read_text())
+    where = f"; use it with experiment={' or experiment='.join(users)}" if users else ""
+    return f"{group}: {option!r} adjusts {target}, which the chosen experiment does not use{where}"
 
 
 def _reword(exc: BaseException) -> str:

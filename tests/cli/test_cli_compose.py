@@ -36,7 +36,9 @@ def test_every_group_has_options():
 
 @pytest.mark.parametrize("group, option", OPTIONS, ids=[f"{g}={o}" for g, o in OPTIONS])
 def test_option_composes_to_valid_objects(group, option):
-    cfg = _compose([f"{group}={option}"])
+    # a debug option that adjusts the lesion groups goes with an experiment that has them
+    extra = ["experiment=lesion_defect_fill"] if (group, option) == ("debug", "lesion") else []
+    cfg = _compose([*extra, f"{group}={option}"])
     if cfg.experiment.kind != "joint":
         pytest.skip(f"experiment kind {cfg.experiment.kind!r} is built by its own package")
     # The builder every CLI uses: validates species, KL grade, covariates, mechanisms, parameters.

@@ -45,6 +45,7 @@ def test_good_command_lines_pass(argv):
     (["experiment=nine_arms"], ["experiment", "main", "mechanisms"]),  # a sim-trial experiment
     (["patient.bmi=heavy"], ["patient.bmi", "'heavy'", "float"]),
     (["model.parameters.k_recruit=0.008"], ["leading '+'"]),
+    (["debug=lesion"], ["debug", "'lesion'", "lesion/geometry", "experiment=lesion_defect_fill"]),
 ])
 def test_mistakes_name_field_value_and_allowed(argv, words):
     with pytest.raises(CommandLineError) as info:
