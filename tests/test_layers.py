@@ -204,3 +204,10 @@ def test_the_parser_sees_every_kind_of_import(tmp_path, monkeypatch, source, exp
     path.write_text(source)
     monkeypatch.setitem(globals(), "SIM", fake_sim)
     assert _imported_units(path) == expected
+
+
+def test_no_hand_written_module_is_over_500_lines():
+    """Files of a few hundred lines (house style); generated modules are exempt."""
+    long = {str(p.relative_to(SIM)): n for p in SIM.rglob("*.py")
+            if "generated" not in p.parts and (n := len(p.read_text(encoding="utf-8").splitlines())) > 500}
+    assert not long, long

@@ -19,7 +19,7 @@ matrix whose elimination would grow. Step size: Hairer's RODAS controller with t
 Error norm: root mean square of ``err_i / (atol_i + rtol * max(|y_i|, |y_new_i|))``. With a
 state scale (``track_peak``), ``atol_i`` is a tolerance per unit of scale times the state's
 scale, raised to the largest ``|y_i|`` reached: a dose sets the tolerance of the compartment it
-fills before the first step after it is estimated (:func:`_raise_scale`).
+fills before the first step after it is estimated (:func:`sim.solver.error_norm.raise_scale`).
 
 Events and outputs
 ------------------
@@ -39,6 +39,7 @@ import numpy as np
 from numba import njit, types
 from numba.extending import overload
 
+from sim.solver.error_norm import raise_scale, rms_scaled
 from sim.solver.linalg import lu_factor, lu_solve, static_lu_factor, static_lu_solve
 from sim.solver.status import Status
 
@@ -139,36 +140,10 @@ def _time_derivative(rhs, t, y, p, f0, dfdt, stats):
 
 
 @njit(cache=True)
-def _rms_scaled(x, y, atol, rtol):
-    acc = 0.0
-    for i in range(x.shape[0]):
-        v = x[i] / (atol[i] + rtol * abs(y[i]))
-        acc += v * v
-    return np.sqrt(acc / x.shape[0])
-
-
-@njit(cache=True)
-def _raise_scale(y, atol_unit, scale, atol):
-    """Raise ``scale`` to ``|y|`` where exceeded and set ``atol = atol_unit * scale``.
-
-    A state's absolute tolerance then follows the largest value it has reached: an injected
-    compartment that has been dosed to 50 units is resolved to ``atol_unit * 50`` instead of to
-    ``atol_unit``, so its decaying tail -- orders of magnitude below anything that moves an
-    outcome -- no longer sets the step size, while a state that stays small keeps its declared
-    tolerance.
-    """
-    for i in range(y.shape[0]):
-        a = abs(y[i])
-        if a > scale[i]:
-            scale[i] = a
-            atol[i] = atol_unit[i] * a
-
-
-@njit(cache=True)
 def _initial_step(rhs, t, y, p, f0, atol, rtol, order, span, h_max, ytmp, ftmp, stats):
     """Hairer-Wanner starting step (Solving ODEs I, II.4): one explicit Euler probe."""
-    d0 = _rms_scaled(y, y, atol, rtol)
-    d1 = _rms_scaled(f0, y, atol, rtol)
+    d0 = rms_scaled(y, y, atol, rtol)
+    d1 = rms_scaled(f0, y, atol, rtol)
     if d0 < 1e-5 or d1 < 1e-5:
         h0 = 1e-6 * span
     else:
@@ -181,7 +156,7 @@ def _initial_step(rhs, t, y, p, f0, atol, rtol, order, span, h_max, ytmp, ftmp, 
         return 0.1 * h0
     for i in range(y.shape[0]):
         ftmp[i] -= f0[i]
-    d2 = _rms_scaled(ftmp, y, atol, rtol) / h0
+    d2 = rms_scaled(ftmp, y, atol, rtol) / h0
     dmax = max(d1, d2)
     if dmax <= 1e-15:
         h1 = max(1e-6 * span, h0 * 1e-3)
@@ -375,7 +350,7 @@ def _integrate_segment(model, tableau, options, y, p, t, t_end, t_out, out_idx, 
                 y[i] = ynew[i]
                 f0[i] = f1[i]
             if track_peak:
-                _raise_scale(y, atol_unit, scale, atol)
+                raise_scale(y, atol_unit, scale, atol)
             t = t_new
             stats[STEPS] += 1
             n_accepted += 1
@@ -414,7 +389,7 @@ def integrate_patient(model, tableau, options, pattern, y0, p, scale0, t0, event
         ``rtol`` (float) and ``atol_unit`` (float64[n]): the absolute tolerance of state ``i``
         is ``atol_unit[i] * scale[i]``, where ``scale`` starts at ``scale0`` and, with
         ``track_peak`` (bool), is raised to ``|y_i|`` whenever the state exceeds it (after each
-        jump and each accepted step; see :func:`_raise_scale`); ``scale0 = 1`` without
+        jump and each accepted step; see :func:`sim.solver.error_norm.raise_scale`); ``scale0 = 1`` without
         ``track_peak`` gives the fixed tolerances ``atol_unit``. ``h_max`` (float): maximal
         step. ``h_init`` (float): first step of each segment (<= 0: automatic). ``max_steps``
         (int): attempted steps allowed in total. ``autonomous`` (bool): if False, ``df/dt`` is
@@ -484,7 +459,7 @@ def integrate_patient(model, tableau, options, pattern, y0, p, scale0, t0, event
             code = _NONFINITE
             break
         if track_peak:  # a dose sets the scale of the state it fills before the first step
-            _raise_scale(y, atol_unit, scale, atol)
+            raise_scale(y, atol_unit, scale, atol)
         while io < T and t_out[io] <= t:
             for k in range(out_idx.shape[0]):
                 y_out[io, k] = y[out_idx[k]]
