@@ -22,7 +22,7 @@ CASES = {
     # composition mistakes, worded by sim (field, value, allowed values, close match)
     "misspelt_group_key": (["patinet.bmi=30"], ["patinet.bmi", "allowed:", "did you mean 'patient'"]),
     "unknown_option": (["treatment=nope"], ["treatment", "'nope'", "msc_prp"]),
-    "trial_experiment": (["experiment=trial_kl23_ad_msc"], ["experiment", "trial_kl23_ad_msc", "mechanisms"]),
+    "trial_experiment": (["experiment=kl23_ad_msc"], ["experiment", "kl23_ad_msc", "mechanisms"]),  # sim-trial's
     "not_a_number": (["patient.bmi=heavy"], ["patient.bmi", "heavy"]),
     # regimens: empty, before day 0, after the end of follow-up (the shell removed the quotes)
     "empty_regimen": (["regimen="], ["regimen", "empty"]),
