@@ -13,17 +13,19 @@ on the composed config with plain objects. The wrapper gives every app the same 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+from sim.cli.argv import quote_regimen_values
 from sim.cli.configs import config_dir
+from sim.cli.edge import CommandLineError, app_help, check_command_line, fail
 from sim.cli.outputs import io_error_message, remove_empty_run_dir
 
-__all__ = ["AppContext", "hydra_app"]
+__all__ = ["AppContext", "hydra_app", "app_main"]
 
 
 class AppContext:
@@ -93,3 +95,34 @@ def hydra_app(prog: str, app: str, out_key: str,
 
     task.__qualname__ = task.__name__ = "_hydra_main"
     return hydra.main(version_base="1.3", config_path=config_dir(app), config_name="config")(task)
+
+
+def app_main(prog: str, app: str, usage: str, hydra_main: Callable[[], None],
+             help_groups: Sequence[str] | None = None, retired: Mapping[str, str] | None = None) -> None:
+    """What every Hydra app does before Hydra: regimen quoting, ``--help``, command-line checks.
+
+    Parameters
+    ----------
+    prog : str
+        Program name in messages.
+    app : str
+        The app's config root below ``configs/`` (see :func:`hydra_app`).
+    usage : str
+        The app's usage text (its module docstring), printed by ``--help``.
+    hydra_main : callable
+        The app's entry from :func:`hydra_app`.
+    help_groups : sequence of str, optional
+        Groups that ``--help`` lists; omitted: ``--help`` is Hydra's own.
+    retired : mapping of str to str, optional
+        Settings the app no longer has -> what to do instead.
+    """
+    sys.argv[1:] = quote_regimen_values(sys.argv[1:])
+    root = config_dir(app)
+    if help_groups is not None and ("--help" in sys.argv[1:] or "-h" in sys.argv[1:]):
+        print(app_help(prog, usage, root, help_groups))
+        return
+    try:  # composition mistakes: one clear line and exit 2, before Hydra makes a run folder
+        check_command_line(prog, root, sys.argv[1:], retired)
+    except CommandLineError as exc:
+        fail(prog, exc)
+    hydra_main()

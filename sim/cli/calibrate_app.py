@@ -13,16 +13,13 @@ run becomes the package default only through ``sim-install-calibration <run fold
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 from omegaconf import DictConfig
 
 from sim.cli import build
-from sim.cli.app import hydra_app
-from sim.cli.configs import config_dir
-from sim.cli.edge import CommandLineError, check_command_line, fail
+from sim.cli.app import app_main, hydra_app
 from sim.cli.schema import CalibrateConf, check_added_keys, register
 
 register()
@@ -81,15 +78,9 @@ _hydra_main = hydra_app("sim-calibrate", "calibration", "out_dir",
 
 def main() -> None:
     """Entry point of ``sim-calibrate``: command-line checks (exit 2, no run folder), then Hydra."""
-    try:  # a misspelt or retired key: one clear line and exit 2, before Hydra makes a run folder
-        if any(a.lstrip("+").startswith("package=") for a in sys.argv[1:]):
-            raise CommandLineError("package: no longer a setting; sim-calibrate writes into its run folder only, "
-                                   "and sim-install-calibration <run folder>/calibration.h5 makes a finished run "
-                                   "the package default")
-        check_command_line("sim-calibrate", config_dir("calibration"), sys.argv[1:])
-    except CommandLineError as exc:
-        fail("sim-calibrate", exc)
-    _hydra_main()
+    app_main("sim-calibrate", "calibration", __doc__, _hydra_main, retired={
+        "package": "sim-calibrate writes into its run folder only, and sim-install-calibration "
+                   "<run folder>/calibration.h5 makes a finished run the package default"})
 
 
 if __name__ == "__main__":

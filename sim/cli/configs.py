@@ -18,8 +18,8 @@ from pathlib import Path
 
 __all__ = ["APPS", "config_dir"]
 
-#: App -> its config root below ``configs/``.
-APPS = {"sim-run": "run", "sim-trial": "trial", "sim-calibrate": "calibration"}
+#: The apps' config roots below ``configs/`` (``sim-run``, ``sim-trial``, ``sim-calibrate``).
+APPS = ("run", "trial", "calibration")
 
 
 def config_dir(app: str | None = None) -> str:
@@ -45,8 +45,8 @@ def config_dir(app: str | None = None) -> str:
     """
     path = Path(str(resources.files("sim") / "configs"))
     if app is not None:
-        if app not in APPS.values():
-            raise ValueError(f"app: {app!r} is not allowed; allowed: {', '.join(APPS.values())}")
+        if app not in APPS:
+            raise ValueError(f"app: {app!r} is not allowed; allowed: {', '.join(APPS)}")
         path = path / app
     if not (path / ("config.yaml" if app else "__init__.py")).is_file():
         raise FileNotFoundError(f"sim's configs are missing: {path} is incomplete (reinstall the package)")

@@ -14,7 +14,7 @@ import difflib
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from hydra import compose, initialize_config_dir
@@ -51,7 +51,7 @@ def group_options(app_root: str | Path) -> dict[str, list[str]]:
     root = Path(app_root)
     shared = root.parent
     out: dict[str, list[str]] = {}
-    for base, skip in ((shared, set(APPS.values())), (root, set())):
+    for base, skip in ((shared, set(APPS)), (root, set())):
         # followlinks: an app's experiment group is a link to its folder of experiments/
         for folder, subfolders, files in sorted(os.walk(base, followlinks=True)):
             if Path(folder) == base:
@@ -89,7 +89,8 @@ def _unknown_key(key: str, base: DictConfig) -> str | None:
     return None
 
 
-def check_command_line(prog: str, app_root: str, argv: Sequence[str]) -> None:
+def check_command_line(prog: str, app_root: str, argv: Sequence[str],
+                       retired: Mapping[str, str] | None = None) -> None:
     """Compose the app's ``config`` with ``argv`` once; raise :class:`CommandLineError` on a mistake.
 
     Parameters
@@ -100,12 +101,18 @@ def check_command_line(prog: str, app_root: str, argv: Sequence[str]) -> None:
         The app's config root (:func:`sim.cli.configs.config_dir` of the app).
     argv : sequence of str
         Command-line arguments after the program name (regimen values already quoted).
+    retired : mapping of str to str, optional
+        Settings the app no longer has -> what to do instead (named in the message).
 
     Raises
     ------
     CommandLineError
         Naming the field, the value, the allowed values and a close match.
     """
+    for arg in argv:
+        key = arg.split("=", 1)[0].lstrip("+~")
+        if key in (retired or {}):
+            raise CommandLineError(f"{key}: no longer a setting; {retired[key]}")
     if not argv or any(a.startswith("-") for a in argv):
         return  # Hydra's own flags (--help, -m, --cfg, ...): Hydra handles the command line
     try:
@@ -155,8 +162,8 @@ def _unused_override(exc: BaseException, app_root: str) -> str | None:
         return None
     group, option, target = m.groups()
     experiments = Path(app_root) / "experiment"
-    users = sorted(f.stem for f in experiments.glob("*.yaml") if f"/{target}@" in f.read_text()
-                   or f"/{target}:" in f.read_text())
+    texts = {f.stem: f.read_text() for f in experiments.glob("*.yaml")}
+    users = sorted(name for name, text in texts.items() if f"/{target}@" in text or f"/{target}:" in text)
     where = f"; use it with experiment={' or experiment='.join(users)}" if users else ""
     return f"{group}: {option!r} adjusts {target}, which the chosen experiment does not use{where}"
 

@@ -18,10 +18,8 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.atomic import write_atomic
 from sim.cli import build
-from sim.cli.app import AppContext, hydra_app
-from sim.cli.argv import quote_regimen_values
+from sim.cli.app import AppContext, app_main, hydra_app
 from sim.cli.configs import config_dir
-from sim.cli.edge import CommandLineError, app_help, check_command_line, fail
 from sim.cli.outputs import check_dose_days, check_output_target
 from sim.cli.schema import register
 from sim.provenance import git_commit
@@ -123,16 +121,8 @@ _hydra_main = hydra_app("sim-run", "run", "output.dir", run)
 
 def main() -> None:
     """Entry point of ``sim-run``: ``--help``, command-line checks (exit 2, no run folder), then Hydra."""
-    sys.argv[1:] = quote_regimen_values(sys.argv[1:])
-    if "--help" in sys.argv[1:] or "-h" in sys.argv[1:]:
-        print(app_help("sim-run", __doc__, CONFIG_DIR, ["experiment", "model", "patient", "treatment", "solver",
-                                                         "output", "sweep", "launcher", "paths", "debug"]))
-        return
-    try:  # composition mistakes: one clear line and exit 2, before Hydra makes a run folder
-        check_command_line("sim-run", CONFIG_DIR, sys.argv[1:])
-    except CommandLineError as exc:
-        fail("sim-run", exc)
-    _hydra_main()
+    app_main("sim-run", "run", __doc__, _hydra_main, ["experiment", "model", "patient", "treatment", "solver",
+                                                       "output", "sweep", "launcher", "paths", "debug"])
 
 
 if __name__ == "__main__":

@@ -23,10 +23,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.atomic import write_atomic
 from sim.cli import build
-from sim.cli.app import hydra_app
-from sim.cli.argv import quote_regimen_values
-from sim.cli.configs import config_dir
-from sim.cli.edge import CommandLineError, app_help, check_command_line, fail
+from sim.cli.app import app_main, hydra_app
 from sim.cli.outputs import check_dose_days, check_output_target
 from sim.cli.run_app import git_commit, package_versions
 from sim.cli.schema import PathsConf, SolverConf
@@ -136,7 +133,6 @@ class TrialRunConf:
 
 
 ConfigStore.instance().store(name="base_trial", node=TrialRunConf)
-CONFIG_DIR = config_dir("trial")
 
 
 #: The config -> TrialSpec step lives with the other builders (name kept for callers).
@@ -236,15 +232,7 @@ _hydra_main = hydra_app("sim-trial", "trial", "output.dir",
 
 def main() -> None:
     """Entry point of ``sim-trial``: ``--help``, command-line checks (exit 2, no run folder), then Hydra."""
-    sys.argv[1:] = quote_regimen_values(sys.argv[1:])
-    if "--help" in sys.argv[1:] or "-h" in sys.argv[1:]:
-        print(app_help("sim-trial", __doc__, CONFIG_DIR, ["experiment", "solver", "paths", "debug"]))
-        return
-    try:  # composition mistakes: one clear line and exit 2, before Hydra makes a run folder
-        check_command_line("sim-trial", CONFIG_DIR, sys.argv[1:])
-    except CommandLineError as exc:
-        fail("sim-trial", exc)
-    _hydra_main()
+    app_main("sim-trial", "trial", __doc__, _hydra_main, ["experiment", "solver", "paths", "debug"])
 
 
 if __name__ == "__main__":
