@@ -35,6 +35,7 @@ from scipy import special
 from sim.calibration.priors import CALIBRATED, check_theta, names
 from sim.calibration.targets import DEFAULT_ENTRY_PAIN, Baseline, Cohort, Target
 from sim.engine.compiled import KNEE
+from sim.engine.shared_run_in import shared_run_in
 from sim.model.parameters import PARAMETERS, parameter_index
 from sim.model.states import state_index
 from sim.observe import MEASURES, OBSERVED_STATES, SymptomModel, observe_states
@@ -136,6 +137,17 @@ class ForwardModel:
             self._block = (y0, p, ev, t0, varied)
         return self._block
 
+    def _end_groups(self) -> list[tuple[float, np.ndarray]]:
+        """(last day read, int64[slots]) for each group of used cohorts that end on the same day."""
+        if getattr(self, "_groups", None) is None:
+            last = np.zeros(len(self._used))
+            for t in self.targets:
+                for ci in (t.cohort, t.control):
+                    if ci is not None:
+                        last[self._slot[ci]] = max(last[self._slot[ci]], t.day)
+            self._groups = [(float(d), np.flatnonzero(last == d)) for d in np.unique(last)]
+        return self._groups
+
     @property
     def _model_names(self) -> list[str]:
         return [p.name for p in CALIBRATED if p.kind == "model"]
@@ -143,9 +155,12 @@ class ForwardModel:
     def _states(self, theta: np.ndarray) -> tuple[dict, np.ndarray]:
         """States float64[K, cohorts, m, D] by name, and ok bool[K, cohorts, m].
 
-        One batched solve of K copies of the block. A calibrated model parameter replaces the
-        table default; where the population varies that parameter between patients, each
-        patient's value is scaled by ``theta / default`` (the patient keeps its relative place).
+        The run-in to day 0 is solved once per distinct patient row
+        (:func:`sim.engine.shared_run_in.shared_run_in`), then one batched solve per group of
+        cohorts that end on the same day (states after a cohort's last read day are NaN). A
+        calibrated model parameter replaces the table default; where the population varies that
+        parameter between patients, each patient's value is scaled by ``theta / default`` (the
+        patient keeps its relative place).
         """
         y0, p_base, ev, t0, varied = self._inputs()
         K = theta.shape[0]
@@ -157,14 +172,35 @@ class ForwardModel:
             col = PARAMETER_INDEX[name]
             value = np.repeat(theta[:, j], p_base.shape[0])
             p[:, col] = np.clip(np.where(vary[:, j_model], p[:, col] * value / q.default, value), q.lower, q.upper)
-        events = tuple(np.tile(e, (K,) + (1,) * (e.ndim - 1)) for e in ev)
         out_idx = np.array([state_index(n) for n in _STATES], dtype=np.int64)
-        sol = KNEE.solve_ensemble(np.tile(y0, (K, 1)), p, *events, t_out=self.days, out_idx=out_idx, t0=t0,
-                                  options=DEFAULT_OPTIONS)
         shape = (K, len(self._used), self.n_sim)
-        st = {n: sol.y[:, :, k].reshape(shape + (self.days.size,)) for k, n in enumerate(_STATES)}
+        # The cohorts of a study (and studies of one profile) hold the same patients, so their
+        # untreated run-in up to day 0 is solved once per distinct patient and theta.
+        events = tuple(np.tile(e, (K,) + (1,) * (e.ndim - 1)) for e in ev)
+        y_split, status, later = shared_run_in(KNEE, np.tile(y0, (K, 1)), p, events, t0=t0, t_split=0.0,
+                                               options=DEFAULT_OPTIONS)
+        y_split, status, p_all = (a.reshape(shape + a.shape[1:]) for a in (y_split, status, p))
+        later = tuple(e.reshape(shape + e.shape[1:]) for e in later)
+        y = np.full(shape + (self.days.size, out_idx.size), np.nan)
+        # Each cohort is integrated only up to the last day a target reads from it: a cohort read
+        # at baseline alone costs its run-in, not two years of dose transients it never reports.
+        for end, slots in self._end_groups():
+            go = np.flatnonzero(status[:, slots].ravel() == 0)
+            if not go.size:
+                continue
+            days = self.days[self.days <= end]
+            sol = KNEE.solve_ensemble(_rows(y_split, slots, go), _rows(p_all, slots, go),
+                                      *(_rows(e, slots, go) for e in later), t_out=days, out_idx=out_idx, t0=0.0,
+                                      options=DEFAULT_OPTIONS)
+            part = (K, slots.size, self.n_sim)
+            y_g = np.full((np.prod(part), days.size, out_idx.size), np.nan)
+            s_g = status[:, slots].reshape(-1).copy()
+            y_g[go], s_g[go] = sol.y, sol.status
+            y[:, slots, :, :days.size] = y_g.reshape(part + y_g.shape[1:])
+            status[:, slots] = s_g.reshape(part)
+        st = {n: y[..., k] for k, n in enumerate(_STATES)}
         st["effusion_healthy"] = p[:, PARAMETER_INDEX["effusion_healthy"]].reshape(shape + (1,))
-        ok = (sol.status == 0).reshape(shape)
+        ok = status == 0
         self.n_failed = int((~ok).sum())
         return st, ok
 
@@ -301,6 +337,11 @@ class ForwardModel:
             inside the box.
         """
         return self.evaluate(theta).mean
+
+
+def _rows(a: np.ndarray, slots: np.ndarray, go: np.ndarray) -> np.ndarray:
+    """Rows ``go`` of ``a[:, slots]`` (shape (K, cohorts, m, ...)) flattened to (rows, ...)."""
+    return a[:, slots].reshape((-1,) + a.shape[3:])[go]
 
 
 def _bl(baseline: Baseline):
