@@ -72,6 +72,15 @@ PRP_FIBRIN_SHARE = 0.5
 #: after which the drug no longer acts (the expectation it set wanes on its own time scale).
 NSAID_COURSE_DAYS = 28.0
 
+#: Peak contact stress on the tibial plateau after a partial meniscectomy relative to the intact
+#: knee: +65% after resecting a bucket-handle tear of the inner third of the meniscus (4 human
+#: cadaver knees, 400 lb axial load, pressure-sensitive film; Baratz, Fu & Mengato 1986, Am J
+#: Sports Med 14:270, abstract). Other partial resections span +36% to +43% (inferior leaf of a
+#: horizontal cleavage tear; Koh et al. 2016, J Bone Joint Surg Am 98:1829) and +110% (a
+#: segment of the posterior horn, Baratz 1986). ``load_factor`` multiplies the stress on the
+#: diseased compartment, as for the rat's total meniscectomy (:mod:`sim.model.species`).
+PARTIAL_MENISCECTOMY_STRESS_RATIO = 1.65
+
 SURGERY_JUMPS: dict[str, tuple[tuple[str, float, float], ...]] = {
     # Surgical trauma enters as a surge of debris/DAMPs (fragments, x healthy level), which recruits
     # M1 macrophages within the synovium's free capacity; magnitudes assumed.
@@ -81,8 +90,8 @@ SURGERY_JUMPS: dict[str, tuple[tuple[str, float, float], ...]] = {
     "debridement": (("fragments", 0.3, 0.0), ("macrophage_m1", 0.8, 0.0)),
     # Microfracture opens the marrow: progenitors (assumed 5e6) adhere in the defect.
     "microfracture": (("msc_adhered", 1.0, 5.0), ("fragments", 1.0, 1.0)),
-    # Partial meniscectomy removes load sharing (assumed +30% load) and causes surgical synovitis.
-    "meniscectomy": (("load_factor", 1.3, 0.0), ("fragments", 1.0, 2.0)),
+    # Partial meniscectomy removes load sharing and causes surgical synovitis (debris assumed).
+    "meniscectomy": (("load_factor", PARTIAL_MENISCECTOMY_STRESS_RATIO, 0.0), ("fragments", 1.0, 2.0)),
     "other": (("fragments", 1.0, 1.0),),
 }
 
