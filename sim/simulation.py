@@ -17,12 +17,13 @@ from sim.regimen.products import DosePlan, plan_regimen
 from sim.model.parameters import PARAMETER_INDEX, PARAMETERS
 from sim.model.patient import Patient
 from sim.engine.compiled import KNEE
+from sim.engine.shared_run_in import solve_split
 from sim.model.species import induction_jumps
 from sim.model.states import N_STATES, STATE_NAMES, state_index
 from sim.observe.symptoms import default_symptom_model
 from sim.regimen import Regimen
 from sim.result import Result
-from sim.solver import SolverOptions
+from sim.solver import EnsembleSolution, SolverOptions
 from sim.solver.inputs import event_arrays
 
 #: Solver defaults for the knee model: relative tolerance well below the 1e-3 accuracy needed
@@ -49,6 +50,21 @@ class TimeGrid:
         grid = np.arange(0.0, self.t_end + 0.5 * self.step, self.step)
         grid = np.union1d(grid[grid <= self.t_end], np.asarray(self.extra, dtype=float))
         return grid
+
+
+def _each_once(items: Sequence, make) -> list:
+    """``[make(x) for x in items]``, calling ``make`` once per distinct item (a batch of arms
+    repeats a few regimens over thousands of rows). Strings are told apart by value, other
+    objects by identity.
+    """
+    done: dict = {}
+    out = []
+    for x in items:
+        key = x if isinstance(x, str) else id(x)
+        if key not in done:
+            done[key] = make(x)
+        out.append(done[key])
+    return out
 
 
 def _as_list(value, n: int, name: str) -> list:
@@ -86,11 +102,14 @@ def build_inputs(patients: Sequence[Patient], regimens: Sequence[Regimen | str],
     p = np.empty((n, len(PARAMETERS)))
     plans = [plan_regimen(r) for r in regimens] if plans is None else list(plans)
     schedules = []
+    # A batch of arms repeats each patient object once per arm: build its vectors once.
+    built: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for i, (patient, plan) in enumerate(zip(patients, plans)):
-        p[i] = patient.parameter_vector()
+        if id(patient) not in built:
+            built[id(patient)] = (patient.parameter_vector(), patient.initial_state())
+        p[i], y0[i] = built[id(patient)]
         for name, value in plan.parameters.items():  # set by the regimen (MSC potency, allogeneic share)
             p[i, PARAMETER_INDEX[name]] = value
-        y0[i] = patient.initial_state()
         schedules.append(_patient_schedule(patient, plan))
         first = schedules[-1][0][0] if schedules[-1] else None
         if first is not None and first < t0:
@@ -122,6 +141,41 @@ def start_day(patients: Sequence[Patient], regimens: Sequence[Regimen], run_in: 
     first = min([r.first_day for r in regimens if r.first_day is not None] + [0.0])
     inductions = [pt.species_preset.induction_day for pt in patients if pt.species_preset.induction != "none"]
     return min([-run_in, first] + inductions) - (1.0 if inductions or first < -run_in else 0.0)
+
+
+def solve_inputs(y0: np.ndarray, p: np.ndarray, events, *, t0: float, t_out: np.ndarray, out_idx=None,
+                 options: SolverOptions | None = None) -> EnsembleSolution:
+    """Integrate the knee model on inputs of :func:`build_inputs`, as :func:`simulate` does.
+
+    A start before day 0 is integrated as a run-in ``[t0, 0)`` and the study ``[0, t_out[-1]]``:
+    copies of a patient under several regimens (trial arms, sweep points, findings pools) share
+    the run-in, solved once per distinct (patient, parameters, events before day 0)
+    (:func:`sim.engine.shared_run_in.solve_split`). The split is made whatever the batch holds,
+    so a row's result never depends on the other rows.
+
+    Parameters
+    ----------
+    y0 : float64 (N, n)
+    p : float64 (N, m)
+    events : tuple of four arrays
+        As returned by :func:`build_inputs`.
+    t0 : float
+        Start day [day].
+    t_out : float64 (T,)
+        Sorted output days, ``>= 0``.
+    out_idx : int64 (k,), optional
+        States to record (default all).
+    options : SolverOptions, optional
+        Default :data:`DEFAULT_OPTIONS`.
+
+    Returns
+    -------
+    EnsembleSolution
+    """
+    opts = options or DEFAULT_OPTIONS
+    if t0 < 0.0:
+        return solve_split(KNEE, y0, p, events, t0=t0, t_split=0.0, t_out=t_out, out_idx=out_idx, options=opts)
+    return KNEE.solve_ensemble(y0, p, *events, t_out=t_out, out_idx=out_idx, t0=t0, options=opts)
 
 
 def simulate(patients: Patient | Sequence[Patient] = Patient(), regimens: Regimen | str | Sequence = "none()@0",
@@ -157,17 +211,17 @@ def simulate(patients: Patient | Sequence[Patient] = Patient(), regimens: Regime
     if not patients:
         raise ValueError("patients: at least one patient is required")
     regimens = _as_list(regimens, len(patients), "regimens")
-    regimens = [r if isinstance(r, Regimen) else Regimen.parse(r) for r in regimens]
+    regimens = _each_once(regimens, lambda r: r if isinstance(r, Regimen) else Regimen.parse(r))
     t_out = TimeGrid(t_end, step, run_in).times() if times is None else np.unique(np.asarray(times, float))
     if t_out.size == 0 or t_out[0] < 0 or not np.all(np.isfinite(t_out)):
         raise ValueError("times: output days must be finite and >= 0")
     record = list(STATE_NAMES if record is None else record)
     out_idx = np.array([state_index(name) for name in record], dtype=np.int64)
     t0 = start_day(patients, regimens, run_in)
-    plans = tuple(plan_regimen(r) for r in regimens)
+    plans = tuple(_each_once(regimens, plan_regimen))
     y0, p, ev = build_inputs(patients, regimens, t0, plans)
     opts = options or DEFAULT_OPTIONS
-    sol = KNEE.solve_ensemble(y0, p, *ev, t_out=t_out, out_idx=out_idx, t0=t0, options=opts)
+    sol = solve_inputs(y0, p, ev, t0=t0, t_out=t_out, out_idx=out_idx, options=opts)
     covariates = {
         "species": np.array([pt.species for pt in patients]),
         "kl_grade": np.array([pt.kl_grade for pt in patients]),
@@ -181,7 +235,7 @@ def simulate(patients: Patient | Sequence[Patient] = Patient(), regimens: Regime
     prov.update(provenance or {})
     return Result(
         times=sol.t, state_names=tuple(record), states=sol.y, parameters=p, covariates=covariates,
-        regimens=tuple(str(r) for r in regimens), status=sol.status, messages=tuple(sol.messages()),
+        regimens=tuple(_each_once(regimens, str)), status=sol.status, messages=tuple(sol.messages()),
         solver_stats={"n_steps": sol.n_steps, "n_rejected": sol.n_rejected, "n_rhs": sol.n_rhs,
                       "n_jac": sol.n_jac},
         provenance=prov,
@@ -190,4 +244,4 @@ def simulate(patients: Patient | Sequence[Patient] = Patient(), regimens: Regime
     )
 
 
-__all__ = ["simulate", "start_day", "TimeGrid", "DEFAULT_OPTIONS", "build_inputs", "PARAMETER_INDEX"]
+__all__ = ["simulate", "solve_inputs", "start_day", "TimeGrid", "DEFAULT_OPTIONS", "build_inputs", "PARAMETER_INDEX"]

@@ -54,12 +54,11 @@ import numpy as np
 from scipy import special, stats
 
 from sim.calibration.priors import CALIBRATED, check_theta
-from sim.engine.compiled import KNEE
 from sim.findings.catalog import get_findings
 from sim.findings.design import Finding, Relation
 from sim.findings.evaluate import DEFAULT_SEED
 from sim.findings.noise import CONTEXTUAL_EFFECT_CV, TREATMENT_EFFECT_CV, mcid, measurement_noise
-from sim.findings.pools import UNTREATED, PoolSet
+from sim.findings.pools import RUN_IN, UNTREATED, PoolSet
 from sim.model.parameters import PARAMETER_INDEX, PARAMETERS, parameter_index
 from sim.model.patient import calibrated_defaults
 from sim.model.states import STATE_NAMES
@@ -68,7 +67,7 @@ from sim.observe.symptoms import default_symptom_model
 from sim.population import lognormal_multiplier
 from sim.regimen import Regimen
 from sim.result import Result
-from sim.simulation import DEFAULT_OPTIONS, build_inputs, start_day
+from sim.simulation import DEFAULT_OPTIONS, build_inputs, solve_inputs, start_day
 
 __all__ = ["FindingsTerm", "RelationProbability", "DEFAULT_FINDINGS_POOL", "DEFAULT_FLOOR", "DEFAULT_NODES",
            "shipped_theta"]
@@ -76,7 +75,6 @@ __all__ = ["FindingsTerm", "RelationProbability", "DEFAULT_FINDINGS_POOL", "DEFA
 DEFAULT_FINDINGS_POOL = 16  #: patients per arm simulated for the term (the replicas use 400)
 DEFAULT_FLOOR = 0.01  #: probability floor of each relation's log term
 DEFAULT_NODES = 5  #: Gauss-Hermite nodes per between-study multiplier
-RUN_IN = 180.0  #: untreated days before day 0, as ``sim.simulate`` and the findings pools
 #: Asymptotic relative efficiency of the Mann-Whitney test against the t test for normal data:
 #: it needs pi/3 times as many patients for the same power (Lehmann 1975, Nonparametrics, ch. 2).
 MANN_WHITNEY_ARE = 3.0 / np.pi
@@ -225,7 +223,7 @@ class FindingsTerm:
                 ratio = np.repeat(theta[:, j] / base.get(name, q.default), n)
                 p[:, col] = np.clip(p[:, col] * ratio, q.lower, q.upper)
             events = tuple(np.tile(e, (K,) + (1,) * (e.ndim - 1)) for e in ev)
-            sol = KNEE.solve_ensemble(np.tile(y0, (K, 1)), p, *events, t_out=self.days, t0=t0, options=DEFAULT_OPTIONS)
+            sol = solve_inputs(np.tile(y0, (K, 1)), p, events, t0=t0, t_out=self.days, options=DEFAULT_OPTIONS)
             shape = (K, len(idx), self.pool)
             states[:, idx] = sol.y.reshape(shape + sol.y.shape[1:])
             params[:, idx] = p.reshape(shape + (p.shape[1],))

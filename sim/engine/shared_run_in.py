@@ -20,8 +20,11 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine.compiled import CompiledModel
+from sim.solver import EnsembleSolution
 
-__all__ = ["shared_run_in"]
+__all__ = ["shared_run_in", "solve_split"]
+
+_STATS = ("n_steps", "n_rejected", "n_rhs", "n_jac", "n_lu")
 
 
 def _split_events(events: tuple[np.ndarray, ...], t_split: float):
@@ -74,13 +77,20 @@ def shared_run_in(model: CompiledModel, y0: np.ndarray, p: np.ndarray, events, *
     later_events : tuple of four arrays
         Each row's events at ``t >= t_split``, shaped as ``events``, to continue from ``t_split``.
     """
+    y_split, status, later, _ = _run_in(model, y0, p, events, t0, t_split, options)
+    return y_split, status, later
+
+
+def _run_in(model, y0, p, events, t0, t_split, options):
+    """``shared_run_in``'s three results and the run-in's solver statistics per row (dict of int64[N])."""
     if not t0 <= t_split:
         raise ValueError(f"t_split: {t_split!r} is not allowed; allowed: a day >= t0={t0}")
     y0, p = np.asarray(y0, dtype=float), np.asarray(p, dtype=float)
     N = y0.shape[0]
     pre, post = _split_events(tuple(np.asarray(e) for e in events), t_split)
     if t_split == t0:
-        return y0.copy(), np.zeros(N, dtype=np.int64), post
+        zero = np.zeros(N, dtype=np.int64)
+        return y0.copy(), zero, post, {k: zero.copy() for k in _STATS}
     key = np.ascontiguousarray(np.concatenate([y0, p, pre[0], pre[1].reshape(N, -1).astype(float),
                                                pre[2].reshape(N, -1), pre[3].reshape(N, -1)], axis=1))
     # One representative per distinct row (the first, in row order), found by the rows' bytes: a
@@ -95,5 +105,48 @@ def shared_run_in(model: CompiledModel, y0: np.ndarray, p: np.ndarray, events, *
     first = np.array(first, dtype=np.int64)
     run_in = model.solve_ensemble(y0[first], p[first], *(e[first] for e in pre), t_out=np.array([t_split]),
                                   t0=t0, options=options)
-    return run_in.y[inverse, 0, :], np.asarray(run_in.status[inverse], dtype=np.int64), post
+    stats = {k: np.asarray(getattr(run_in, k), dtype=np.int64)[inverse] for k in _STATS}
+    return run_in.y[inverse, 0, :], np.asarray(run_in.status[inverse], dtype=np.int64), post, stats
 
+
+def solve_split(model: CompiledModel, y0: np.ndarray, p: np.ndarray, events, *, t0: float, t_split: float,
+                t_out: np.ndarray, out_idx=None, options) -> EnsembleSolution:
+    """Solve every row from ``t0`` to ``t_out[-1]``, the part before ``t_split`` shared between equal rows.
+
+    Each row's trajectory is integrated in two pieces, ``[t0, t_split)`` (once per distinct row,
+    :func:`shared_run_in`) and ``[t_split, t_out[-1]]`` (per row, from the run-in's end state
+    with the row's own events from ``t_split`` on). A row's result depends only on its own inputs,
+    never on which other rows share the batch.
+
+    Parameters
+    ----------
+    model : CompiledModel
+    y0, p, events, t0, t_split, options
+        As for :func:`shared_run_in`.
+    t_out : float64 (T,)
+        Sorted output days, all ``>= t_split``.
+    out_idx : int64 (k,), optional
+        States to record (default all).
+
+    Returns
+    -------
+    EnsembleSolution
+        Outputs from the continuation; a row whose run-in failed keeps the run-in's status and NaN
+        outputs. The solver statistics of a row add its run-in (the distinct row's) and its
+        continuation.
+    """
+    t_out = np.asarray(t_out, dtype=float)
+    if t_out.size == 0 or t_out[0] < t_split:
+        raise ValueError(f"t_out: output days must be >= t_split={t_split}")
+    y_split, status, later, stats = _run_in(model, y0, p, events, t0, t_split, options)
+    n = y_split.shape[1]
+    out_idx = np.arange(n, dtype=np.int64) if out_idx is None else np.asarray(out_idx, dtype=np.int64)
+    go = np.flatnonzero(status == 0)
+    y = np.full((status.size, t_out.size, out_idx.size), np.nan)
+    if go.size:
+        rest = model.solve_ensemble(y_split[go], np.asarray(p, dtype=float)[go], *(e[go] for e in later),
+                                    t_out=t_out, out_idx=out_idx, t0=t_split, options=options)
+        y[go], status[go] = rest.y, rest.status
+        for k in _STATS:
+            stats[k][go] += np.asarray(getattr(rest, k), dtype=np.int64)
+    return EnsembleSolution(t_out.copy(), y, out_idx.copy(), status, **stats)

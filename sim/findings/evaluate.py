@@ -224,6 +224,7 @@ def run_finding(finding: Finding, replicates: int = DEFAULT_REPLICATES, seed: in
     if isinstance(replicates, bool) or not isinstance(replicates, (int, np.integer)) or replicates < 1:
         raise ValueError(f"replicates: {replicates!r} is not allowed; allowed: an integer >= 1")
     pools = pools or PoolSet(DEFAULT_POOL, seed, finding.days)
+    pools.prepare(finding.population, (*finding.arms.values(), UNTREATED), extra)  # one batch, run-in shared
     alloc = _allocation(finding, int(replicates), seed, pools.size)
     mult = tuple(lognormal_multiplier(stream(seed, finding.id, name).standard_normal(int(replicates)), cv)
                  for name, cv in (("study", TREATMENT_EFFECT_CV), ("context", CONTEXTUAL_EFFECT_CV)))

@@ -28,11 +28,15 @@ from sim.findings.design import Arm
 from sim.observe import READOUTS, observe
 from sim.observe.symptoms import SymptomModel, default_symptom_model
 from sim.population import PopulationSpec, VirtualPopulation, sample_population
-from sim.simulation import simulate
+from sim.regimen import Regimen
+from sim.simulation import simulate, start_day
 
 #: Regimen of the untreated reference of every pool (the between-study effect scales each
 #: arm's difference from it).
 UNTREATED = Arm("none()@0")
+
+#: Untreated days simulated before day 0 [days] (the default of :func:`sim.simulation.simulate`).
+RUN_IN = 180.0
 
 
 class PoolSet:
@@ -85,14 +89,57 @@ class PoolSet:
             self._pops[key] = sample_population(spec, self.size, pop_seed)
         return self._pops[key]
 
-    def _result(self, spec: PopulationSpec, arm: Arm, extra: Mapping[str, float]):
+    def _key(self, spec: PopulationSpec, arm: Arm, extra: Mapping[str, float]) -> tuple:
         params = {**arm.parameters, **self.overrides, **extra}
-        key = (repr(spec), arm.regimen, tuple(sorted(params.items())))
-        if key not in self._results:
-            pop = self.population(spec)
-            patients = [dataclasses.replace(p, parameters={**p.parameters, **params}) for p in pop.patients()]
-            self._results[key] = simulate(patients, arm.regimen, times=self.days)
+        return (repr(spec), arm.regimen, tuple(sorted(params.items())))
+
+    def prepare(self, spec: PopulationSpec, arms, extra: Mapping[str, float] | None = None) -> None:
+        """Simulate every arm of ``arms`` not yet in the pool, together in one batch.
+
+        The pool's patients are the same in every arm, so a batch solves their untreated run-in
+        once per patient (:func:`sim.simulation.simulate` shares it between rows that are equal
+        before day 0) instead of once per arm. Arms are batched only with arms that start on the
+        same day, so an arm's outcomes are the same whether it is simulated alone or in a batch.
+
+        Parameters
+        ----------
+        spec : PopulationSpec
+            Population of the pool.
+        arms : iterable of Arm
+        extra : mapping of str to float, optional
+            Further parameter values (as for :meth:`values`).
+        """
+        extra = dict(extra or {})
+        todo: dict[tuple, Arm] = {}
+        for arm in arms:
+            key = self._key(spec, arm, extra)
+            if key not in self._results:
+                todo.setdefault(key, arm)
+        if not todo:
+            return
+        base = self.population(spec).patients()
+        by_start: dict[float, list[tuple]] = {}
+        for key, arm in todo.items():
+            by_start.setdefault(start_day(base[:1], [Regimen.parse(arm.regimen)], RUN_IN), []).append(key)
+        # Arms with the same parameter values share the patient objects (their inputs are built once).
+        with_params: dict[tuple, list] = {}
+        for keys in by_start.values():
+            patients, regimens = [], []
+            for key in keys:
+                if key[2] not in with_params:
+                    params = dict(key[2])
+                    with_params[key[2]] = [dataclasses.replace(p, parameters={**p.parameters, **params}) for p in base]
+                patients += with_params[key[2]]
+                regimens += [todo[key].regimen] * self.size
+            res = simulate(patients, regimens, times=self.days, run_in=RUN_IN)
+            for k, key in enumerate(keys):
+                self._results[key] = res.rows(slice(k * self.size, (k + 1) * self.size))
             self.trajectories += len(patients)
+
+    def _result(self, spec: PopulationSpec, arm: Arm, extra: Mapping[str, float]):
+        key = self._key(spec, arm, extra)
+        if key not in self._results:
+            self.prepare(spec, [arm], extra)
         return key, self._results[key]
 
     def values(self, spec: PopulationSpec, arm: Arm, measure: str, day: float,

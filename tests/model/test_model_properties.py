@@ -13,7 +13,7 @@ from sim.engine.compiled import KNEE
 from sim.model.parameters import PARAMETERS
 from sim.model.states import STATE_NAMES
 from sim.regimen import Regimen
-from sim.simulation import DEFAULT_OPTIONS, build_inputs
+from sim.simulation import DEFAULT_OPTIONS, build_inputs, solve_inputs
 
 Q = {q.name: q for q in PARAMETERS}
 #: Influential rates, gains and residence times of every block of the model.
@@ -84,12 +84,13 @@ def test_m1_jumps_respect_capacity():
 
 
 def _solver_only(patient, times):
-    """The untreated knee straight through the solver: no regimen layer, no events."""
+    """The untreated knee straight through the solver (run-in split at day 0 as ``simulate`` does
+    it): no regimen layer, no events."""
     y0, p, _ = build_inputs([patient], [Regimen(())], -180.0)
     no_events = (np.full((1, 1), np.inf), np.full((1, 1, 1), -1, dtype=np.int64), np.ones((1, 1, 1)),
                  np.zeros((1, 1, 1)))
-    sol = KNEE.solve_ensemble(y0, p, *no_events, t_out=np.asarray(times, float),
-                              out_idx=np.arange(len(STATE_NAMES)), t0=-180.0, options=DEFAULT_OPTIONS)
+    sol = solve_inputs(y0, p, no_events, t_out=np.asarray(times, float), out_idx=np.arange(len(STATE_NAMES)),
+                       t0=-180.0, options=DEFAULT_OPTIONS)
     return sol.y
 
 

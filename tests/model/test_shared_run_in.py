@@ -7,8 +7,8 @@ import pytest
 
 from sim import Patient
 from sim.engine.compiled import KNEE
-from sim.engine.shared_run_in import shared_run_in
-from sim.simulation import DEFAULT_OPTIONS, build_inputs
+from sim.engine.shared_run_in import shared_run_in, solve_split
+from sim.simulation import DEFAULT_OPTIONS, build_inputs, simulate
 
 # Two patients (one with a pre-treatment surgery) under three regimens, plus a rat whose OA is
 # induced before day 0: rows 0-2 share one run-in, 3-5 another (the surgery at day -30 is part
@@ -61,3 +61,34 @@ def test_bad_split_is_refused_naming_the_field(inputs):
     y0, p, ev = inputs
     with pytest.raises(ValueError, match="t_split"):
         shared_run_in(KNEE, y0, p, ev, t0=T0, t_split=T0 - 1.0, options=DEFAULT_OPTIONS)
+
+
+def test_split_solve_adds_the_run_in_to_each_rows_statistics(inputs):
+    y0, p, ev = inputs
+    run_in = KNEE.solve_ensemble(y0, p, *ev, t_out=np.array([0.0]), t0=T0, options=DEFAULT_OPTIONS)
+    sol = solve_split(KNEE, y0, p, ev, t0=T0, t_split=0.0, t_out=DAYS, options=DEFAULT_OPTIONS)
+    assert (sol.status == 0).all() and sol.y.shape == (9, DAYS.size, y0.shape[1])
+    assert (sol.n_steps > run_in.n_steps).all()  # run-in plus the continuation's own steps
+    with pytest.raises(ValueError, match="t_out"):
+        solve_split(KNEE, y0, p, ev, t0=T0, t_split=0.0, t_out=np.array([-1.0, 5.0]), options=DEFAULT_OPTIONS)
+
+
+def test_a_failed_run_in_fails_only_its_own_rows(inputs):
+    y0, p, ev = inputs
+    ev_add = ev[3].copy()
+    assert (ev[0][3:6, 0] == -30.0).all()
+    ev_add[3:6, 0, 0] = 1e308  # the second patient's surgery on day -30 overflows a state
+    sol = solve_split(KNEE, y0, p, (ev[0], ev[1], ev[2], ev_add), t0=T0, t_split=0.0, t_out=DAYS, options=DEFAULT_OPTIONS)
+    assert (sol.status[3:6] != 0).all() and np.isnan(sol.y[3:6]).all()
+    assert (sol.status[[0, 1, 2, 6, 7, 8]] == 0).all() and np.isfinite(sol.y[[0, 1, 2, 6, 7, 8]]).all()
+
+
+def test_a_patients_result_does_not_depend_on_the_batch_it_is_simulated_in():
+    # simulate shares the run-in between rows; a row alone, or among other arms and patients that
+    # start on the same day (the human rows), is the same trajectory bit for bit.
+    batch = simulate(PATIENTS[:6], REGIMENS[:6], times=DAYS)
+    assert batch.provenance["t0"] == simulate(PATIENTS[0], REGIMENS[0], times=[0.0]).provenance["t0"]
+    for i in (0, 2, 4):
+        alone = simulate(PATIENTS[i], REGIMENS[i], times=DAYS)
+        assert np.array_equal(alone.states[0], batch.states[i])
+        assert alone.solver_stats["n_steps"][0] == batch.solver_stats["n_steps"][i]
