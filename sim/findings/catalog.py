@@ -18,7 +18,8 @@ from sim.findings.design import Relation as R
 from sim.findings.design import StudyDesign as D
 from sim.population import PopulationSpec
 
-# Animals start healthy and are induced by their species preset (KL grade, age and BMI unused).
+# Animals start healthy and are induced by their species preset (KL grade unused; age and BMI are
+# human covariates the knee model ignores for animals, sim.model.patient).
 SHEEP, RAT, RABBIT = (PopulationSpec(species=s, kl_grades=(0,)) for s in ("sheep", "rat", "rabbit"))
 # KL 2-4 with most knees at KL 3, age ~58: typical of the MSC trials pooled in sim/data/trials.
 HUMAN = PopulationSpec(kl_grades=(2, 3, 4), kl_weights=(0.3, 0.5, 0.2), age_mean=58.0, age_min=35.0)

@@ -55,10 +55,12 @@ class Patient:
     kl_grade : int
         Kellgren-Lawrence grade 0-4 (humans); animals start healthy and are induced.
     age : float
-        Years. Anabolic capacity falls ~1% per year above 60 (assumed).
+        Years. Anabolic capacity falls ~1% per year above 60 (assumed). Humans only: an animal
+        study's knees are an age-matched cohort of young adults, at the reference capacity.
     bmi : float
         kg/m^2. Knee load rises 2% per BMI unit above 25 (assumed; contact force scales with
-        body weight, parameters.csv:knee_contact_force_walking).
+        body weight, parameters.csv:knee_contact_force_walking). Humans only: an animal study's
+        knees are weight-matched, and the species' induction sets their load.
     alignment_load : float
         Extra load multiplier from malalignment (1 = neutral).
     inflammation : float
@@ -108,8 +110,10 @@ class Patient:
         values = {q.name: q.default for q in PARAMETERS}
         values.update(calibrated_defaults())
         values.update(self.species_preset.parameter_overrides())
-        values["rel_load_patient"] = (1.0 + 0.02 * (self.bmi - 25.0)) * self.alignment_load
-        values["rel_anabolic_age"] = min(max(1.0 - 0.01 * (self.age - 60.0), 0.3), 1.5)
+        # Age and body-mass relations are human ones; animals take the reference (see Attributes).
+        human = self.species == "human"
+        values["rel_load_patient"] = (1.0 + 0.02 * (self.bmi - 25.0) if human else 1.0) * self.alignment_load
+        values["rel_anabolic_age"] = min(max(1.0 - 0.01 * (self.age - 60.0), 0.3), 1.5) if human else 1.0
         values["rel_inflammation"] = self.inflammation
         values.update(self.parameters)
         return values

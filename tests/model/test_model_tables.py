@@ -142,3 +142,13 @@ def test_rhs_finite_with_parameter_at_its_bounds(q, rhs_states):
         for y in states:
             rhs(0.0, y, p, dydt)
             assert np.all(np.isfinite(dydt)), (q.name, value)
+
+
+@pytest.mark.parametrize("species", [s for s in SPECIES if s != "human"])
+def test_human_age_and_body_mass_relations_leave_animals_at_the_reference(species):
+    old_heavy = Patient(species, kl_grade=0, age=80.0, bmi=38.0).parameter_values()
+    young_lean = Patient(species, kl_grade=0, age=40.0, bmi=20.0, alignment_load=1.2).parameter_values()
+    assert old_heavy["rel_load_patient"] == 1.0 and old_heavy["rel_anabolic_age"] == 1.0
+    assert young_lean["rel_load_patient"] == pytest.approx(1.2)  # a given alignment still loads the knee
+    human = Patient("human", age=80.0, bmi=38.0).parameter_values()
+    assert human["rel_load_patient"] == pytest.approx(1.26) and human["rel_anabolic_age"] == pytest.approx(0.8)
