@@ -47,7 +47,7 @@ import re
 from dataclasses import dataclass
 
 from sim.data.conversions import spread_to_sd
-from sim.evidence import ArmRow, OutcomeRow
+from sim.evidence import ArmRow, OutcomeRow, study_kl_range, study_mean_age
 from sim.observe import MEASURES
 
 __all__ = ["Target", "Skipped", "Cohort", "Baseline", "build_targets", "MATCHING_MEASURES", "MEASURE_ALIASES",
@@ -215,10 +215,10 @@ def _scale(measure: str, row_scale) -> tuple[float, float]:
 
 
 def _study_cohort(arm: ArmRow, arms_of_study, baseline: Baseline | None = None) -> Cohort:
-    kl = next(((a.kl_min, a.kl_max) for a in arms_of_study if a.kl_min is not None and a.kl_max is not None), None)
+    kl = study_kl_range(arms_of_study)
     grades = tuple(range(kl[0], kl[1] + 1)) if kl else (2, 3)
-    ages = [a.age_mean for a in arms_of_study if a.age_mean is not None]
-    age = min(max(sum(ages) / len(ages), 40.0), 80.0) if ages else 60.0
+    age = study_mean_age(arms_of_study)
+    age = min(max(age, 40.0), 80.0) if age is not None else 60.0
     return Cohort(arm.study_id, arm.species, grades, round(age, 3), str(arm.regimen),
                   baseline if arm.species == "human" else None)
 

@@ -10,6 +10,7 @@ packaged data against its manifest and schema.
 ('msc', 'ha')
 """
 
+from sim.evidence.study_population import study_kl_range, study_mean_age
 from sim.evidence.trials import ArmRow, OutcomeRow, load_arms, load_outcomes
 
-__all__ = ["ArmRow", "OutcomeRow", "load_arms", "load_outcomes"]
+__all__ = ["ArmRow", "OutcomeRow", "load_arms", "load_outcomes", "study_kl_range", "study_mean_age"]

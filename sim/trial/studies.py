@@ -5,7 +5,8 @@ Every number comes from ``arms.csv`` / ``outcomes.csv`` through :func:`sim.evide
 documented default is used and recorded in ``TrialSpec.source``:
 
 * inclusion KL range: the study's ``kl_min``-``kl_max``, else KL 2-3 (:data:`DEFAULT_KL`);
-* age: mean of the arms' ``age_mean`` weighted by n (SD 8 years, truncated to 40-80), else 60;
+* age: mean of the arms' ``age_mean`` weighted by n (:func:`sim.evidence.study_mean_age`; SD 8
+  years, truncated to 40-80), else 60;
 * n per arm: ``n_arm``, else :data:`DEFAULT_N`;
 * endpoints: the study's outcome measures known to ``sim.observe`` on the scale the study used
   (most frequent), else WOMAC total and VAS pain (human) or OARSI grade and cartilage volume
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sim.evidence import load_arms, load_outcomes
+from sim.evidence import load_arms, load_outcomes, study_kl_range, study_mean_age
 from sim.observe import MEASURES
 from sim.population import PopulationSpec
 from sim.trial.spec import Arm, Endpoint, TrialSpec, TrialSpecError
@@ -76,13 +77,12 @@ def trial_from_study(study_id: str, *, n_default: int = DEFAULT_N, **overrides) 
     species = arms[0].species
     notes = []
 
-    kl = next(((a.kl_min, a.kl_max) for a in arms if a.kl_min is not None and a.kl_max is not None), None)
+    kl = study_kl_range(arms)
     grades = tuple(range(kl[0], kl[1] + 1)) if kl else DEFAULT_KL
     if not kl and species == "human":
         notes.append(f"KL {DEFAULT_KL[0]}-{DEFAULT_KL[1]} assumed")
-    ages = [(a.age_mean, a.n_arm or 1) for a in arms if a.age_mean is not None]
-    age = sum(x * w for x, w in ages) / sum(w for _, w in ages) if ages else 60.0
-    age = min(max(age, 40.0), 80.0)
+    age = study_mean_age(arms)
+    age = min(max(age, 40.0), 80.0) if age is not None else 60.0
     population = PopulationSpec(species=species, kl_grades=grades, age_mean=age)
 
     n = {names[a.arm_id]: a.n_arm or n_default for a in arms}

@@ -207,3 +207,23 @@ def test_byte_order_mark_is_accepted(tmp_path):
     raw = packaged_path("trials/arms.csv").read_bytes()
     (tmp_path / "arms.csv").write_bytes(b"\xef\xbb\xbf" + raw)
     assert load_arms(tmp_path / "arms.csv") == load_arms()
+
+
+def test_a_studys_mean_age_weights_its_arms_by_size_wherever_it_is_read():
+    from sim.calibration.targets import build_targets
+    from sim.evidence import study_kl_range, study_mean_age
+    from sim.trial.studies import trial_from_study
+
+    arms = load_arms()
+    kuah = [a for a in arms if a.study_id == "KUAH2018"]
+    assert [(a.age_mean, a.n_arm) for a in kuah] == [(55.0, 4), (50.8, 8), (55.0, 8)]
+    assert study_mean_age(kuah) == pytest.approx((55.0 * 4 + 50.8 * 8 + 55.0 * 8) / 20)
+    # Arms that state no size count as arms of the mean stated size.
+    gupta = [a for a in arms if a.study_id == "GUPTA2016"]
+    assert study_mean_age(gupta) == pytest.approx((4 * 57.7 + 54.9) / 5)
+    assert study_mean_age([a for a in arms if a.age_mean is None][:1]) is None
+    assert study_kl_range(kuah) == next((a.kl_min, a.kl_max) for a in kuah if a.kl_min is not None)
+    # sim-trial's study populations and the calibration's cohorts agree.
+    _, _, cohorts = build_targets(arms, load_outcomes())
+    cohort = next(c for c in cohorts if c.study == "KUAH2018")
+    assert cohort.age_mean == pytest.approx(trial_from_study("KUAH2018").population.age_mean, abs=1e-3)
