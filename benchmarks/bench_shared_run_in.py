@@ -78,7 +78,8 @@ def main() -> None:
 
     n, A, R = 25, 3, args.replicates
     base = sample_population(HUMAN, (R + A - 1) * n, 2).patients()
-    trial_arms = ("saline(ml=4)@0", "msc(cells=1e7,source=bm,allogeneic=0)@0", "msc(cells=1e8,source=bm,allogeneic=0)@0")
+    trial_arms = ("saline(ml=4)@0", "msc(cells=1e7,source=bm,allogeneic=0)@0",
+                  "msc(cells=1e8,source=bm,allogeneic=0)@0")
     patients, regimens = [], []
     for k, arm in enumerate(trial_arms):  # replicate r, arm k: population block r + k (as run_trial)
         rows = ((np.arange(R)[:, None] + k) * n + np.arange(n)[None, :]).ravel()

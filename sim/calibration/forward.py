@@ -137,16 +137,16 @@ class ForwardModel:
             self._block = (y0, p, ev, t0, varied)
         return self._block
 
-    def _end_groups(self) -> list[tuple[float, np.ndarray]]:
-        """(last day read, int64[slots]) for each group of used cohorts that end on the same day."""
-        if getattr(self, "_groups", None) is None:
+    def _row_ends(self, K: int) -> np.ndarray:
+        """float64[K * cohorts * m]: last day a target reads from each row of the block, theta-major."""
+        if getattr(self, "_last_day", None) is None:
             last = np.zeros(len(self._used))
             for t in self.targets:
                 for ci in (t.cohort, t.control):
                     if ci is not None:
                         last[self._slot[ci]] = max(last[self._slot[ci]], t.day)
-            self._groups = [(float(d), np.flatnonzero(last == d)) for d in np.unique(last)]
-        return self._groups
+            self._last_day = last
+        return np.tile(np.repeat(self._last_day, self.n_sim), K)
 
     @property
     def _model_names(self) -> list[str]:
@@ -156,8 +156,9 @@ class ForwardModel:
         """States float64[K, cohorts, m, D] by name, and ok bool[K, cohorts, m].
 
         The run-in to day 0 is solved once per distinct patient row
-        (:func:`sim.engine.shared_run_in.shared_run_in`), then one batched solve per group of
-        cohorts that end on the same day (states after a cohort's last read day are NaN). A
+        (:func:`sim.engine.shared_run_in.shared_run_in`), then each distinct row once from day 0
+        to the last day any of its copies is read (:func:`_continue_distinct`; states after a
+        cohort's last read day are NaN). A
         calibrated model parameter replaces the table default; where the population varies that
         parameter between patients, each patient's value is scaled by ``theta / default`` (the
         patient keeps its relative place).
@@ -179,25 +180,9 @@ class ForwardModel:
         events = tuple(np.tile(e, (K,) + (1,) * (e.ndim - 1)) for e in ev)
         y_split, status, later = shared_run_in(KNEE, np.tile(y0, (K, 1)), p, events, t0=t0, t_split=0.0,
                                                options=DEFAULT_OPTIONS)
-        y_split, status, p_all = (a.reshape(shape + a.shape[1:]) for a in (y_split, status, p))
-        later = tuple(e.reshape(shape + e.shape[1:]) for e in later)
-        y = np.full(shape + (self.days.size, out_idx.size), np.nan)
-        # Each cohort is integrated only up to the last day a target reads from it: a cohort read
-        # at baseline alone costs its run-in, not two years of dose transients it never reports.
-        for end, slots in self._end_groups():
-            go = np.flatnonzero(status[:, slots].ravel() == 0)
-            if not go.size:
-                continue
-            days = self.days[self.days <= end]
-            sol = KNEE.solve_ensemble(_rows(y_split, slots, go), _rows(p_all, slots, go),
-                                      *(_rows(e, slots, go) for e in later), t_out=days, out_idx=out_idx, t0=0.0,
-                                      options=DEFAULT_OPTIONS)
-            part = (K, slots.size, self.n_sim)
-            y_g = np.full((np.prod(part), days.size, out_idx.size), np.nan)
-            s_g = status[:, slots].reshape(-1).copy()
-            y_g[go], s_g[go] = sol.y, sol.status
-            y[:, slots, :, :days.size] = y_g.reshape(part + y_g.shape[1:])
-            status[:, slots] = s_g.reshape(part)
+        y = _continue_distinct(y_split, p, later, status, self._row_ends(K), self.days, out_idx)
+        status = status.reshape(shape)
+        y = y.reshape(shape + y.shape[1:])
         st = {n: y[..., k] for k, n in enumerate(_STATES)}
         st["effusion_healthy"] = p[:, PARAMETER_INDEX["effusion_healthy"]].reshape(shape + (1,))
         ok = status == 0
@@ -339,9 +324,69 @@ class ForwardModel:
         return self.evaluate(theta).mean
 
 
-def _rows(a: np.ndarray, slots: np.ndarray, go: np.ndarray) -> np.ndarray:
-    """Rows ``go`` of ``a[:, slots]`` (shape (K, cohorts, m, ...)) flattened to (rows, ...)."""
-    return a[:, slots].reshape((-1,) + a.shape[3:])[go]
+def _continue_distinct(y_split, p, later, status, ends, days, out_idx) -> np.ndarray:
+    """Continue every row from day 0; each distinct row is solved once, to the last day any copy reads.
+
+    The cohorts of a study (and studies of one profile) hold the same patients, and several
+    cohorts share a regimen, so a row of the block often equals another in its day-0 state,
+    parameters and later events (at the shipped calibration 192 distinct of the 276 rows read
+    after day 0). Each distinct row is integrated once, up to the latest last-read day of its
+    copies; every copy takes its values up to its own last day (NaN after), and fails only if
+    the solve failed by then.
+
+    Parameters
+    ----------
+    y_split : float64 (N, n)
+        States at day 0 (:func:`sim.engine.shared_run_in.shared_run_in`).
+    p : float64 (N, m)
+    later : tuple of four arrays
+        Each row's events from day 0 on.
+    status : int64 (N,)
+        The run-in's status; updated in place with the continuation's.
+    ends : float64 (N,)
+        Last day read from each row [day]; 0 for a row read at baseline only (its day-0 events
+        are still applied, as for every output on an event's day).
+    days : float64 (D,)
+        Output days [day], starting at 0.
+    out_idx : int64 (k,)
+
+    Returns
+    -------
+    float64 (N, D, k)
+    """
+    N = y_split.shape[0]
+    y = np.full((N, days.size, out_idx.size), np.nan)
+    go = np.flatnonzero(status == 0)
+    if not go.size:
+        return y
+    key = np.ascontiguousarray(np.concatenate(
+        [y_split[go], p[go], later[0][go], later[1][go].reshape(go.size, -1).astype(float),
+         later[2][go].reshape(go.size, -1), later[3][go].reshape(go.size, -1)], axis=1))
+    ids: dict[bytes, int] = {}
+    rep, owner = [], np.empty(go.size, dtype=np.int64)
+    for i in range(go.size):
+        j = ids.setdefault(key[i].tobytes(), len(ids))
+        if j == len(rep):
+            rep.append(go[i])
+        owner[i] = j
+    rep = np.array(rep, dtype=np.int64)
+    rep_end = np.zeros(rep.size)
+    np.maximum.at(rep_end, owner, ends[go])
+    rep_y = np.full((rep.size, days.size, out_idx.size), np.nan)
+    rep_status = np.zeros(rep.size, dtype=np.int64)
+    for end in np.unique(rep_end):
+        sel = np.flatnonzero(rep_end == end)
+        rows = rep[sel]
+        n_days = int(np.searchsorted(days, end, side="right"))
+        sol = KNEE.solve_ensemble(y_split[rows], p[rows], *(e[rows] for e in later), t_out=days[:n_days],
+                                  out_idx=out_idx, t0=0.0, options=DEFAULT_OPTIONS)
+        rep_y[sel, :n_days], rep_status[sel] = sol.y, sol.status
+    mine = days[None, :] <= ends[go][:, None]  # bool[rows, D]: the days each copy reads
+    y[go] = np.where(mine[:, :, None], rep_y[owner], np.nan)
+    # A copy fails only if the shared solve failed before its own last day.
+    complete = (np.isfinite(y[go][:, :, 0]) | ~mine).all(axis=1)
+    status[go] = np.where(complete, 0, rep_status[owner])
+    return y
 
 
 def _bl(baseline: Baseline):
