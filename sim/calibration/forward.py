@@ -71,6 +71,32 @@ class Prediction:
     context: np.ndarray
 
 
+@dataclass(frozen=True)
+class PatientValues:
+    """Per-patient expected observations of every (cohort, measure, scale, reverse) the targets read.
+
+    Keys are ``(cohort index, measure, scale, reverse)``; ``K`` parameter rows, ``m`` virtual
+    patients, ``D`` output days (``ForwardModel.days``).
+
+    Attributes
+    ----------
+    values : dict of float64 (K, m, D)
+        Expected observation of each patient (disease, pain trait, contextual response, and the
+        expected entry fluctuation of an enrolled patient), in the measure's units.
+    context : dict of float64 (K, m, D)
+        The part of ``values`` the contextual (placebo) response contributes.
+    weights : dict of float64 (K, m), by cohort index
+        Enrolment weights (rows sum to 1; NaN where every patient failed).
+    noise_sd : dict of float64 (K, m)
+        SD of the within-patient visit-to-visit fluctuation in the measure's units.
+    """
+
+    values: dict
+    context: dict
+    weights: dict
+    noise_sd: dict
+
+
 def _wmean(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Weighted mean over patients: x float64[K, m], w float64[K, m] (rows sum to 1) -> float64[K]."""
     return np.sum(w * x, axis=1)
@@ -245,8 +271,8 @@ class ForwardModel:
         mf = np.where(below[:, None], 0.0, mf)
         return w, mf, shift
 
-    def evaluate(self, theta) -> Prediction:
-        """Expected statistics and contextual loadings of every target (see :class:`Prediction`).
+    def patient_values(self, theta) -> PatientValues:
+        """Every enrolled virtual patient's expected observations, for each parameter row.
 
         Parameters
         ----------
@@ -256,14 +282,14 @@ class ForwardModel:
 
         Returns
         -------
-        Prediction
-            ``mean`` and ``context``, float64 (K, n_targets) each.
+        PatientValues
         """
         theta = check_theta(theta)
         st_all, ok_all = self._states(theta)
         sym = self._symptom_models(theta)
         K = theta.shape[0]
-        obs, ctx, weights, slopes = {}, {}, {}, {}
+        obs, ctx, weights, noise = {}, {}, {}, {}
+        fl = np.broadcast_to(np.asarray(sym.fluctuation_sd, dtype=float).reshape(-1, 1), (K, 1))
         for ci in self._used:
             s = self._slot[ci]
             c = self.cohorts[ci]
@@ -292,8 +318,28 @@ class ForwardModel:
             for key in self.need.get(ci, ()):
                 obs[(ci,) + key] = self._measure(full, ix, *key)
                 ctx[(ci,) + key] = obs[(ci,) + key] - self._measure(full, ix0, *key)
-                slopes[(ci,) + key] = (self._measure(quiet0, up0, *key)[..., 0]
-                                       - self._measure(quiet0, ix_entry, *key)[..., 0]) / _PAIN_STEP
+                slope = (self._measure(quiet0, up0, *key)[..., 0]
+                         - self._measure(quiet0, ix_entry, *key)[..., 0]) / _PAIN_STEP
+                noise[(ci,) + key] = slope * fl
+        return PatientValues(obs, ctx, weights, noise)
+
+    def evaluate(self, theta) -> Prediction:
+        """Expected statistics and contextual loadings of every target (see :class:`Prediction`).
+
+        Parameters
+        ----------
+        theta : array_like (K, P) or (P,)
+            Natural-scale calibrated parameter rows (order :func:`sim.calibration.priors.names`),
+            inside the box.
+
+        Returns
+        -------
+        Prediction
+            ``mean`` and ``context``, float64 (K, n_targets) each.
+        """
+        pv = self.patient_values(theta)
+        obs, ctx, weights = pv.values, pv.context, pv.weights
+        K = next(iter(weights.values())).shape[0]
         col = {d: i for i, d in enumerate(self.days)}
         mean = np.full((K, len(self.targets)), np.nan)
         context = np.zeros((K, len(self.targets)))
@@ -305,11 +351,10 @@ class ForwardModel:
             wc = None if ckey is None else weights[t.control]
             x = obs[key]
             xc = None if ckey is None else obs[ckey]
-            fl = np.broadcast_to(np.asarray(sym.fluctuation_sd, dtype=float).reshape(-1, 1), (K, 1))
-            mean[:, i] = _statistic(t, x[..., 0], x[..., j], w, xc, wc, j, slopes[key] * fl, self._rho[j])
+            mean[:, i] = _statistic(t, x[..., 0], x[..., j], w, xc, wc, j, pv.noise_sd[key], self._rho[j])
             x_np, xc_np = x - ctx[key], None if ckey is None else xc - ctx[ckey]
             context[:, i] = mean[:, i] - _statistic(t, x_np[..., 0], x_np[..., j], w, xc_np, wc, j,
-                                                    slopes[key] * fl, self._rho[j])
+                                                    pv.noise_sd[key], self._rho[j])
         return Prediction(mean, np.nan_to_num(context))
 
     def predict(self, theta) -> np.ndarray:

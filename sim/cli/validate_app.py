@@ -2,6 +2,7 @@
 
     sim-validate --arms arms.csv --outcomes outcomes.csv [--out predictions.csv]
     sim-validate --loso [--out-dir loso/] [--no-refit]
+    sim-validate --spread [--arms arms.csv --outcomes outcomes.csv] [--n-sim 48]
 
 The first form simulates every arm with the calibrated model and its posterior, writes per-row
 predictions with 95% prediction intervals (and every skipped row with its reason) to ``--out``,
@@ -16,6 +17,11 @@ per-row predictions and a figure to ``--out-dir``, and prints as the last line (
 without the pooled meta-analytic rows)
 ``interval_score=<x> skill_vs_no_change=<x> skill_vs_loso_mean=<x> skill_vs_meta=<x> coverage95=<x>
 width95_changes=<x> width95_contrasts=<x> sign_agreement=<x> studies=<n> rows=<n>``.
+
+``--spread`` sets the calibrated model's between-patient SD beside the one each trial reports for
+the same arm, visit and measure (follow-up levels reported with an SD or IQR;
+:mod:`sim.calibration.spread`), and prints as the last line
+``spread_rows=<n> studies=<n> median_ratio=<x> ratio_q25=<x> ratio_q75=<x>`` (simulated / reported).
 """
 
 from __future__ import annotations
@@ -37,7 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--refit-steps", type=int, default=24, help="--loso: emcee steps of an exact refit (default 24)")
     ap.add_argument("--resample", type=int, default=100,
                     help="--loso: posterior draws per left-out study (default 100)")
-    ap.add_argument("--n-sim", type=int, default=12, help="virtual patients per arm (default 12)")
+    ap.add_argument("--spread", action="store_true",
+                    help="between-patient SDs of the model beside the reported ones (packaged files by default)")
+    ap.add_argument("--n-sim", type=int, default=None,
+                    help="virtual patients per arm (default 12; 48 with --spread)")
     ap.add_argument("--draws", type=int, default=20, help="posterior draws for the intervals (default 20)")
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--show-skipped", action="store_true", help="print every skipped row with its reason")
@@ -52,14 +61,18 @@ def _fail(message: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``sim-validate``; returns the exit status (2 for bad input)."""
     args = _parser().parse_args(argv)
-    if args.loso and (args.arms or args.outcomes):
+    if args.loso and (args.arms or args.outcomes or args.spread):
         return _fail("--loso uses the packaged studies; allowed: --loso alone, or --arms A --outcomes O")
-    if not args.loso and not (args.arms and args.outcomes):
-        return _fail("give --arms and --outcomes (any files in the shared schema), or --loso")
+    if bool(args.arms) != bool(args.outcomes) or not (args.loso or args.spread or args.arms):
+        return _fail("give --arms and --outcomes (any files in the shared schema), or --loso, or --spread")
+    if args.n_sim is None:
+        args.n_sim = 48 if args.spread else 12
     if args.n_sim < 2 or args.draws < 1 or args.resample < 2 or args.refit_steps < 2:
         return _fail("--n-sim must be >= 2, --draws >= 1, --resample >= 2 and --refit-steps >= 2")
     if args.loso:
         return _loso(args)
+    if args.spread:
+        return _spread(args)
     import sim  # noqa: F401  (configures the kernel cache)
     from sim.calibration import validate
 
@@ -77,6 +90,28 @@ def main(argv: list[str] | None = None) -> int:
     if args.out:
         print(f"predictions written to {args.out}")
     print(report.summary_line())
+    return 0
+
+
+def _spread(args) -> int:
+    import numpy as np
+
+    import sim  # noqa: F401  (configures the kernel cache)
+    from sim.calibration.spread import spread_check, spread_summary
+
+    try:
+        rows = spread_check(args.arms, args.outcomes, n_sim=args.n_sim, seed=args.seed)
+    except (ValueError, OSError) as exc:
+        return _fail(str(exc))
+    print(f"{'study':16s} {'arm':24s} {'measure':18s} {'day':>5s} {'scale':>9s} {'reported SD':>11s} "
+          f"{'model SD':>9s} {'ratio':>6s}")
+    for r in rows:
+        print(f"{r.study:16s} {r.arm_id:24s} {r.measure:18s} {r.day:5.0f} {r.scale[0]:g}-{r.scale[1]:<7g} "
+              f"{r.reported_sd:11.2f} {r.model_sd:9.2f} {r.ratio:6.2f}")
+    for study in dict.fromkeys(r.study for r in rows):
+        ratios = [r.ratio for r in rows if r.study == study]
+        print(f"{study}: median ratio {np.median(ratios):.2f} over {len(ratios)} rows")
+    print(spread_summary(rows))
     return 0
 
 
