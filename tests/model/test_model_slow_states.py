@@ -73,7 +73,7 @@ def test_sensitisation_lags_the_nociceptive_drive():
     res = _run(STEROID, times=np.array([0.0, 3.0, 28.0, 182.0]))
     pge2_excess = res.state("pge2")[0] - 1.0
     sens = res.state("sensitisation")[0]
-    assert pge2_excess[1] < 0.5 * pge2_excess[0]  # the drug acts within days
+    assert pge2_excess[1] < 0.7 * pge2_excess[0]  # the drug acts within days (steroid_emax 0.2: -40% by day 3)
     assert sens[1] > 0.8 * sens[0]  # sensitisation has barely moved by day 3
     assert sens[2] < sens[1]  # ... and has fallen by day 28
     assert sens[3] > sens[2]  # relaxing back once the drug is gone
