@@ -320,7 +320,7 @@ class ForwardModel:
                 ctx[(ci,) + key] = obs[(ci,) + key] - self._measure(full, ix0, *key)
                 slope = (self._measure(quiet0, up0, *key)[..., 0]
                          - self._measure(quiet0, ix_entry, *key)[..., 0]) / _PAIN_STEP
-                noise[(ci,) + key] = slope * fl
+                noise[(ci,) + key] = np.abs(slope) * fl  # higher-is-better scores (KOOS, Lysholm) fall as pain rises
         return PatientValues(obs, ctx, weights, noise)
 
     def evaluate(self, theta) -> Prediction:

@@ -13,9 +13,10 @@ that enrolled the patient) the model's between-patient SD is
 
 ``sqrt(Var_w(x_i) + E_w[s_i^2])``
 
-with ``x_i`` the expected observation of virtual patient ``i`` (:class:`PatientValues`), ``w``
-the enrolment weights and ``s_i`` the SD of the patient's visit-to-visit fluctuation in the
-measure's units. Entry levels are left out: the entry criterion truncates them.
+with ``x_i`` the expected observation of virtual patient ``i``
+(:class:`sim.calibration.forward.PatientValues`), ``w`` the enrolment weights and ``s_i`` the
+SD of the patient's visit-to-visit fluctuation in the measure's units. Entry levels are left
+out: the entry criterion truncates them.
 """
 
 from __future__ import annotations
