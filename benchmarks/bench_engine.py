@@ -59,16 +59,16 @@ from sim.model.parameters import PARAMETERS
 from sim.model.rhs import rhs
 from sim.model.states import N_STATES, STATES, state_index
 from sim.observe import observe
-from sim.simulation import DEFAULT_OPTIONS, build_inputs, simulate, start_day
+from sim.simulation import DEFAULT_OPTIONS, DEFAULT_RUN_IN, build_inputs, simulate, start_day
 from sim.solver import SolverOptions, solve_ensemble_chunked
 
 REGIMEN = ("msc(cells=5e7,source=ad,allogeneic=0)@0;ha(mg=30,form=linear)@0;prp(ml=5,leukocyte=poor)@30;"
            "msc(cells=5e7,source=ad,allogeneic=0)@182;steroid(mg=40,drug=triamcinolone)@365")
 TIMES = np.array([0.0, 91.0, 182.0, 365.0, 730.0])
-RUN_IN = 180.0
+
 # The day ``simulate`` starts these patients on (its default run-in): the engine's reference and
 # error runs go through ``simulate``, so the timed runs and the LSODA solvers start there too.
-T0 = start_day([sim.Patient()], [sim.Regimen.parse(REGIMEN)], RUN_IN)
+T0 = start_day([sim.Patient()], [sim.Regimen.parse(REGIMEN)], DEFAULT_RUN_IN)
 MEASURES = ("WOMAC_total", "VAS_pain", "MRI_cartilage_volume")
 RTOL = 1e-4  # engine: the loosest of 1e-3, 3e-4, 1e-4 whose outcome error is within 1e-3
 RTOL_LSODA = 1e-4  # scipy and numbalsoda, chosen the same way

@@ -33,6 +33,9 @@ from sim.solver.inputs import event_arrays
 #: mg is not held to the absolute tolerance of a mediator near 1.
 DEFAULT_OPTIONS = SolverOptions(rtol=1e-5, atol=1e-8, max_steps=50_000, autonomous=True)
 
+#: Untreated days simulated before day 0 so the knee settles in its disease state [days].
+DEFAULT_RUN_IN = 180.0
+
 
 @dataclass(frozen=True)
 class TimeGrid:
@@ -40,7 +43,7 @@ class TimeGrid:
 
     t_end: float = 730.0
     step: float = 7.0
-    run_in: float = 180.0
+    run_in: float = DEFAULT_RUN_IN
     extra: tuple[float, ...] = ()
 
     def times(self) -> np.ndarray:
@@ -179,7 +182,7 @@ def solve_inputs(y0: np.ndarray, p: np.ndarray, events, *, t0: float, t_out: np.
 
 
 def simulate(patients: Patient | Sequence[Patient] = Patient(), regimens: Regimen | str | Sequence = "none()@0",
-             *, t_end: float = 730.0, step: float = 7.0, run_in: float = 180.0, times=None,
+             *, t_end: float = 730.0, step: float = 7.0, run_in: float = DEFAULT_RUN_IN, times=None,
              record: Sequence[str] | None = None, options: SolverOptions | None = None,
              provenance: dict | None = None) -> Result:
     """Simulate knees under regimens.
@@ -244,4 +247,5 @@ def simulate(patients: Patient | Sequence[Patient] = Patient(), regimens: Regime
     )
 
 
-__all__ = ["simulate", "solve_inputs", "start_day", "TimeGrid", "DEFAULT_OPTIONS", "build_inputs", "PARAMETER_INDEX"]
+__all__ = ["simulate", "solve_inputs", "start_day", "TimeGrid", "DEFAULT_OPTIONS", "DEFAULT_RUN_IN", "build_inputs",
+           "PARAMETER_INDEX"]

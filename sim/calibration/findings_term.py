@@ -58,7 +58,7 @@ from sim.findings.catalog import get_findings
 from sim.findings.design import Finding, Relation
 from sim.findings.evaluate import DEFAULT_SEED
 from sim.findings.noise import CONTEXTUAL_EFFECT_CV, TREATMENT_EFFECT_CV, mcid, measurement_noise
-from sim.findings.pools import RUN_IN, UNTREATED, PoolSet
+from sim.findings.pools import UNTREATED, PoolSet
 from sim.model.parameters import PARAMETER_INDEX, PARAMETERS, parameter_index
 from sim.model.patient import calibrated_defaults
 from sim.model.states import STATE_NAMES
@@ -67,7 +67,7 @@ from sim.observe.symptoms import default_symptom_model
 from sim.population import lognormal_multiplier
 from sim.regimen import Regimen
 from sim.result import Result
-from sim.simulation import DEFAULT_OPTIONS, build_inputs, solve_inputs, start_day
+from sim.simulation import DEFAULT_OPTIONS, DEFAULT_RUN_IN, build_inputs, solve_inputs, start_day
 
 __all__ = ["FindingsTerm", "RelationProbability", "DEFAULT_FINDINGS_POOL", "DEFAULT_FLOOR", "DEFAULT_NODES",
            "shipped_theta"]
@@ -181,7 +181,7 @@ class FindingsTerm:
             pop = pools.population(spec)
             patients = [dataclasses.replace(p, parameters={**p.parameters, **arm.parameters}) for p in pop.patients()]
             regimens = [Regimen.parse(arm.regimen)] * self.pool
-            t0 = start_day(patients, regimens, RUN_IN)
+            t0 = start_day(patients, regimens, DEFAULT_RUN_IN)
             groups.setdefault(t0, []).append(len(built))
             built.append((patients, regimens, pop.placebo))
         # One solver input per start day (a run-in of the same length as the findings pools').

@@ -35,13 +35,13 @@ from scipy import special
 from sim.calibration.priors import CALIBRATED, check_theta, names
 from sim.calibration.targets import DEFAULT_ENTRY_PAIN, Baseline, Cohort, Target
 from sim.engine.compiled import KNEE
-from sim.engine.shared_run_in import shared_run_in
+from sim.engine.shared_run_in import distinct_rows, shared_run_in
 from sim.model.parameters import PARAMETERS, parameter_index
 from sim.model.states import state_index
 from sim.observe import MEASURES, OBSERVED_STATES, SymptomModel, observe_states
 from sim.population import PopulationSpec, sample_population, stream
 from sim.regimen import Regimen
-from sim.simulation import DEFAULT_OPTIONS, PARAMETER_INDEX, build_inputs
+from sim.simulation import DEFAULT_OPTIONS, DEFAULT_RUN_IN, PARAMETER_INDEX, build_inputs, start_day
 
 __all__ = ["ForwardModel", "Prediction", "PAIN_TRAIT_SD", "FLUCTUATION_SD", "FLUCTUATION_DAYS"]
 
@@ -55,7 +55,6 @@ PAIN_TRAIT_SD = 12.0
 FLUCTUATION_SD = SymptomModel().fluctuation_sd
 #: Correlation time of the fluctuation [day] (assumed: flares last days to weeks).
 FLUCTUATION_DAYS = 30.0
-RUN_IN = 180.0  #: untreated days before entry, as sim.simulate's default run-in [day]
 _PAIN_STEP = 10.0  #: VAS mm offset used to measure each measure's slope against pain
 
 
@@ -155,9 +154,7 @@ class ForwardModel:
             for ci in self._used:
                 patients += self._pops[ci].patients()
                 regimens += [Regimen.parse(self.cohorts[ci].regimen)] * self.n_sim
-            first = min([r.first_day for r in regimens if r.first_day is not None] + [0.0])
-            inductions = [pt.species_preset.induction_day for pt in patients if pt.species_preset.induction != "none"]
-            t0 = min([-RUN_IN, first] + inductions) - (1.0 if inductions or first < -RUN_IN else 0.0)
+            t0 = start_day(patients, regimens, DEFAULT_RUN_IN)
             y0, p, ev = build_inputs(patients, regimens, t0)
             varied = np.array([[name in pt.parameters for name in self._model_names] for pt in patients])
             self._block = (y0, p, ev, t0, varied)
@@ -404,17 +401,8 @@ def _continue_distinct(y_split, p, later, status, ends, days, out_idx) -> np.nda
     go = np.flatnonzero(status == 0)
     if not go.size:
         return y
-    key = np.ascontiguousarray(np.concatenate(
-        [y_split[go], p[go], later[0][go], later[1][go].reshape(go.size, -1).astype(float),
-         later[2][go].reshape(go.size, -1), later[3][go].reshape(go.size, -1)], axis=1))
-    ids: dict[bytes, int] = {}
-    rep, owner = [], np.empty(go.size, dtype=np.int64)
-    for i in range(go.size):
-        j = ids.setdefault(key[i].tobytes(), len(ids))
-        if j == len(rep):
-            rep.append(go[i])
-        owner[i] = j
-    rep = np.array(rep, dtype=np.int64)
+    first, owner = distinct_rows(y_split[go], p[go], tuple(e[go] for e in later))
+    rep = go[first]
     rep_end = np.zeros(rep.size)
     np.maximum.at(rep_end, owner, ends[go])
     rep_y = np.full((rep.size, days.size, out_idx.size), np.nan)

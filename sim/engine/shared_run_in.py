@@ -22,7 +22,7 @@ import numpy as np
 from sim.engine.compiled import CompiledModel
 from sim.solver import EnsembleSolution
 
-__all__ = ["shared_run_in", "solve_split"]
+__all__ = ["distinct_rows", "shared_run_in", "solve_split"]
 
 _STATS = ("n_steps", "n_rejected", "n_rhs", "n_jac", "n_lu")
 
@@ -81,6 +81,38 @@ def shared_run_in(model: CompiledModel, y0: np.ndarray, p: np.ndarray, events, *
     return y_split, status, later
 
 
+def distinct_rows(y: np.ndarray, p: np.ndarray, events) -> tuple[np.ndarray, np.ndarray]:
+    """Rows equal bit for bit in state, parameters and events: one representative each.
+
+    Parameters
+    ----------
+    y : float64 (N, n)
+    p : float64 (N, m)
+    events : tuple of four arrays
+        ``(ev_t (N, E), ev_idx (N, E, J), ev_mul (N, E, J), ev_add (N, E, J))``.
+
+    Returns
+    -------
+    first : int64 (D,)
+        The first row of each distinct row, in row order.
+    inverse : int64 (N,)
+        Index into ``first`` of each row's representative.
+    """
+    N = y.shape[0]
+    key = np.ascontiguousarray(np.concatenate([y, p, events[0], events[1].reshape(N, -1).astype(float),
+                                               events[2].reshape(N, -1), events[3].reshape(N, -1)], axis=1))
+    # Found by the rows' bytes: a dictionary costs milliseconds where np.unique(axis=0) sorted the
+    # rows for a third of a second.
+    ids: dict[bytes, int] = {}
+    first, inverse = [], np.empty(N, dtype=np.int64)
+    for i in range(N):
+        j = ids.setdefault(key[i].tobytes(), len(ids))
+        if j == len(first):
+            first.append(i)
+        inverse[i] = j
+    return np.array(first, dtype=np.int64), inverse
+
+
 def _run_in(model, y0, p, events, t0, t_split, options):
     """``shared_run_in``'s three results and the run-in's solver statistics per row (dict of int64[N])."""
     if not t0 <= t_split:
@@ -91,18 +123,7 @@ def _run_in(model, y0, p, events, t0, t_split, options):
     if t_split == t0:
         zero = np.zeros(N, dtype=np.int64)
         return y0.copy(), zero, post, {k: zero.copy() for k in _STATS}
-    key = np.ascontiguousarray(np.concatenate([y0, p, pre[0], pre[1].reshape(N, -1).astype(float),
-                                               pre[2].reshape(N, -1), pre[3].reshape(N, -1)], axis=1))
-    # One representative per distinct row (the first, in row order), found by the rows' bytes: a
-    # dictionary costs milliseconds where np.unique(axis=0) sorted the rows for a third of a second.
-    ids: dict[bytes, int] = {}
-    first, inverse = [], np.empty(N, dtype=np.int64)
-    for i in range(N):
-        j = ids.setdefault(key[i].tobytes(), len(ids))
-        if j == len(first):
-            first.append(i)
-        inverse[i] = j
-    first = np.array(first, dtype=np.int64)
+    first, inverse = distinct_rows(y0, p, pre)
     run_in = model.solve_ensemble(y0[first], p[first], *(e[first] for e in pre), t_out=np.array([t_split]),
                                   t0=t0, options=options)
     stats = {k: np.asarray(getattr(run_in, k), dtype=np.int64)[inverse] for k in _STATS}

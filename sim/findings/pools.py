@@ -29,14 +29,11 @@ from sim.observe import READOUTS, observe
 from sim.observe.symptoms import SymptomModel, default_symptom_model
 from sim.population import PopulationSpec, VirtualPopulation, sample_population
 from sim.regimen import Regimen
-from sim.simulation import simulate, start_day
+from sim.simulation import DEFAULT_RUN_IN, simulate, start_day
 
 #: Regimen of the untreated reference of every pool (the between-study effect scales each
 #: arm's difference from it).
 UNTREATED = Arm("none()@0")
-
-#: Untreated days simulated before day 0 [days] (the default of :func:`sim.simulation.simulate`).
-RUN_IN = 180.0
 
 
 class PoolSet:
@@ -120,7 +117,7 @@ class PoolSet:
         base = self.population(spec).patients()
         by_start: dict[float, list[tuple]] = {}
         for key, arm in todo.items():
-            by_start.setdefault(start_day(base[:1], [Regimen.parse(arm.regimen)], RUN_IN), []).append(key)
+            by_start.setdefault(start_day(base[:1], [Regimen.parse(arm.regimen)], DEFAULT_RUN_IN), []).append(key)
         # Arms with the same parameter values share the patient objects (their inputs are built once).
         with_params: dict[tuple, list] = {}
         for keys in by_start.values():
@@ -131,7 +128,7 @@ class PoolSet:
                     with_params[key[2]] = [dataclasses.replace(p, parameters={**p.parameters, **params}) for p in base]
                 patients += with_params[key[2]]
                 regimens += [todo[key].regimen] * self.size
-            res = simulate(patients, regimens, times=self.days, run_in=RUN_IN)
+            res = simulate(patients, regimens, times=self.days, run_in=DEFAULT_RUN_IN)
             for k, key in enumerate(keys):
                 self._results[key] = res.rows(slice(k * self.size, (k + 1) * self.size))
             self.trajectories += len(patients)

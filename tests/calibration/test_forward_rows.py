@@ -30,19 +30,11 @@ def _alone(i, end):
                                out_idx=OUT, t0=0.0, options=DEFAULT_OPTIONS).y[0]
 
 
-def test_copies_take_the_shared_solve_up_to_their_own_last_day(monkeypatch):
+def test_copies_take_the_shared_solve_up_to_their_own_last_day(solve_sizes):
     y_split, p, later, status = _split()
-    sizes = []
-    real = KNEE.solve_ensemble.__func__
-
-    def counting(self, y0_, *args, **kwargs):
-        sizes.append(y0_.shape[0])
-        return real(self, y0_, *args, **kwargs)
-
-    monkeypatch.setattr(type(KNEE), "solve_ensemble", counting)
+    solve_sizes.clear()
     y = _continue_distinct(y_split, p, later, status, ENDS, DAYS, OUT)
-    monkeypatch.undo()
-    assert sum(sizes) == 3  # rows 0-2 once (to day 365), row 3, row 4
+    assert sum(solve_sizes) == 3  # rows 0-2 once (to day 365), row 3, row 4
     assert (status == 0).all()
     for i, end in enumerate(ENDS):
         read = DAYS <= end

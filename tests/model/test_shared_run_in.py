@@ -40,18 +40,10 @@ def test_equals_the_whole_solve_to_the_solver_tolerance(inputs):
     assert err.max() > 0.0  # a restart at day 0, not a copy of the whole solve
 
 
-def test_each_distinct_run_in_is_solved_once(inputs, monkeypatch):
+def test_each_distinct_run_in_is_solved_once(inputs, solve_sizes):
     y0, p, ev = inputs
-    sizes = []
-    real = KNEE.solve_ensemble.__func__
-
-    def counting(self, y0_, *args, **kwargs):
-        sizes.append(y0_.shape[0])
-        return real(self, y0_, *args, **kwargs)
-
-    monkeypatch.setattr(type(KNEE), "solve_ensemble", counting)
     y_split, status, later = shared_run_in(KNEE, y0, p, ev, t0=T0, t_split=0.0, options=DEFAULT_OPTIONS)
-    assert sizes == [3]  # three distinct (state, parameters, events before day 0) rows
+    assert solve_sizes == [3]  # three distinct (state, parameters, events before day 0) rows
     assert (status == 0).all() and np.array_equal(y_split[0], y_split[2]) and not np.array_equal(y_split[0], y_split[3])
     # Continuing rows keep only their events from day 0 on, left-aligned.
     assert (later[0] >= 0.0).all() and np.isfinite(later[0][:, 0]).sum() == 7  # rows 5 and 6 have none left
