@@ -28,6 +28,7 @@ the same draws.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,6 +67,10 @@ class RelationResult:
         Minimal difference required (NaN where none is).
     holds : bool[R]
         Per replica.
+    between_sd : float
+        Median over the replicas of the pooled within-arm SD of the observed values (between
+        subjects, visit noise included), in the measure's unit: the spread a replica's test
+        weighs the difference against.
     """
 
     finding: str
@@ -82,6 +87,7 @@ class RelationResult:
     model_diff: float
     mcid: float
     holds: np.ndarray
+    between_sd: float = float("nan")
 
     @property
     def reproduced(self) -> bool:
@@ -200,9 +206,13 @@ def judge_relation(finding: Finding, rel: Relation, pools: PoolSet, alloc, mult,
     xa = pools.values(finding.population, finding.arms[rel.lhs], rel.measure, rel.day, extra)
     xb = pools.values(finding.population, finding.arms[rel.rhs], rel.measure, rel.day, extra)
     lo, med, hi = np.nanquantile(diff, [0.025, 0.5, 0.975]) if np.isfinite(diff).any() else (np.nan,) * 3
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an arm of one subject has no SD
+        pooled = np.sqrt(0.5 * (np.nanvar(a, axis=-1, ddof=1) + np.nanvar(b, axis=-1, ddof=1)))
+        sd = float(np.nanmedian(pooled)) if np.isfinite(pooled).any() else float("nan")
     return RelationResult(finding.id, rel, find_measure(rel.measure).unit, design.n_arm(rel.lhs), design.n_arm(rel.rhs),
                           design.test, float(holds.mean()), p_sig, float(med), float(lo), float(hi),
-                          float(np.nanmean(xa - xb)), float("nan") if need is None else float(need), holds)
+                          float(np.nanmean(xa - xb)), float("nan") if need is None else float(need), holds, sd)
 
 
 def run_finding(finding: Finding, replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED,

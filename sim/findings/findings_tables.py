@@ -8,10 +8,11 @@ import io
 import numpy as np
 
 from sim.findings.evaluate import FindingResult
+from sim.findings.shortfall import finding_shortfall, relation_shortfall
 
 COLUMNS = ("finding", "refs", "relation", "measure", "day", "unit", "n_lhs", "n_rhs", "test", "probability",
-           "p_significant", "diff_median", "diff_low", "diff_high", "model_diff", "mcid", "reproduced",
-           "by_construction", "repeats")
+           "p_significant", "diff_median", "diff_low", "diff_high", "model_diff", "mcid", "between_sd",
+           "reproduced", "by_construction", "repeats", "shortfall")
 
 
 def table_rows(results: list[FindingResult]) -> list[dict]:
@@ -36,8 +37,9 @@ def table_rows(results: list[FindingResult]) -> list[dict]:
                          "day": float(rel.day), "unit": r.unit, "n_lhs": r.n_lhs, "n_rhs": r.n_rhs, "test": r.test,
                          "probability": r.probability, "p_significant": r.p_significant,
                          "diff_median": r.diff_median, "diff_low": r.diff_low, "diff_high": r.diff_high,
-                         "model_diff": r.model_diff, "mcid": r.mcid, "reproduced": r.reproduced,
-                         "by_construction": bool(c), "repeats": rep})
+                         "model_diff": r.model_diff, "mcid": r.mcid, "between_sd": r.between_sd,
+                         "reproduced": r.reproduced, "by_construction": bool(c), "repeats": rep,
+                         "shortfall": relation_shortfall(r)})
     return rows
 
 
@@ -90,7 +92,7 @@ def format_findings(results: list[FindingResult]) -> str:
         Plain-text lines joined by newlines.
     """
     head = ("finding", "expected", "measure @ day", "n", "test", "P", "P(sig)", "replica diff [95%]", "model diff",
-            "MCID", "non-evidential")
+            "SD", "MCID", "non-evidential")
     cells = []
     for fr in results:
         for r, c, rep in zip(fr.relations, fr.construction, fr.repeats):
@@ -99,18 +101,18 @@ def format_findings(results: list[FindingResult]) -> str:
             cells.append((r.finding, rel.text(), f"{rel.measure} @ {rel.day:g}", f"{r.n_lhs}/{r.n_rhs}", r.test,
                           f"{r.probability:.2f}", f"{r.p_significant:.2f}",
                           f"{_g(r.diff_median)} [{_g(r.diff_low)}, {_g(r.diff_high)}]", _g(r.model_diff),
-                          _g(r.mcid), flag))
+                          _g(r.between_sd), _g(r.mcid), flag))
     lines = _columns(head, cells)
     lines.append("")
     fhead = ("finding", "species", "n per arm", "test", "relations P>=0.5", "P(finding)", "reproduced",
-             "non-evidential")
+             "non-evidential", "why not reproduced")
     fcells = []
     for fr in results:
         d = fr.finding.design
         ns = "/".join(str(d.n_arm(a)) for a in fr.finding.arms)
         fcells.append((fr.finding.id, fr.finding.population.species, ns, d.test,
                        f"{sum(r.reproduced for r in fr.relations)}/{len(fr.relations)}", f"{fr.probability:.2f}",
-                       "yes" if fr.reproduced else "no", _flag(fr)))
+                       "yes" if fr.reproduced else "no", _flag(fr), finding_shortfall(fr)))
     lines += _columns(fhead, fcells)
     lines.append("")
     lines.append(summary_line(results))
@@ -129,14 +131,15 @@ def format_markdown(results: list[FindingResult]) -> str:
     -------
     str
     """
-    lines = ["| finding | species | n per arm | test | relations P>=0.5 | P(finding) | reproduced | non-evidential |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| finding | species | n per arm | test | relations P>=0.5 | P(finding) | reproduced | non-evidential "
+             "| why not reproduced |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for fr in results:
         d = fr.finding.design
         ns = "/".join(str(d.n_arm(a)) for a in fr.finding.arms)
         lines.append(f"| {fr.finding.id} | {fr.finding.population.species} | {ns} | {d.test} | "
                      f"{sum(r.reproduced for r in fr.relations)}/{len(fr.relations)} | {fr.probability:.2f} | "
-                     f"{'yes' if fr.reproduced else 'no'} | {_flag(fr)} |")
+                     f"{'yes' if fr.reproduced else 'no'} | {_flag(fr)} | {finding_shortfall(fr)} |")
     return "\n".join(lines + ["", summary_line(results)])
 
 
@@ -186,7 +189,7 @@ def to_tree(results: list[FindingResult], replicates: int, pool: int, seed: int)
     table = {}
     for col in COLUMNS:
         values = [r[col] for r in rows]
-        if col in ("finding", "refs", "relation", "measure", "unit", "test", "repeats"):
+        if col in ("finding", "refs", "relation", "measure", "unit", "test", "repeats", "shortfall"):
             table[col] = [str(v) for v in values]
         elif col in ("reproduced", "by_construction"):
             table[col] = np.array(values, dtype=bool)
@@ -204,7 +207,7 @@ def to_tree(results: list[FindingResult], replicates: int, pool: int, seed: int)
             "n_per_arm": [int(d.n_arm(a)) for a in f.arms], "n_source": d.n_source, "test": d.test,
             "test_source": d.test_source, "paired": bool(d.paired), "alpha": float(d.alpha),
             "probability": float(fr.probability), "reproduced": bool(fr.reproduced),
-            "non_evidential": bool(fr.non_evidential)}}
+            "non_evidential": bool(fr.non_evidential), "shortfall": finding_shortfall(fr)}}
     return {"@attrs": {"description": "seed findings F1-F18 as replicas of the original studies",
                        "replicates": int(replicates), "pool": int(pool), "seed": int(seed),
                        "summary": summary_line(results)},

@@ -137,6 +137,7 @@ def test_cli_prints_tables_and_last_line(tmp_path, capsys):
     assert lines[0].startswith("finding") and any(line.startswith("F12") for line in lines)
     assert re.fullmatch(r"reproduced=\d+/2 mean_probability=\d\.\d{3} non_evidential=\d+", lines[-1])
     assert out.read_text().splitlines()[0].startswith("finding,refs,relation")
+    assert "why not reproduced" in "\n".join(lines) and "shortfall" in out.read_text().splitlines()[0]
     tree = read_tree(tmp_path / "findings.h5")
     assert set(tree["findings"]) == {"F10", "F12"} and len(tree["table"]["probability"]) == 4
 
