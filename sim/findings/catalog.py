@@ -17,12 +17,23 @@ from sim.findings.design import Arm, Finding
 from sim.findings.design import Relation as R
 from sim.findings.design import StudyDesign as D
 from sim.population import PopulationSpec
+from sim.regimen.products import TYPICAL_AMOUNTS, TYPICAL_EXOSOME_SOURCE_CELLS
 
 # Animals start healthy and are induced by their species preset (KL grade unused; age and BMI are
 # human covariates the knee model ignores for animals, sim.model.patient).
 SHEEP, RAT, RABBIT = (PopulationSpec(species=s, kl_grades=(0,)) for s in ("sheep", "rat", "rabbit"))
 # KL 2-4 with most knees at KL 3, age ~58: typical of the MSC trials pooled in sim/data/trials.
 HUMAN = PopulationSpec(kl_grades=(2, 3, 4), kl_weights=(0.3, 0.5, 0.2), age_mean=58.0, age_min=35.0)
+
+def exosomes_of(cells: float) -> str:
+    """Exosome dose matched to a cell dose: a week of the cells' output, the definition of the
+    typical dose (``sim.regimen.products.TYPICAL_AMOUNTS``, 200 units for 3e7 cells). An animal
+    study's unreported dose takes the species' usual cell number instead of the human amount,
+    which a rat's knee (a fraction of a percent of a human's fluid) would hold hundreds of times
+    more concentrated.
+    """
+    return f"exo(dose={TYPICAL_AMOUNTS[('exo', 'dose')] * cells / TYPICAL_EXOSOME_SOURCE_CELLS:.6g},source=bm)@0"
+
 
 # Regimen building blocks (strings of the regimen grammar).
 MSC_RAT = "msc(cells=1e6,source=bm,allogeneic=0)@0"
@@ -46,24 +57,25 @@ def _each(lhs, op, rhs, measures, days):
 FINDINGS: tuple[Finding, ...] = (
     Finding("F1", "Sheep meniscectomy: one month after one injection MSC ~ MSC-exosomes, both better "
             "(lower OARSI) than HA", (5,), SHEEP,
-            {"MSC": "msc(cells=1e7,source=bm,allogeneic=0)@0", "EXO": "exo(dose=?,source=bm)@0", "HA": HA},
+            {"MSC": "msc(cells=1e7,source=bm,allogeneic=0)@0", "EXO": exosomes_of(1e7), "HA": HA},
             (R("MSC", "~", "EXO", "OARSI_histology", 30), R("MSC", "<", "HA", "OARSI_histology", 30),
              R("EXO", "<", "HA", "OARSI_histology", 30)),
             D(6, "seed review [5]: 18 sheep in three groups", "mann_whitney",
               test_source="assumed: ordinal OARSI scores of six sheep per group"),
             notes="hard-surface walking after meniscectomy not modelled (preset induction only); "
-                  "cell and exosome doses not reported (1e7 cells, typical exosome dose)"),
+                  "cell and exosome doses not reported (1e7 cells, exosomes of a week of their output)"),
     Finding("F2", "Rat: H19-exosomes improve OARSI scores; the TGF-beta receptor inhibitor SB-431542 "
             "cancels the effect", (3,), RAT,
-            {"control": SALINE, "EXO": "exo(dose=?,source=bm)@0",
+            {"control": SALINE, "EXO": exosomes_of(1e6),
              "control+SB": Arm(SALINE, {"rel_tgfb_receptor": 0.0}),
-             "EXO+SB": Arm("exo(dose=?,source=bm)@0", {"rel_tgfb_receptor": 0.0})},
+             "EXO+SB": Arm(exosomes_of(1e6), {"rel_tgfb_receptor": 0.0})},
             (R("EXO", "<", "control", "OARSI_histology", 56), R("EXO+SB", ">", "EXO", "OARSI_histology", 56),
              R("EXO+SB", "~", "control+SB", "OARSI_histology", 56)),
             D(6, _RAT_N, test_source=_T_ANIMAL),
             notes="inhibitor as rel_tgfb_receptor=0 for the whole follow-up, so 'cancels the effect' is "
                   "judged against blocked controls (the blockade also removes endogenous TGF-beta "
-                  "signalling); read-out at 8 weeks assumed"),
+                  "signalling); read-out at 8 weeks assumed; exosome dose not reported (a week of the output "
+                  "of 1e6 cells, the usual rat dose)"),
     Finding("F3", "Rat: MSC + anti-inflammatory herbal capsule gives lower IL-1beta, IL-6 and Mankin "
             "score than MSC alone or the drug alone", (6,), RAT,
             {"control": SALINE, "MSC": MSC_RAT, "drug": "antiinflam(strength=1,days=56)@0",

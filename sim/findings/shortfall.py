@@ -11,9 +11,10 @@ this order:
     than the package's MCID, so the clinical criterion fails however large the study;
 ``reaches MCID rarely``
     the model difference reaches the MCID, but too few replicas both test significant and reach it;
-``small against spread``
-    the difference has the right sign (and no MCID applies or it is reached) but is small
-    against the between-subject SD, so a study of the reported size rarely finds it significant;
+``not significant``
+    the difference has the right sign (and no MCID applies) but a study of the reported size
+    finds it significant in fewer than half of the replicas: small against the between-subject
+    SD, or too few subjects (the line gives the difference in SDs and the n);
 ``differs``
     a "~" relation whose arms the model tells apart: the replicas' test is significant too often.
 
@@ -30,7 +31,7 @@ from sim.findings.evaluate import FindingResult, RelationResult
 __all__ = ["CAUSES", "finding_shortfall", "relation_cause", "relation_shortfall"]
 
 #: Causes in the order they are checked (and listed in a finding's summary).
-CAUSES = ("opposite", "below MCID", "reaches MCID rarely", "small against spread", "differs")
+CAUSES = ("opposite", "below MCID", "reaches MCID rarely", "not significant", "differs")
 
 
 def _g(x: float) -> str:
@@ -58,7 +59,7 @@ def relation_cause(r: RelationResult) -> str:
         return "opposite"
     if math.isfinite(r.mcid):
         return "below MCID" if effect < r.mcid else "reaches MCID rarely"
-    return "small against spread"
+    return "not significant"
 
 
 def relation_shortfall(r: RelationResult) -> str:
@@ -86,7 +87,7 @@ def relation_shortfall(r: RelationResult) -> str:
     if cause in ("below MCID", "reaches MCID rarely"):
         return f"{cause}: {diff} against MCID {_g(r.mcid)}, significant in {r.p_significant:.0%}"
     d = abs(r.model_diff) / r.between_sd if r.between_sd > 0 else float("nan")
-    return (f"small against spread: {diff} = {_g(d)} SD of {_g(r.between_sd)}, "
+    return (f"not significant: {diff} = {_g(d)} SD of {_g(r.between_sd)}, "
             f"significant in {r.p_significant:.0%} at n {r.n_lhs}/{r.n_rhs}")
 
 

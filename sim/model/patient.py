@@ -110,6 +110,8 @@ class Patient:
         values = {q.name: q.default for q in PARAMETERS}
         values.update(calibrated_defaults())
         values.update(self.species_preset.parameter_overrides())
+        for name, factor in self.species_preset.joint_size_factors().items():  # a smaller knee holds fewer cells
+            values[name] *= factor
         # Age and body-mass relations are human ones; animals take the reference (see Attributes).
         human = self.species == "human"
         values["rel_load_patient"] = (1.0 + 0.02 * (self.bmi - 25.0) if human else 1.0) * self.alignment_load

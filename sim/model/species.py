@@ -19,6 +19,24 @@ from dataclasses import dataclass
 #: total medial meniscectomy takes this ratio.
 MENISCECTOMY_STRESS_RATIO = 2.2
 
+#: Linear dimensions of mammalian limb bones scale with body mass to the power 0.35 (lengths) and
+#: 0.36 (diameters), measured over 37 species from shrews to the elephant (Alexander, Jayes,
+#: Maloiy & Wathuta 1979, J Zool 189:305), so the joint's surfaces (synovium, articular
+#: cartilage) scale with mass^0.7.
+JOINT_AREA_EXPONENT = 0.7
+#: Reference knee of the parameter table: a 70-kg human's, synovial fluid 6.7 mL
+#: (parameters.csv:sf_volume_control_knee).
+HUMAN_BODY_MASS_KG = 70.0
+HUMAN_EFFUSION_ML = 6.7
+#: Amounts the parameter table states per human knee, and how a smaller knee holds them. Cell
+#: numbers that set a density (half-maximal differentiation, niche capacity, crowding, repair
+#: per differentiated cell) and the endogenous MSCs platelet factors mobilise from the synovium
+#: scale with the joint's surface; the secretome and HA act through their concentration in the
+#: joint fluid, so the amount giving half the effect scales with its volume. Concentration-based
+#: terms (platelet factors, corticosteroid, proteins) already divide by the fluid volume.
+SURFACE_SCALED = ("K_msc_density", "K_msc_niche", "K_msc_crowding", "K_repair_cells", "k_prp_msc_recruitment")
+FLUID_SCALED = ("K_secretome", "K_ha")
+
 # Affine jumps (state, multiply, add) of each induction model. The meniscectomy's load factor is
 # sourced (above); the other magnitudes are assumed, chosen so that a month later the knee shows
 # OARSI-grade damage typical of the model.
@@ -56,6 +74,32 @@ class Species:
     def rel_turnover(self) -> float:
         """Speed of biological processes relative to a 70-kg human (mass^-1/4)."""
         return (self.body_mass_kg / 70.0) ** -0.25
+
+    @property
+    def rel_joint_surface(self) -> float:
+        """Joint surface relative to a 70-kg human knee ((mass / 70 kg)^0.7, :data:`JOINT_AREA_EXPONENT`)."""
+        return (self.body_mass_kg / HUMAN_BODY_MASS_KG) ** JOINT_AREA_EXPONENT
+
+    @property
+    def rel_joint_fluid(self) -> float:
+        """Synovial fluid volume of a quiet knee relative to a human's (:data:`HUMAN_EFFUSION_ML`)."""
+        return self.effusion_healthy_ml / HUMAN_EFFUSION_ML
+
+    def joint_size_factors(self) -> dict[str, float]:
+        """Multipliers of the per-knee amounts (:data:`SURFACE_SCALED`, :data:`FLUID_SCALED`).
+
+        Applied to the patient's values after the calibrated defaults (a calibrated amount is a
+        human knee's); exactly 1 for humans.
+
+        Returns
+        -------
+        dict of str to float
+        """
+        if self.name == "human":
+            return {}
+        factors = {n: self.rel_joint_surface for n in SURFACE_SCALED}
+        factors.update({n: self.rel_joint_fluid for n in FLUID_SCALED})
+        return factors
 
     def parameter_overrides(self) -> dict[str, float]:
         """Parameter values this species changes (volumes, clearances, time scales)."""

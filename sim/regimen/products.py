@@ -20,10 +20,12 @@ from sim.model.states import state_index
 from sim.regimen.grammar import PRODUCTS, ProductSpec
 from sim.regimen.regimen import DoseEvent, Regimen
 
+#: Cells whose week of output the typical exosome dose is [cells] (assumed; defines its size).
+TYPICAL_EXOSOME_SOURCE_CELLS = 3.0e7
 #: Typical amounts used where a regimen says ``?`` (documented assumptions).
 TYPICAL_AMOUNTS: dict[tuple[str, str], float] = {
     ("msc", "cells"): 4.0e7,  # parameters.csv:msc_dose_clinical (typical moderate dose)
-    ("exo", "dose"): 200.0,  # secretome units; assumed: ~ one week of output of 3e7 cells
+    ("exo", "dose"): 200.0,  # secretome units; assumed: ~ one week of output of TYPICAL_EXOSOME_SOURCE_CELLS
     ("ha", "mg"): 30.0,  # assumed: middle of marketed single-injection products (16-60 mg)
     ("prp", "ml"): 5.0,  # assumed: typical injected PRP volume
     ("saline", "ml"): 4.0,  # assumed: typical placebo volume

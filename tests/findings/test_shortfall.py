@@ -20,7 +20,7 @@ def _result(op, probability, p_sig, model_diff, mcid=float("nan"), sd=5.0):
     ((">", 0.1, 0.1, 0.0), "opposite"),                        # or no difference at all
     (("<", 0.1, 0.6, -5.0, 11.5), "below MCID"),               # significant but clinically too small
     (("<", 0.3, 0.4, -12.0, 11.5), "reaches MCID rarely"),     # large enough, too rarely together with the test
-    (("<", 0.2, 0.2, -1.0), "small against spread"),           # no MCID: small next to the SD
+    (("<", 0.2, 0.2, -1.0), "not significant"),           # no MCID: small next to the SD
     (("~", 0.3, 0.7, -4.0), "differs"),                        # a "~" the model tells apart
 ])
 def test_each_cause_from_the_numbers(args, cause):
@@ -40,7 +40,7 @@ def test_finding_summary_counts_causes_and_names_the_worst():
             _result("<", 0.9, 0.9, -20.0, 11.5))
     fr = FindingResult(f, rels, 100, 0.0)
     text = finding_shortfall(fr)
-    assert text.startswith("below MCID 2/4; small against spread 1/4")
+    assert text.startswith("below MCID 2/4; not significant 1/4")
     assert "model -2 points" in text  # the below-MCID relation with the lowest probability
     assert finding_shortfall(FindingResult(f, rels[3:], 100, 0.9)) == ""
     together = finding_shortfall(FindingResult(f, (rels[3], rels[3]), 100, 0.3))
