@@ -101,6 +101,60 @@ def _wmean(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return np.sum(w * x, axis=1)
 
 
+def _cohort(arrays: dict, j: int) -> dict:
+    """Cohort ``j`` (axis 1) of every array of a dict of float64[K, C, ...] (scalars kept)."""
+    return {k: v[:, j] if np.ndim(v) >= 2 and np.shape(v)[1] > 1 else (v[:, 0] if np.ndim(v) >= 2 else v)
+            for k, v in arrays.items()}
+
+
+def _enrol(R: np.ndarray, target: np.ndarray, below: np.ndarray, sd: np.ndarray):
+    """Enrolment weights and expected entry fluctuation of cohorts, solved together.
+
+    The threshold ``c`` of each cohort is found by bisection so that the enrolled mean entry
+    level ``sum_i w_i (R_i + m_i)`` equals its target (the enrolled mean rises monotonically with
+    ``c``); every cohort's bisection is elementwise, so stacking cohorts gives each the same
+    numbers as solving it alone, with one array operation per step for all of them.
+
+    Parameters
+    ----------
+    R : float64 (K, C, m)
+        Quiet entry pain of each patient [VAS mm].
+    target : float64 (K, C)
+        Enrolled mean entry pain to reach [VAS mm].
+    below : bool (K, C)
+        Cohorts that take no selection (uniform weights, no expected fluctuation).
+    sd : float64 (K, 1, 1)
+        SD of the visit-to-visit fluctuation [VAS mm].
+
+    Returns
+    -------
+    w : float64 (K, C, m)
+        Enrolment weights (each cohort's sum to 1).
+    mf : float64 (K, C, m)
+        Expected entry fluctuation of an enrolled patient [VAS mm].
+    """
+    m = R.shape[-1]
+
+    def enrolled(c):
+        a = (c[..., None] - R) / sd
+        logq = special.log_ndtr(-a)
+        mills = np.exp(-0.5 * a * a - 0.5 * np.log(2.0 * np.pi) - logq)
+        w = np.exp(logq - logq.max(axis=-1, keepdims=True))
+        return w / w.sum(axis=-1, keepdims=True), sd * mills
+
+    lo = R.min(axis=-1) - 8.0 * sd[..., 0]
+    hi = np.maximum(target, lo + 1.0)
+    for _ in range(48):
+        mid = 0.5 * (lo + hi)
+        w, mf = enrolled(mid)
+        high = np.sum(w * (R + mf), axis=-1) > target
+        hi, lo = np.where(high, mid, hi), np.where(high, lo, mid)
+    w, mf = enrolled(0.5 * (lo + hi))
+    w = np.where(below[..., None], 1.0 / m, w)
+    mf = np.where(below[..., None], 0.0, mf)
+    return w, mf
+
+
 class ForwardModel:
     """Expected statistics of ``targets`` as a function of the calibrated parameters.
 
@@ -214,9 +268,12 @@ class ForwardModel:
 
     # -- observation ------------------------------------------------------------------------
     @staticmethod
-    def _symptom_models(theta: np.ndarray) -> SymptomModel:
-        """One SymptomModel whose calibrated fields are float64[K, 1, 1] (broadcast over patients, days)."""
-        fields = {p.name: theta[:, j].reshape(-1, 1, 1) for j, p in enumerate(CALIBRATED) if p.kind == "symptom"}
+    def _symptom_models(theta: np.ndarray, ndim: int = 3) -> SymptomModel:
+        """One SymptomModel whose calibrated fields are float64[K, 1, ...] of ``ndim`` axes
+        (broadcast over the trailing axes: cohorts, patients, days).
+        """
+        shape = (-1,) + (1,) * (ndim - 1)
+        fields = {p.name: theta[:, j].reshape(shape) for j, p in enumerate(CALIBRATED) if p.kind == "symptom"}
         return SymptomModel(**fields)
 
     @staticmethod
@@ -224,49 +281,29 @@ class ForwardModel:
         x = observe_states(st, ix, measure, scale)
         return scale[0] + scale[1] - x if reverse else x
 
-    def _match(self, sym: SymptomModel, st0: dict, trait: np.ndarray, baseline: Baseline | None):
-        """Enrolment weights, expected entry fluctuation and trait shift of one cohort.
+    def _target(self, quiet: dict, ix_quiet: dict, ix_up: dict, baseline: Baseline | None):
+        """Enrolment target and trait shift of one cohort from its quiet entry indices.
 
-        ``st0``: day-0 states float64[K, m, 1]; ``trait`` float64[m] [VAS mm].
-        Returns ``w`` float64[K, m] (rows sum to 1), ``m_fluct`` float64[K, m], ``shift`` float64[K].
+        ``quiet``: day-0 states float64[K, m, 1] without contextual response; ``ix_quiet`` and
+        ``ix_up`` their symptom indices with the pain trait, and with it raised by ``_PAIN_STEP``.
+        Returns ``target`` float64[K] (the enrolled mean entry pain that reproduces the reported
+        baseline [VAS mm]), ``shift`` float64[K] (trait shift of a cohort whose baseline lies
+        below its unselected mean, zero otherwise) and ``below`` bool[K] (that case: no selection).
         """
-        K, m = st0["collagen"].shape[:2]
-        quiet = dict(st0, placebo_response=np.zeros_like(st0["placebo_response"]))
-        b = trait.reshape(1, -1, 1)
-        ix_quiet = sym.indices(dict(quiet, pain_offset=b))
         R = ix_quiet["pain"][..., 0]  # [K, m]
         if baseline is None:
-            target = np.full(K, DEFAULT_ENTRY_PAIN)
+            target = np.full(R.shape[0], DEFAULT_ENTRY_PAIN)
         else:
             m0 = self._measure(quiet, ix_quiet, *_bl(baseline))[..., 0]
-            m1 = self._measure(quiet, sym.indices(dict(quiet, pain_offset=b + _PAIN_STEP)), *_bl(baseline))[..., 0]
+            m1 = self._measure(quiet, ix_up, *_bl(baseline))[..., 0]
             slope = np.mean(m1 - m0, axis=1) / _PAIN_STEP
             slope = np.where(np.abs(slope) > 1e-9, slope, np.nan)
             target = R.mean(axis=1) + (baseline.value - m0.mean(axis=1)) / slope
             target = np.where(np.isfinite(target), target, R.mean(axis=1))
         target = np.clip(target, 0.0, 100.0)
-        sd = np.broadcast_to(np.asarray(sym.fluctuation_sd, dtype=float).reshape(-1, 1), (K, 1))
         below = target <= R.mean(axis=1)
         shift = np.where(below, target - R.mean(axis=1), 0.0)
-
-        def enrolled(c):
-            a = (c[:, None] - R) / sd
-            logq = special.log_ndtr(-a)
-            mills = np.exp(-0.5 * a * a - 0.5 * np.log(2.0 * np.pi) - logq)
-            w = np.exp(logq - logq.max(axis=1, keepdims=True))
-            return w / w.sum(axis=1, keepdims=True), sd * mills
-
-        lo = R.min(axis=1) - 8.0 * sd[:, 0]
-        hi = np.maximum(target, lo + 1.0)
-        for _ in range(48):  # the enrolled mean rises monotonically with the threshold
-            mid = 0.5 * (lo + hi)
-            w, mf = enrolled(mid)
-            high = _wmean(R + mf, w) > target
-            hi, lo = np.where(high, mid, hi), np.where(high, lo, mid)
-        w, mf = enrolled(0.5 * (lo + hi))
-        w = np.where(below[:, None], 1.0 / m, w)
-        mf = np.where(below[:, None], 0.0, mf)
-        return w, mf, shift
+        return target, shift, below
 
     def patient_values(self, theta) -> PatientValues:
         """Every enrolled virtual patient's expected observations, for each parameter row.
@@ -282,41 +319,50 @@ class ForwardModel:
         PatientValues
         """
         theta = check_theta(theta)
-        st_all, ok_all = self._states(theta)
-        sym = self._symptom_models(theta)
-        K = theta.shape[0]
-        obs, ctx, weights, noise = {}, {}, {}, {}
+        st_all, ok_all = self._states(theta)  # [K, C, m, D], [K, C, m]
+        # Every cohort's symptom indices in one call per kind (elementwise, so each cohort gets
+        # the numbers it would get alone); cohort j is axis 1.
+        sym = self._symptom_models(theta, ndim=4)
+        K, C, m = ok_all.shape
+        used = self._used
         fl = np.broadcast_to(np.asarray(sym.fluctuation_sd, dtype=float).reshape(-1, 1), (K, 1))
-        for ci in self._used:
-            s = self._slot[ci]
-            c = self.cohorts[ci]
-            st = {n: v[:, s] for n, v in st_all.items()}
-            ok = ok_all[:, s]
-            # A failed patient gets weight 0; finite stand-ins keep 0 * value at 0.
-            st = {n: np.where(np.isfinite(v), v, 1.0) for n, v in st.items()}
-            trait = self._traits[ci]
-            if c.species == "human":
-                st0 = {n: v[..., :1] for n, v in st.items()}
-                w, mf, shift = self._match(sym, st0, trait, c.baseline)
-            else:
-                w, mf, shift = np.full((K, self.n_sim), 1.0 / self.n_sim), np.zeros((K, self.n_sim)), np.zeros(K)
-                trait = np.zeros_like(trait)
-            w = np.where(ok, w, 0.0)
-            w = w / np.maximum(w.sum(axis=1, keepdims=True), 1e-300)
-            weights[ci] = np.where(ok.any(axis=1, keepdims=True), w, np.nan)
-            offset = trait[None, :, None] + shift[:, None, None] + mf[:, :, None] * self._rho[None, None, :]
-            placebo = self._pops[ci].placebo.reshape(1, -1, 1)
-            quiet0 = dict({n: v[..., :1] for n, v in st.items()}, placebo_response=np.zeros((K, self.n_sim, 1)))
-            ix_entry = sym.indices(dict(quiet0, pain_offset=offset[..., :1]))
-            entry = ix_entry["pain"]
-            full = dict(st, pain_offset=offset, baseline_pain=entry, placebo_multiplier=placebo)
-            ix, ix0 = sym.indices(full), sym.indices(dict(full, placebo_multiplier=0.0 * placebo))
-            up0 = sym.indices(dict(quiet0, pain_offset=offset[..., :1] + _PAIN_STEP))
-            for key in self.need.get(ci, ()):
-                obs[(ci,) + key] = self._measure(full, ix, *key)
-                ctx[(ci,) + key] = obs[(ci,) + key] - self._measure(full, ix0, *key)
-                slope = (self._measure(quiet0, up0, *key)[..., 0]
-                         - self._measure(quiet0, ix_entry, *key)[..., 0]) / _PAIN_STEP
+        # A failed patient gets weight 0; finite stand-ins keep 0 * value at 0.
+        st = {n: np.where(np.isfinite(v), v, 1.0) for n, v in st_all.items()}
+        quiet0 = dict({n: v[..., :1] for n, v in st.items()}, placebo_response=np.zeros((K, C, m, 1)))
+        human = [self.cohorts[ci].species == "human" for ci in used]
+        trait = np.stack([self._traits[ci] if h else np.zeros(m) for ci, h in zip(used, human)])  # [C, m]
+        w, mf, shift = np.full((K, C, m), 1.0 / m), np.zeros((K, C, m)), np.zeros((K, C))
+        hs = [j for j, h in enumerate(human) if h]
+        if hs:  # every human cohort's entry threshold in one bisection
+            b = trait[None, :, :, None]
+            ix_q, ix_u = sym.indices(dict(quiet0, pain_offset=b)), sym.indices(dict(quiet0, pain_offset=b + _PAIN_STEP))
+            target, below = np.empty((K, len(hs))), np.empty((K, len(hs)), dtype=bool)
+            for k, j in enumerate(hs):
+                target[:, k], shift[:, j], below[:, k] = self._target(
+                    _cohort(quiet0, j), _cohort(ix_q, j), _cohort(ix_u, j), self.cohorts[used[j]].baseline)
+            w[:, hs], mf[:, hs] = _enrol(ix_q["pain"][..., 0][:, hs], target, below, fl.reshape(K, 1, 1))
+        w = np.where(ok_all, w, 0.0)
+        w = w / np.maximum(w.sum(axis=-1, keepdims=True), 1e-300)
+        w = np.where(ok_all.any(axis=-1, keepdims=True), w, np.nan)
+        offset = (trait[None, :, :, None] + shift[:, :, None, None]) + mf[..., None] * self._rho
+        placebo = np.stack([self._pops[ci].placebo for ci in used])[None, :, :, None]
+        ix_entry = sym.indices(dict(quiet0, pain_offset=offset[..., :1]))
+        full = dict(st, pain_offset=offset, baseline_pain=ix_entry["pain"], placebo_multiplier=placebo)
+        ix, ix0 = sym.indices(full), sym.indices(dict(full, placebo_multiplier=0.0 * placebo))
+        up0 = sym.indices(dict(quiet0, pain_offset=offset[..., :1] + _PAIN_STEP))
+        obs, ctx, weights, noise = {}, {}, {}, {}
+        for j, ci in enumerate(used):
+            weights[ci] = w[:, j]
+            need = self.need.get(ci, ())
+            if not need:
+                continue
+            full_j, ix_j, ix0_j = _cohort(full, j), _cohort(ix, j), _cohort(ix0, j)
+            quiet_j, up_j, entry_j = _cohort(quiet0, j), _cohort(up0, j), _cohort(ix_entry, j)
+            for key in need:
+                obs[(ci,) + key] = self._measure(full_j, ix_j, *key)
+                ctx[(ci,) + key] = obs[(ci,) + key] - self._measure(full_j, ix0_j, *key)
+                slope = (self._measure(quiet_j, up_j, *key)[..., 0]
+                         - self._measure(quiet_j, entry_j, *key)[..., 0]) / _PAIN_STEP
                 noise[(ci,) + key] = np.abs(slope) * fl  # higher-is-better scores (KOOS, Lysholm) fall as pain rises
         return PatientValues(obs, ctx, weights, noise)
 
