@@ -41,14 +41,20 @@ class Problem:
         Virtual patients per cohort.
     seed : int
         Population seed.
+    file : str
+        Name of the outcomes file (in messages and target keys).
+    population : dict, optional
+        ``variability_scale`` and ``placebo_cv`` of the virtual populations
+        (:class:`~sim.calibration.forward.ForwardModel`; default: the package's).
     """
 
-    def __init__(self, arms, outcomes, pooled=(), *, n_sim: int = 12, seed: int = 2024, file="outcomes.csv"):
+    def __init__(self, arms, outcomes, pooled=(), *, n_sim: int = 12, seed: int = 2024, file="outcomes.csv",
+                 population: dict | None = None):
         self.targets, self.skipped, self.cohorts = build_targets(arms, outcomes, pooled, file=file)
         if not self.targets:
             raise CalibrationError(f"{file}: no scorable rows; skipped: "
                                    + "; ".join(f"{s.key}: {s.reason}" for s in self.skipped[:5]))
-        self.forward = ForwardModel(self.targets, self.cohorts, n_sim=n_sim, seed=seed)
+        self.forward = ForwardModel(self.targets, self.cohorts, n_sim=n_sim, seed=seed, **(population or {}))
         self.structure = ErrorStructure(self.targets)
         self.observed = np.array([t.observed for t in self.targets])
         self.se = np.array([t.se for t in self.targets])

@@ -39,7 +39,7 @@ from sim.engine.shared_run_in import distinct_rows, shared_run_in
 from sim.model.parameters import PARAMETERS, parameter_index
 from sim.model.states import state_index
 from sim.observe import MEASURES, OBSERVED_STATES, SymptomModel, observe_states
-from sim.population import PopulationSpec, sample_population, stream
+from sim.population import DEFAULT_VARIABILITY, PopulationSpec, sample_population, stream
 from sim.regimen import Regimen
 from sim.simulation import DEFAULT_OPTIONS, DEFAULT_RUN_IN, PARAMETER_INDEX, build_inputs, start_day
 
@@ -88,12 +88,19 @@ class PatientValues:
         Enrolment weights (rows sum to 1; NaN where every patient failed).
     noise_sd : dict of float64 (K, m)
         SD of the within-patient visit-to-visit fluctuation in the measure's units.
+    entry_fluctuation : dict of float64 (K, m), by cohort index
+        Expected fluctuation of an enrolled patient at entry [VAS mm] (zero where a cohort
+        takes no selection).
+    fluctuation_sd : float64 (K,)
+        SD of the fluctuation [VAS mm].
     """
 
     values: dict
     context: dict
     weights: dict
     noise_sd: dict
+    entry_fluctuation: dict = None
+    fluctuation_sd: np.ndarray = None
 
 
 def _wmean(x: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -166,13 +173,22 @@ class ForwardModel:
         Virtual patients per cohort (shared by all cohorts of one study).
     seed : int
         Seed of the virtual populations (fixed: the likelihood is a smooth function of theta).
+    variability_scale : float
+        Multiplier of every between-patient rate CV (:data:`sim.population.DEFAULT_VARIABILITY`);
+        1 is the package's populations, 0 patients who differ only in covariates, trait and
+        placebo responsiveness (for ``sim-validate --spread``).
+    placebo_cv : float, optional
+        Between-patient CV of the contextual responsiveness (default: the population sampler's).
     """
 
-    def __init__(self, targets: list[Target], cohorts: list[Cohort], n_sim: int = 12, seed: int = 2024):
+    def __init__(self, targets: list[Target], cohorts: list[Cohort], n_sim: int = 12, seed: int = 2024, *,
+                 variability_scale: float = 1.0, placebo_cv: float | None = None):
         if not targets:
             raise ValueError("targets: empty; allowed: at least one scorable row")
         if int(n_sim) < 2:
             raise ValueError(f"n_sim: {n_sim!r}; allowed: an integer >= 2")
+        if not (np.isfinite(variability_scale) and 0.0 <= variability_scale <= 10.0):
+            raise ValueError(f"variability_scale: {variability_scale!r}; allowed: a number in [0, 10]")
         self.targets, self.cohorts, self.n_sim, self.seed = list(targets), list(cohorts), int(n_sim), int(seed)
         used = sorted({t.cohort for t in targets} | {t.control for t in targets if t.control is not None})
         self._used = used
@@ -184,8 +200,10 @@ class ForwardModel:
             c = cohorts[ci]
             key = (c.study, c.species, c.kl_grades, c.age_mean)
             if key not in pops:
-                spec = PopulationSpec(species=c.species, kl_grades=c.kl_grades, age_mean=c.age_mean)
-                pops[key] = sample_population(spec, self.n_sim, self.seed)
+                spec = PopulationSpec(species=c.species, kl_grades=c.kl_grades, age_mean=c.age_mean,
+                                      variability={k: variability_scale * v for k, v in DEFAULT_VARIABILITY.items()})
+                extra = {} if placebo_cv is None else {"placebo_cv": placebo_cv}
+                pops[key] = sample_population(spec, self.n_sim, self.seed, **extra)
                 traits[key] = PAIN_TRAIT_SD * stream(self.seed, f"pain_trait:{c.study}").standard_normal(self.n_sim)
             pops[ci], traits[ci] = pops[key], traits[key]
         self._pops, self._traits = pops, traits
@@ -364,7 +382,7 @@ class ForwardModel:
                 slope = (self._measure(quiet_j, up_j, *key)[..., 0]
                          - self._measure(quiet_j, entry_j, *key)[..., 0]) / _PAIN_STEP
                 noise[(ci,) + key] = np.abs(slope) * fl  # higher-is-better scores (KOOS, Lysholm) fall as pain rises
-        return PatientValues(obs, ctx, weights, noise)
+        return PatientValues(obs, ctx, weights, noise, {ci: mf[:, j] for j, ci in enumerate(used)}, fl[:, 0].copy())
 
     def evaluate(self, theta) -> Prediction:
         """Expected statistics and contextual loadings of every target (see :class:`Prediction`).

@@ -15,8 +15,17 @@ that enrolled the patient) the model's between-patient SD is
 
 with ``x_i`` the expected observation of virtual patient ``i``
 (:class:`sim.calibration.forward.PatientValues`), ``w`` the enrolment weights and ``s_i`` the
-SD of the patient's visit-to-visit fluctuation in the measure's units. Entry levels are left
-out: the entry criterion truncates them.
+SD of the patient's visit-to-visit fluctuation in the measure's units.
+
+Entry levels (day 0, scored where they are not the level the cohort is matched to) are
+compared too, as a separate set: there the entry criterion truncates each enrolled patient's
+fluctuation. Patient ``i`` passes the threshold ``c`` when ``R_i + e >= c``; given that, ``e``
+is a normal truncated below at ``a_i = (c - R_i) / sd``, with mean ``sd lambda_i`` (the inverse
+Mills ratio the forward model carries as the expected entry fluctuation) and variance
+``sd^2 (1 + a_i lambda_i - lambda_i^2)``, so the fluctuation term of patient ``i`` is
+``s_i^2 (1 + a_i lambda_i - lambda_i^2)`` (``a_i`` recovered from ``lambda_i``). Follow-up
+levels between entry and three correlation times are left out (their fluctuation is partly
+the one that enrolled the patient).
 """
 
 from __future__ import annotations
@@ -24,11 +33,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special
 
 from sim.calibration.forward import FLUCTUATION_DAYS
 from sim.data.conversions import spread_to_sd
 
-__all__ = ["SpreadRow", "spread_check", "spread_rows", "spread_summary"]
+__all__ = ["SpreadRow", "spread_check", "spread_rows", "spread_summary", "truncated_variance_factor"]
 
 #: Least follow-up day of a compared level [days]: the entry fluctuation's correlation exp(-3) = 0.05.
 MIN_DAY = 3.0 * FLUCTUATION_DAYS
@@ -42,7 +52,7 @@ class SpreadRow:
     ----------
     key, study, arm_id, measure : str
     day : float
-        [days after the first treatment].
+        [days after the first treatment]; 0 for an entry level.
     scale : tuple of float
         The row's scale (the SDs are in its units).
     reported_sd, model_sd : float
@@ -62,6 +72,30 @@ class SpreadRow:
     def ratio(self) -> float:
         """Simulated / reported SD."""
         return self.model_sd / self.reported_sd if self.reported_sd > 0 else float("nan")
+
+
+def truncated_variance_factor(mills: np.ndarray) -> np.ndarray:
+    """``1 + a lambda - lambda^2``: variance of a standard normal truncated below at ``a``.
+
+    Parameters
+    ----------
+    mills : float64 array
+        The truncated normal's mean ``lambda = phi(a) / Q(a)`` (the inverse Mills ratio, >= 0);
+        ``a`` is recovered from it by bisection (``lambda`` rises monotonically with ``a``).
+
+    Returns
+    -------
+    float64 array, same shape
+        In (0, 1]; 1 where ``lambda`` is 0 (no truncation).
+    """
+    lam = np.asarray(mills, dtype=float)
+    lo, hi = np.full(lam.shape, -40.0), np.full(lam.shape, 40.0) + np.maximum(lam, 0.0)
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        m = np.exp(-0.5 * mid * mid - 0.5 * np.log(2.0 * np.pi) - special.log_ndtr(-mid))
+        hi, lo = np.where(m > lam, mid, hi), np.where(m > lam, lo, mid)
+    a = 0.5 * (lo + hi)
+    return np.where(lam > 0.0, np.clip(1.0 + a * lam - lam * lam, 0.0, 1.0), 1.0)
 
 
 def spread_rows(problem, outcomes, theta) -> list[SpreadRow]:
@@ -86,7 +120,7 @@ def spread_rows(problem, outcomes, theta) -> list[SpreadRow]:
     col = {d: i for i, d in enumerate(fm.days)}
     out = []
     for t in problem.targets:
-        if t.source != "outcomes" or t.statistic not in ("mean", "median") or t.day < MIN_DAY:
+        if t.source != "outcomes" or t.statistic not in ("mean", "median") or 0.0 < t.day < MIN_DAY:
             continue
         row = outcomes[int(t.key.rsplit(" ", 1)[1]) - 2]
         if row.spread_type not in ("SD", "IQR"):  # an SE or CI of a mean is not a patient-level spread
@@ -94,6 +128,8 @@ def spread_rows(problem, outcomes, theta) -> list[SpreadRow]:
         reported = spread_to_sd(row)
         key = (t.cohort, t.measure, t.scale, t.reverse)
         x, w, s = pv.values[key][0, :, col[t.day]], pv.weights[t.cohort][0], pv.noise_sd[key][0]
+        if t.day == 0.0:  # the entry criterion truncates the fluctuation (module docstring)
+            s = s * np.sqrt(truncated_variance_factor(pv.entry_fluctuation[t.cohort][0] / pv.fluctuation_sd[0]))
         mean = np.sum(w * x)
         model = float(np.sqrt(np.sum(w * (x - mean) ** 2) + np.sum(w * s * s)))
         out.append(SpreadRow(t.key, t.study, t.arm_id, t.measure, float(t.day), tuple(t.scale), float(reported),
@@ -102,22 +138,35 @@ def spread_rows(problem, outcomes, theta) -> list[SpreadRow]:
 
 
 def spread_summary(rows: list[SpreadRow]) -> str:
-    """Last line of ``sim-validate --spread``: row count and quartiles of the simulated / reported SD.
+    """Last line of ``sim-validate --spread``: follow-up rows, then entry rows, simulated / reported SD.
+
+    ``spread_rows=<n> studies=<n> median_ratio=<x> ratio_q25=<x> ratio_q75=<x>`` over the
+    follow-up levels, then ``entry_rows=<n> entry_studies=<n> entry_median_ratio=<x>`` over the
+    entry levels.
 
     Parameters
     ----------
     rows : list of SpreadRow
     """
-    r = np.array([x.ratio for x in rows if np.isfinite(x.ratio)])
-    if not r.size:
-        return "spread_rows=0"
-    q25, q50, q75 = np.quantile(r, [0.25, 0.5, 0.75])
-    studies = len({x.study for x in rows})
-    return (f"spread_rows={r.size} studies={studies} median_ratio={q50:.2f} ratio_q25={q25:.2f} "
-            f"ratio_q75={q75:.2f}")
+    def part(sel):
+        r = np.array([x.ratio for x in sel if np.isfinite(x.ratio)])
+        return r, len({x.study for x in sel})
+
+    r, studies = part([x for x in rows if x.day > 0])
+    if r.size:
+        q25, q50, q75 = np.quantile(r, [0.25, 0.5, 0.75])
+        line = (f"spread_rows={r.size} studies={studies} median_ratio={q50:.2f} ratio_q25={q25:.2f} "
+                f"ratio_q75={q75:.2f}")
+    else:
+        line = "spread_rows=0"
+    e, e_studies = part([x for x in rows if x.day == 0])
+    if e.size:
+        line += f" entry_rows={e.size} entry_studies={e_studies} entry_median_ratio={np.median(e):.2f}"
+    return line
 
 
-def spread_check(arms_csv=None, outcomes_csv=None, *, n_sim: int = 48, seed: int = 2024) -> list[SpreadRow]:
+def spread_check(arms_csv=None, outcomes_csv=None, *, n_sim: int = 48, seed: int = 2024,
+                 variability_scale: float = 1.0, placebo_cv: float | None = None) -> list[SpreadRow]:
     """:func:`spread_rows` on trial files (the packaged ones by default) at the calibrated defaults.
 
     Parameters
@@ -128,6 +177,9 @@ def spread_check(arms_csv=None, outcomes_csv=None, *, n_sim: int = 48, seed: int
         Virtual patients per arm (an SD needs more than a mean: 48 by default).
     seed : int
         Population seed.
+    variability_scale, placebo_cv : float
+        Of the virtual populations (:class:`~sim.calibration.forward.ForwardModel`): to ask how
+        much of the spread the rates' variability and the contextual responsiveness make.
 
     Returns
     -------
@@ -144,5 +196,6 @@ def spread_check(arms_csv=None, outcomes_csv=None, *, n_sim: int = 48, seed: int
     arms = load_arms(arms_csv)
     outcomes = load_outcomes(outcomes_csv, arms=arms)
     name = Path(outcomes_csv).name if outcomes_csv is not None else "outcomes.csv"
-    problem = Problem(arms, outcomes, (), n_sim=n_sim, seed=seed, file=name)
+    problem = Problem(arms, outcomes, (), n_sim=n_sim, seed=seed, file=name,
+                      population={"variability_scale": variability_scale, "placebo_cv": placebo_cv})
     return spread_rows(problem, outcomes, np.array([p.default for p in CALIBRATED]))

@@ -3,6 +3,7 @@
     sim-validate --arms arms.csv --outcomes outcomes.csv [--out predictions.csv]
     sim-validate --loso [--out-dir loso/] [--no-refit]
     sim-validate --spread [--arms arms.csv --outcomes outcomes.csv] [--n-sim 48]
+                 [--variability-scale 1] [--placebo-cv X]
 
 The first form simulates every arm with the calibrated model and its posterior, writes per-row
 predictions with 95% prediction intervals (and every skipped row with its reason) to ``--out``,
@@ -21,7 +22,8 @@ width95_changes=<x> width95_contrasts=<x> sign_agreement=<x> studies=<n> rows=<n
 ``--spread`` sets the calibrated model's between-patient SD beside the one each trial reports for
 the same arm, visit and measure (follow-up levels reported with an SD or IQR;
 :mod:`sim.calibration.spread`), and prints as the last line
-``spread_rows=<n> studies=<n> median_ratio=<x> ratio_q25=<x> ratio_q75=<x>`` (simulated / reported).
+``spread_rows=<n> studies=<n> median_ratio=<x> ratio_q25=<x> ratio_q75=<x>`` (simulated / reported,
+follow-up levels), then ``entry_rows=<n> entry_studies=<n> entry_median_ratio=<x>`` (entry levels).
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
                     help="--loso: posterior draws per left-out study (default 100)")
     ap.add_argument("--spread", action="store_true",
                     help="between-patient SDs of the model beside the reported ones (packaged files by default)")
+    ap.add_argument("--variability-scale", type=float, default=1.0,
+                    help="--spread: multiplier of the rates' between-patient CVs (default 1; 0 = none)")
+    ap.add_argument("--placebo-cv", type=float, default=None,
+                    help="--spread: between-patient CV of the contextual responsiveness (default: the sampler's)")
     ap.add_argument("--n-sim", type=int, default=None,
                     help="virtual patients per arm (default 12; 48 with --spread)")
     ap.add_argument("--draws", type=int, default=20, help="posterior draws for the intervals (default 20)")
@@ -69,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         args.n_sim = 48 if args.spread else 12
     if args.n_sim < 2 or args.draws < 1 or args.resample < 2 or args.refit_steps < 2:
         return _fail("--n-sim must be >= 2, --draws >= 1, --resample >= 2 and --refit-steps >= 2")
+    if not args.spread and (args.variability_scale != 1.0 or args.placebo_cv is not None):
+        return _fail("--variability-scale and --placebo-cv apply to --spread only")
+    if not 0.0 <= args.variability_scale <= 10.0 or (args.placebo_cv is not None and not 0.0 <= args.placebo_cv <= 5.0):
+        return _fail("--variability-scale must be in [0, 10] and --placebo-cv in [0, 5]")
     if args.loso:
         return _loso(args)
     if args.spread:
@@ -100,7 +110,8 @@ def _spread(args) -> int:
     from sim.calibration.spread import spread_check, spread_summary
 
     try:
-        rows = spread_check(args.arms, args.outcomes, n_sim=args.n_sim, seed=args.seed)
+        rows = spread_check(args.arms, args.outcomes, n_sim=args.n_sim, seed=args.seed,
+                            variability_scale=args.variability_scale, placebo_cv=args.placebo_cv)
     except (ValueError, OSError) as exc:
         return _fail(str(exc))
     print(f"{'study':16s} {'arm':24s} {'measure':18s} {'day':>5s} {'scale':>9s} {'reported SD':>11s} "
@@ -109,8 +120,10 @@ def _spread(args) -> int:
         print(f"{r.study:16s} {r.arm_id:24s} {r.measure:18s} {r.day:5.0f} {r.scale[0]:g}-{r.scale[1]:<7g} "
               f"{r.reported_sd:11.2f} {r.model_sd:9.2f} {r.ratio:6.2f}")
     for study in dict.fromkeys(r.study for r in rows):
-        ratios = [r.ratio for r in rows if r.study == study]
-        print(f"{study}: median ratio {np.median(ratios):.2f} over {len(ratios)} rows")
+        for what, sel in (("follow-up", lambda r: r.day > 0), ("entry", lambda r: r.day == 0)):
+            ratios = [r.ratio for r in rows if r.study == study and sel(r)]
+            if ratios:
+                print(f"{study}: {what} median ratio {np.median(ratios):.2f} over {len(ratios)} rows")
     print(spread_summary(rows))
     return 0
 
