@@ -99,8 +99,8 @@ class PatientValues:
     context: dict
     weights: dict
     noise_sd: dict
-    entry_fluctuation: dict = None
-    fluctuation_sd: np.ndarray = None
+    entry_fluctuation: dict | None = None
+    fluctuation_sd: np.ndarray | None = None
 
 
 def _wmean(x: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -109,9 +109,10 @@ def _wmean(x: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 
 def _cohort(arrays: dict, j: int) -> dict:
-    """Cohort ``j`` (axis 1) of every array of a dict of float64[K, C, ...] (scalars kept)."""
-    return {k: v[:, j] if np.ndim(v) >= 2 and np.shape(v)[1] > 1 else (v[:, 0] if np.ndim(v) >= 2 else v)
-            for k, v in arrays.items()}
+    """Cohort ``j`` (axis 1) of every array of a dict of float64[K, C, ...]; an array broadcast
+    over cohorts (axis 1 of length 1) gives its only entry, and scalars are kept.
+    """
+    return {k: v[:, j if np.shape(v)[1] > 1 else 0] if np.ndim(v) >= 2 else v for k, v in arrays.items()}
 
 
 def _enrol(R: np.ndarray, target: np.ndarray, below: np.ndarray, sd: np.ndarray):

@@ -99,7 +99,7 @@ def truncated_variance_factor(mills: np.ndarray) -> np.ndarray:
 
 
 def spread_rows(problem, outcomes, theta) -> list[SpreadRow]:
-    """Reported and simulated between-patient SDs of every comparable follow-up level.
+    """Reported and simulated between-patient SDs of every comparable entry or follow-up level.
 
     Parameters
     ----------

@@ -73,7 +73,7 @@ class Species:
     @property
     def rel_turnover(self) -> float:
         """Speed of biological processes relative to a 70-kg human (mass^-1/4)."""
-        return (self.body_mass_kg / 70.0) ** -0.25
+        return (self.body_mass_kg / HUMAN_BODY_MASS_KG) ** -0.25
 
     @property
     def rel_joint_surface(self) -> float:
@@ -89,7 +89,7 @@ class Species:
         """Multipliers of the per-knee amounts (:data:`SURFACE_SCALED`, :data:`FLUID_SCALED`).
 
         Applied to the patient's values after the calibrated defaults (a calibrated amount is a
-        human knee's); exactly 1 for humans.
+        human knee's); none for humans, whose knee is the reference.
 
         Returns
         -------
