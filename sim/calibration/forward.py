@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
+from sim.calibration.enrolment import enrol
 from sim.calibration.priors import CALIBRATED, check_theta, names
 from sim.calibration.targets import DEFAULT_ENTRY_PAIN, Baseline, Cohort, Target
 from sim.engine.compiled import KNEE
@@ -113,54 +114,6 @@ def _cohort(arrays: dict, j: int) -> dict:
     over cohorts (axis 1 of length 1) gives its only entry, and scalars are kept.
     """
     return {k: v[:, j if np.shape(v)[1] > 1 else 0] if np.ndim(v) >= 2 else v for k, v in arrays.items()}
-
-
-def _enrol(R: np.ndarray, target: np.ndarray, below: np.ndarray, sd: np.ndarray):
-    """Enrolment weights and expected entry fluctuation of cohorts, solved together.
-
-    The threshold ``c`` of each cohort is found by bisection so that the enrolled mean entry
-    level ``sum_i w_i (R_i + m_i)`` equals its target (the enrolled mean rises monotonically with
-    ``c``); every cohort's bisection is elementwise, so stacking cohorts gives each the same
-    numbers as solving it alone, with one array operation per step for all of them.
-
-    Parameters
-    ----------
-    R : float64 (K, C, m)
-        Quiet entry pain of each patient [VAS mm].
-    target : float64 (K, C)
-        Enrolled mean entry pain to reach [VAS mm].
-    below : bool (K, C)
-        Cohorts that take no selection (uniform weights, no expected fluctuation).
-    sd : float64 (K, 1, 1)
-        SD of the visit-to-visit fluctuation [VAS mm].
-
-    Returns
-    -------
-    w : float64 (K, C, m)
-        Enrolment weights (each cohort's sum to 1).
-    mf : float64 (K, C, m)
-        Expected entry fluctuation of an enrolled patient [VAS mm].
-    """
-    m = R.shape[-1]
-
-    def enrolled(c):
-        a = (c[..., None] - R) / sd
-        logq = special.log_ndtr(-a)
-        mills = np.exp(-0.5 * a * a - 0.5 * np.log(2.0 * np.pi) - logq)
-        w = np.exp(logq - logq.max(axis=-1, keepdims=True))
-        return w / w.sum(axis=-1, keepdims=True), sd * mills
-
-    lo = R.min(axis=-1) - 8.0 * sd[..., 0]
-    hi = np.maximum(target, lo + 1.0)
-    for _ in range(48):
-        mid = 0.5 * (lo + hi)
-        w, mf = enrolled(mid)
-        high = np.sum(w * (R + mf), axis=-1) > target
-        hi, lo = np.where(high, mid, hi), np.where(high, lo, mid)
-    w, mf = enrolled(0.5 * (lo + hi))
-    w = np.where(below[..., None], 1.0 / m, w)
-    mf = np.where(below[..., None], 0.0, mf)
-    return w, mf
 
 
 class ForwardModel:
@@ -359,7 +312,7 @@ class ForwardModel:
             for k, j in enumerate(hs):
                 target[:, k], shift[:, j], below[:, k] = self._target(
                     _cohort(quiet0, j), _cohort(ix_q, j), _cohort(ix_u, j), self.cohorts[used[j]].baseline)
-            w[:, hs], mf[:, hs] = _enrol(ix_q["pain"][..., 0][:, hs], target, below, fl.reshape(K, 1, 1))
+            w[:, hs], mf[:, hs] = enrol(ix_q["pain"][..., 0][:, hs], target, below, fl.reshape(K, 1, 1))
         w = np.where(ok_all, w, 0.0)
         w = w / np.maximum(w.sum(axis=-1, keepdims=True), 1e-300)
         w = np.where(ok_all.any(axis=-1, keepdims=True), w, np.nan)

@@ -33,12 +33,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
+from sim.calibration.enrolment import truncated_variance_factor
 from sim.calibration.forward import FLUCTUATION_DAYS
 from sim.data.conversions import spread_to_sd
 
-__all__ = ["SpreadRow", "spread_check", "spread_rows", "spread_summary", "truncated_variance_factor"]
+__all__ = ["SpreadRow", "spread_check", "spread_rows", "spread_summary"]
 
 #: Least follow-up day of a compared level [days]: the entry fluctuation's correlation exp(-3) = 0.05.
 MIN_DAY = 3.0 * FLUCTUATION_DAYS
@@ -72,30 +72,6 @@ class SpreadRow:
     def ratio(self) -> float:
         """Simulated / reported SD."""
         return self.model_sd / self.reported_sd if self.reported_sd > 0 else float("nan")
-
-
-def truncated_variance_factor(mills: np.ndarray) -> np.ndarray:
-    """``1 + a lambda - lambda^2``: variance of a standard normal truncated below at ``a``.
-
-    Parameters
-    ----------
-    mills : float64 array
-        The truncated normal's mean ``lambda = phi(a) / Q(a)`` (the inverse Mills ratio, >= 0);
-        ``a`` is recovered from it by bisection (``lambda`` rises monotonically with ``a``).
-
-    Returns
-    -------
-    float64 array, same shape
-        In (0, 1]; 1 where ``lambda`` is 0 (no truncation).
-    """
-    lam = np.asarray(mills, dtype=float)
-    lo, hi = np.full(lam.shape, -40.0), np.full(lam.shape, 40.0) + np.maximum(lam, 0.0)
-    for _ in range(80):
-        mid = 0.5 * (lo + hi)
-        m = np.exp(-0.5 * mid * mid - 0.5 * np.log(2.0 * np.pi) - special.log_ndtr(-mid))
-        hi, lo = np.where(m > lam, mid, hi), np.where(m > lam, lo, mid)
-    a = 0.5 * (lo + hi)
-    return np.where(lam > 0.0, np.clip(1.0 + a * lam - lam * lam, 0.0, 1.0), 1.0)
 
 
 def spread_rows(problem, outcomes, theta) -> list[SpreadRow]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.calibration.forward import _enrol
+from sim.calibration.enrolment import enrol
 
 
 def _cohorts(K=2, C=5, m=12, seed=3):
@@ -19,15 +19,15 @@ def _cohorts(K=2, C=5, m=12, seed=3):
 
 def test_stacked_cohorts_get_the_numbers_they_get_alone():
     R, target, below, sd = _cohorts()
-    w, mf = _enrol(R, target, below, sd)
+    w, mf = enrol(R, target, below, sd)
     for j in range(R.shape[1]):
-        wj, mfj = _enrol(R[:, j:j + 1], target[:, j:j + 1], below[:, j:j + 1], sd)
+        wj, mfj = enrol(R[:, j:j + 1], target[:, j:j + 1], below[:, j:j + 1], sd)
         assert np.array_equal(w[:, j], wj[:, 0]) and np.array_equal(mf[:, j], mfj[:, 0])
 
 
 def test_enrolled_mean_reaches_the_target_and_weights_follow_the_threshold():
     R, target, below, sd = _cohorts()
-    w, mf = _enrol(R, target, below, sd)
+    w, mf = enrol(R, target, below, sd)
     assert np.allclose(w.sum(axis=-1), 1.0)
     enrolled_mean = np.sum(w * (R + mf), axis=-1)
     assert np.allclose(enrolled_mean[~below], target[~below], atol=1e-8)

@@ -9,7 +9,8 @@ import pytest
 from scipy import special
 
 from sim.calibration import CALIBRATED, Problem
-from sim.calibration.spread import MIN_DAY, spread_rows, spread_summary, truncated_variance_factor
+from sim.calibration.enrolment import truncated_variance_factor
+from sim.calibration.spread import MIN_DAY, spread_rows, spread_summary
 from sim.cli.validate_app import main
 from sim.evidence import load_arms, load_outcomes
 
