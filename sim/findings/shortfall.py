@@ -3,6 +3,8 @@
 Each relation that holds in fewer than half of the replicas falls into one cause, checked in
 this order:
 
+``no result``
+    the model's difference is not a number (every solve of an arm failed);
 ``opposite``
     the model's own difference (same patients, no noise, no between-study effect) points the
     other way, or is zero;
@@ -31,7 +33,7 @@ from sim.findings.evaluate import FindingResult, RelationResult
 __all__ = ["CAUSES", "finding_shortfall", "relation_cause", "relation_shortfall"]
 
 #: Causes in the order they are checked (and listed in a finding's summary).
-CAUSES = ("opposite", "below MCID", "reaches MCID rarely", "not significant", "differs")
+CAUSES = ("no result", "opposite", "below MCID", "reaches MCID rarely", "not significant", "differs")
 
 
 def _g(x: float) -> str:
@@ -51,6 +53,8 @@ def relation_cause(r: RelationResult) -> str:
     """
     if r.reproduced:
         return ""
+    if not math.isfinite(r.model_diff):
+        return "no result"
     if r.relation.op == "~":
         return "differs"
     sign = -1.0 if r.relation.op == "<" else 1.0
@@ -80,6 +84,8 @@ def relation_shortfall(r: RelationResult) -> str:
     diff = f"model {_g(r.model_diff)} {r.unit}".rstrip()
     if cause == "":
         return ""
+    if cause == "no result":
+        return "no result: every solve of an arm failed"
     if cause == "differs":
         return f"differs: {diff}, significant in {r.p_significant:.0%} of replicas"
     if cause == "opposite":

@@ -22,6 +22,7 @@ def _result(op, probability, p_sig, model_diff, mcid=float("nan"), sd=5.0):
     (("<", 0.3, 0.4, -12.0, 11.5), "reaches MCID rarely"),     # large enough, too rarely together with the test
     (("<", 0.2, 0.2, -1.0), "not significant"),           # no MCID: small next to the SD
     (("~", 0.3, 0.7, -4.0), "differs"),                        # a "~" the model tells apart
+    (("<", 0.0, 0.0, float("nan")), "no result"),              # every solve of an arm failed
 ])
 def test_each_cause_from_the_numbers(args, cause):
     r = _result(*args)
