@@ -240,12 +240,11 @@ class ForwardModel:
 
     # -- observation ------------------------------------------------------------------------
     @staticmethod
-    def _symptom_models(theta: np.ndarray, ndim: int = 3) -> SymptomModel:
-        """One SymptomModel whose calibrated fields are float64[K, 1, ...] of ``ndim`` axes
-        (broadcast over the trailing axes: cohorts, patients, days).
+    def _symptom_models(theta: np.ndarray) -> SymptomModel:
+        """One SymptomModel whose calibrated fields are float64[K, 1, 1, 1] (broadcast over
+        cohorts, patients, days).
         """
-        shape = (-1,) + (1,) * (ndim - 1)
-        fields = {p.name: theta[:, j].reshape(shape) for j, p in enumerate(CALIBRATED) if p.kind == "symptom"}
+        fields = {p.name: theta[:, j].reshape(-1, 1, 1, 1) for j, p in enumerate(CALIBRATED) if p.kind == "symptom"}
         return SymptomModel(**fields)
 
     @staticmethod
@@ -294,7 +293,7 @@ class ForwardModel:
         st_all, ok_all = self._states(theta)  # [K, C, m, D], [K, C, m]
         # Every cohort's symptom indices in one call per kind (elementwise, so each cohort gets
         # the numbers it would get alone); cohort j is axis 1.
-        sym = self._symptom_models(theta, ndim=4)
+        sym = self._symptom_models(theta)
         K, C, m = ok_all.shape
         used = self._used
         fl = np.broadcast_to(np.asarray(sym.fluctuation_sd, dtype=float).reshape(-1, 1), (K, 1))

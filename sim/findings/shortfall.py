@@ -66,6 +66,22 @@ def relation_cause(r: RelationResult) -> str:
     return "not significant"
 
 
+def _detail(r: RelationResult, cause: str) -> str:
+    """The numbers behind ``cause`` for relation ``r``, in the measure's unit."""
+    diff = f"model {_g(r.model_diff)} {r.unit}".rstrip()
+    if cause == "no result":
+        return "every solve of an arm failed"
+    if cause == "differs":
+        return f"{diff}, significant in {r.p_significant:.0%} of replicas"
+    if cause == "opposite":
+        return diff
+    if cause in ("below MCID", "reaches MCID rarely"):
+        return f"{diff} against MCID {_g(r.mcid)}, significant in {r.p_significant:.0%}"
+    d = abs(r.model_diff) / r.between_sd if r.between_sd > 0 else float("nan")
+    return (f"{diff} = {_g(d)} SD of {_g(r.between_sd)}, "
+            f"significant in {r.p_significant:.0%} at n {r.n_lhs}/{r.n_rhs}")
+
+
 def relation_shortfall(r: RelationResult) -> str:
     """One line saying why the relation is not reproduced (``""`` when it is).
 
@@ -76,25 +92,12 @@ def relation_shortfall(r: RelationResult) -> str:
     Returns
     -------
     str
-        The cause and the numbers behind it, in the measure's unit: the model difference,
-        the MCID or the between-subject SD (and the difference in SDs), and the share of
-        replicas whose test is significant.
+        ``<cause>: <numbers>``: the model difference, the MCID or the between-subject SD (and
+        the difference in SDs), and the share of replicas whose test is significant, in the
+        measure's unit.
     """
     cause = relation_cause(r)
-    diff = f"model {_g(r.model_diff)} {r.unit}".rstrip()
-    if cause == "":
-        return ""
-    if cause == "no result":
-        return "no result: every solve of an arm failed"
-    if cause == "differs":
-        return f"differs: {diff}, significant in {r.p_significant:.0%} of replicas"
-    if cause == "opposite":
-        return f"opposite: {diff}"
-    if cause in ("below MCID", "reaches MCID rarely"):
-        return f"{cause}: {diff} against MCID {_g(r.mcid)}, significant in {r.p_significant:.0%}"
-    d = abs(r.model_diff) / r.between_sd if r.between_sd > 0 else float("nan")
-    return (f"not significant: {diff} = {_g(d)} SD of {_g(r.between_sd)}, "
-            f"significant in {r.p_significant:.0%} at n {r.n_lhs}/{r.n_rhs}")
+    return f"{cause}: {_detail(r, cause)}" if cause else ""
 
 
 def finding_shortfall(fr: FindingResult) -> str:
@@ -108,7 +111,7 @@ def finding_shortfall(fr: FindingResult) -> str:
     -------
     str
         Each cause with the number of relations it stops (``k/n``), most frequent first, and
-        for the most frequent one the relation that misses by the most; ``rarely together``
+        for the most frequent one the relation of that cause that holds least often; ``rarely together``
         when every relation holds on its own.
     """
     if fr.reproduced:
@@ -121,6 +124,6 @@ def finding_shortfall(fr: FindingResult) -> str:
     counts = {c: failing.count(c) for c in CAUSES if c in failing}
     order = sorted(counts, key=lambda c: (-counts[c], CAUSES.index(c)))
     worst = min((r for r, c in zip(rels, causes) if c == order[0]), key=lambda r: r.probability)
-    detail = relation_shortfall(worst).split(": ", 1)[1]
+    detail = _detail(worst, order[0])
     parts = [f"{c} {counts[c]}/{len(rels)}" for c in order]
     return f"{'; '.join(parts)} (e.g. {worst.relation.text()} {worst.relation.measure}: {detail})"
