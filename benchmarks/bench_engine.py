@@ -6,7 +6,9 @@ Every solver integrates the same ``rhs`` piecewise between the same dose jumps:
 
 * engine: Rodas4 (``sim.solver``) as every simulation runs it (``sim.engine.compiled.KNEE``):
   exact Jacobian generated from ``rhs``, straight-line sparse LU generated for its pattern,
-  patients in ``prange``;
+  groups of 4 patients in lockstep SIMD lanes (``sim.solver.lanes``; all patients here share
+  one regimen), groups in ``prange``; the same without lockstep (each patient alone) is
+  printed beside it;
 * scipy: ``solve_ivp(method="LSODA")`` per segment, one patient at a time (a subset; rate
   extrapolated);
 * numbalsoda: its LSODA (``lsoda``, compiled Fortran/C++) per segment, inside a Numba ``prange``
@@ -76,7 +78,8 @@ RTOL_LOOSE = 1e-3  # the engine's and numbalsoda's rtol before the model outgrew
 ATOL = tuple(1e-5 * max(abs(s.default), 1.0) for s in STATES)  # scipy, by state scale
 # The engine scales a scalar atol by each state's declared scale and running peak
 # (``KNEE.state_scale``): the same 1e-5 per unit of scale as ATOL before any dose.
-FAST = SolverOptions(rtol=RTOL, atol=1e-5, max_steps=50_000, autonomous=True)
+FAST = SolverOptions(rtol=RTOL, atol=1e-5, max_steps=50_000, autonomous=True, lockstep=True)
+ALONE = FAST.replace(lockstep=False)  # each patient with its own steps (the path before lockstep)
 LOOSE = FAST.replace(rtol=RTOL_LOOSE)
 TIGHT = SolverOptions(rtol=1e-10, atol=1e-12, max_steps=2_000_000, autonomous=True)
 
@@ -244,8 +247,10 @@ def accuracy(n_patients: int, seed: int = 2) -> None:
     ref = simulate(pts, regs, options=TIGHT)
     print(f"accuracy: {len(pts)} patients, {len(ACCURACY_REGIMENS)} regimens x {per}; reference "
           f"(rtol 1e-10) {time.perf_counter() - t:.0f} s, failed {(ref.status != 0).sum()}")
-    for label, opts in ((f"rtol {RTOL:g} (benchmark)", FAST), (f"rtol {RTOL_LOOSE:g}", LOOSE),
-                        (f"DEFAULT_OPTIONS (rtol {DEFAULT_OPTIONS.rtol:g})", DEFAULT_OPTIONS)):
+    for label, opts in ((f"rtol {RTOL:g} (benchmark)", FAST), (f"rtol {RTOL:g} alone", ALONE),
+                        (f"rtol {RTOL_LOOSE:g}", LOOSE),
+                        (f"DEFAULT_OPTIONS (rtol {DEFAULT_OPTIONS.rtol:g})", DEFAULT_OPTIONS),
+                        ("DEFAULT_OPTIONS alone", DEFAULT_OPTIONS.replace(lockstep=False))):
         t = time.perf_counter()
         res = simulate(pts, regs, options=opts)
         dt = time.perf_counter() - t
@@ -314,7 +319,7 @@ def main(argv=None):
     y0, p, ev = inputs(cov)
 
     t = time.perf_counter()
-    engine(y0[:2], p[:2], tuple(a[:2] for a in ev))
+    engine(y0[:4], p[:4], tuple(a[:4] for a in ev))
     print(f"engine first call (compile, or load from the on-disk cache): {time.perf_counter() - t:.2f} s")
     nb = numbalsoda_runner()
     if nb is not None:
@@ -331,6 +336,9 @@ def main(argv=None):
         cpu = (time.process_time() - c) / (time.perf_counter() - t)
         outs[threads] = sol.y
         t = time.perf_counter()
+        alone = engine(y0, p, ev, options=ALONE)
+        rate_alone = n / (time.perf_counter() - t)
+        t = time.perf_counter()
         engine(y0, p, ev, options=LOOSE)
         rate_loose = n / (time.perf_counter() - t)
         t = time.perf_counter()
@@ -338,7 +346,9 @@ def main(argv=None):
         rate_default = n / (time.perf_counter() - t)
         print(f"engine {threads} thread(s): {rates[threads]:.0f} traj/s at rtol {RTOL:g} "
               f"(steps {sol.n_steps.mean():.0f}, rejected {sol.n_rejected.mean():.0f}, rhs calls "
-              f"{sol.n_rhs.mean():.0f}, failed {(~sol.ok).sum()}); {rate_loose:.0f} traj/s "
+              f"{sol.n_rhs.mean():.0f}, failed {(~sol.ok).sum()}); alone (no lockstep) "
+              f"{rate_alone:.0f} traj/s (steps {alone.n_steps.mean():.0f}, rejected "
+              f"{alone.n_rejected.mean():.0f}); {rate_loose:.0f} traj/s "
               f"at rtol {RTOL_LOOSE:g}; {rate_default:.0f} traj/s at DEFAULT_OPTIONS (rtol "
               f"{DEFAULT_OPTIONS.rtol:g}); cores busy {cpu:.1f}")
         if nb is not None:
@@ -366,13 +376,14 @@ def main(argv=None):
     pts = patients(cov[:nr])
     ref = simulate(pts, REGIMEN, times=TIMES, options=TIGHT)
     err = max_rel_err(simulate(pts, REGIMEN, times=TIMES, options=FAST), ref)
+    err_alone = max_rel_err(simulate(pts, REGIMEN, times=TIMES, options=ALONE), ref)
     err_default = max_rel_err(simulate(pts, REGIMEN, times=TIMES), ref)
     err_loose = max_rel_err(simulate(pts, REGIMEN, times=TIMES, options=LOOSE), ref)
     m = min(ns, nr)
     ref_m = simulate(pts[:m], REGIMEN, times=TIMES, options=TIGHT)
     err_scipy = max_rel_err(dataclasses.replace(ref_m, states=sp[:m]), ref_m)
     line = (f"max rel. error of {', '.join(MEASURES)} on {nr} patients vs rtol 1e-10: engine "
-            f"{err:.1e} (rtol {RTOL_LOOSE:g}: {err_loose:.1e}, DEFAULT_OPTIONS "
+            f"{err:.1e} (alone {err_alone:.1e}; rtol {RTOL_LOOSE:g}: {err_loose:.1e}, DEFAULT_OPTIONS "
             f"{err_default:.1e}); scipy {err_scipy:.1e} ({m} patients, rtol {RTOL_LSODA:g})")
     if nb is not None:
         sub = tuple(a[:nr] for a in ev)

@@ -30,8 +30,11 @@ from sim.solver.inputs import event_arrays
 #: on reported outcomes. ``atol`` is per unit of each state's scale: the engine resolves state i
 #: to ``atol * scale_i``, where the scale starts at max(|declared default|, 1) and rises to the
 #: largest value the state has reached (a dose raises it at once), so a compartment dosed at 40
-#: mg is not held to the absolute tolerance of a mediator near 1.
-DEFAULT_OPTIONS = SolverOptions(rtol=1e-5, atol=1e-8, max_steps=50_000, autonomous=True)
+#: mg is not held to the absolute tolerance of a mediator near 1. ``lockstep``: groups of four
+#: consecutive patients with equal dose times share one step size in SIMD lanes
+#: (:mod:`sim.solver.lanes`), about twice the throughput; pass ``lockstep=False`` for results
+#: of each patient that do not depend on its neighbours below the tolerance.
+DEFAULT_OPTIONS = SolverOptions(rtol=1e-5, atol=1e-8, max_steps=50_000, autonomous=True, lockstep=True)
 
 #: Untreated days simulated before day 0 so the knee settles in its disease state [days].
 DEFAULT_RUN_IN = 180.0

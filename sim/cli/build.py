@@ -36,8 +36,9 @@ def solver_options(solver: Mapping[str, Any]) -> SolverOptions:
     Parameters
     ----------
     solver : mapping
-        Keys ``method`` (e.g. ``"rodas4"``), ``rtol``, ``atol`` (dimensionless tolerances) and
-        ``max_steps`` (steps per trajectory).
+        Keys ``method`` (e.g. ``"rodas4"``), ``rtol``, ``atol`` (dimensionless tolerances),
+        ``max_steps`` (steps per trajectory) and optionally ``lockstep`` (default True: groups of
+        patients with equal dose times in SIMD lanes, see :class:`sim.solver.SolverOptions`).
 
     Returns
     -------
@@ -45,7 +46,8 @@ def solver_options(solver: Mapping[str, Any]) -> SolverOptions:
         For the knee model, whose right-hand side does not depend on time (``autonomous``).
     """
     return SolverOptions(rtol=solver["rtol"], atol=solver["atol"], max_steps=solver["max_steps"],
-                         method=solver["method"], autonomous=True)
+                         method=solver["method"], autonomous=True,
+                         lockstep=bool(solver.get("lockstep", True)))
 
 
 def patient(patient_cfg: Mapping[str, Any], model: Mapping[str, Any] | None = None) -> Patient:

@@ -112,12 +112,13 @@ class PatientConf:
 
 @dataclass
 class SolverConf:
-    """``solver``: method, relative and absolute tolerances, and the step limit per trajectory."""
+    """``solver``: method, tolerances, step limit per trajectory, lockstep lanes on or off."""
 
     method: str = "rodas4"
     rtol: float = 1e-5
     atol: float = 1e-8
     max_steps: int = 50_000
+    lockstep: bool = True
 
 
 @dataclass

@@ -10,7 +10,9 @@ it wrote):
    (:mod:`sim.codegen.lu`);
 4. ``sim/engine/generated/knee_kernel.py``, the ensemble kernel specialised to the knee model:
    the integrator with ``rhs``, the Jacobian and the LU above called directly
-   (:mod:`sim.codegen.kernel`).
+   (:mod:`sim.codegen.kernel`);
+5. ``sim/engine/generated/knee_lanes.py``, the model's functions rewritten for lockstep SIMD lanes
+   of 4 patients and the lockstep integrator (:mod:`sim.codegen.lanes`).
 
 ``--check`` writes nothing and exits 1 if any of them differs from a fresh generation.
 """
@@ -26,6 +28,7 @@ _STEPS = (
     ["-m", "sim.codegen.jacobian_source"],
     ["-c", "from sim.codegen.knee import write_lu; write_lu()"],
     ["-c", "from sim.codegen.knee import write_kernel; write_kernel()"],
+    ["-c", "from sim.codegen.knee import write_lanes; write_lanes()"],
 )
 
 
@@ -44,6 +47,8 @@ def check() -> int:
         stale.append(knee.LU_FILE.name)
     if knee.KERNEL_FILE.read_text(encoding="utf-8") != knee.render_knee_kernel():
         stale.append(knee.KERNEL_FILE.name)
+    if knee.LANES_FILE.read_text(encoding="utf-8") != knee.render_knee_lanes():
+        stale.append(knee.LANES_FILE.name)
     if stale:
         print(f"stale: {', '.join(stale)}; run python -m sim.codegen", file=sys.stderr)
         return 1

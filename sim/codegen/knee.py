@@ -94,3 +94,27 @@ def write_kernel() -> None:
     """Write ``knee_kernel.py`` (after ``jac_analytic.py`` and ``knee_lu.py``)."""
     KERNEL_FILE.write_text(render_knee_kernel(), encoding="utf-8")
     print(f"wrote {KERNEL_FILE.name}")
+
+
+LANES_FILE = GENERATED_DIR / "knee_lanes.py"
+LANES_TITLE = "The knee model in lockstep lanes: rhs, Jacobian and LU for 4 patients at once, and the integrator."
+
+
+def render_knee_lanes() -> str:
+    """Source of ``knee_lanes.py`` for the model files on disk (after ``jac_analytic.py``)."""
+    from sim.codegen.lanes import render_lanes_module
+    from sim.engine.generated import jac_analytic
+    from sim.model import layout
+
+    return render_lanes_module(
+        title=LANES_TITLE, rhs_file=MODEL_DIR / "rhs.py", rhs_module="sim.model.rhs",
+        jac_file=JAC_FILE, layout=vars(layout), jac_indptr=jac_analytic.JAC_INDPTR,
+        jac_indices=jac_analytic.JAC_INDICES, n_params=len(PARAMETER_NAMES),
+        depends_on=(MODEL_DIR / "rhs.py", LAYOUT_FILE, JAC_FILE, _SIM / "codegen" / "lu.py"),
+        regenerate=REGENERATE)
+
+
+def write_lanes() -> None:
+    """Write ``knee_lanes.py`` (after ``jac_analytic.py``)."""
+    LANES_FILE.write_text(render_knee_lanes(), encoding="utf-8")
+    print(f"wrote {LANES_FILE.name}")

@@ -37,6 +37,12 @@ class SolverOptions:
     autonomous : bool
         True if ``rhs`` does not depend on ``t`` explicitly: saves one ``rhs`` call per step.
         False (default) is always correct.
+    lockstep : bool
+        Integrate groups of patients with the same dose times in SIMD lanes with one shared
+        step size (:mod:`sim.solver.lanes`), where the model provides a lanes module and is
+        autonomous. Every patient's local error then meets the tolerance at every step, as
+        alone, but its digits below the tolerance depend on its group mates (fixed by their
+        order, so results are the same for any thread count). False: every patient alone.
     """
 
     rtol: float = 1e-6
@@ -46,6 +52,7 @@ class SolverOptions:
     max_steps: int = 100_000
     method: str = "rodas4"
     autonomous: bool = False
+    lockstep: bool = False
 
     def __post_init__(self) -> None:
         rtol = _as_float("rtol", self.rtol)
@@ -73,9 +80,12 @@ class SolverOptions:
                 f"method: unknown method {self.method!r}; allowed: {sorted(TABLEAUS)}")
         if not isinstance(self.autonomous, (bool, np.bool_)):
             raise SolverInputError(f"autonomous: must be True or False, got {self.autonomous!r}")
+        if not isinstance(self.lockstep, (bool, np.bool_)):
+            raise SolverInputError(f"lockstep: must be True or False, got {self.lockstep!r}")
         for name, value in (("rtol", rtol), ("atol", atol), ("h_max", h_max), ("h0", h0),
                             ("max_steps", int(self.max_steps)),
-                            ("autonomous", bool(self.autonomous))):
+                            ("autonomous", bool(self.autonomous)),
+                            ("lockstep", bool(self.lockstep))):
             object.__setattr__(self, name, value)
 
     def replace(self, **changes) -> "SolverOptions":

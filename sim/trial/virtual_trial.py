@@ -7,7 +7,9 @@ blocks of ``n_max`` patients (``n_max`` = largest arm); block ``b`` holds patien
 ``b * n_max + j``, and arm ``k`` of replicate ``r`` takes the first ``n_arm`` patients of block
 ``r + offset_k``. Patients are common random numbers: patient ``i`` has the same covariates,
 parameters, placebo responsiveness, visit noise and dropout time in every arm, so two arms
-with identical regimens give identical values bit for bit on the blocks they share.
+with identical regimens give identical values on the blocks they share: bit for bit with the
+solver's ``lockstep`` off, to the solver's tolerance with it on (the default), since a patient
+then shares its steps with the three patients beside it (:mod:`sim.solver.lanes`).
 
 ``allocation`` sets the offsets:
 
