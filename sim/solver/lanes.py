@@ -87,18 +87,19 @@ def _lane_jacobian(model, w, x):
 def _lane_sums(x, L, out):
     """``out[lane]`` = sum over quantities of ``x[i * L + lane]`` (x flat float64[n * L])."""
     for lane in range(L):
-        out[lane] = 0.0
-    for q in range(x.shape[0]):
-        out[q % L] += x[q]
+        acc = 0.0
+        for q in range(lane, x.shape[0], L):
+            acc += x[q]
+        out[lane] = acc
 
 
 @njit(cache=True)
 def _non_finite(x):
     """True if any entry of ``x`` is NaN or infinite (one pass without branches)."""
-    acc = 0.0
+    bad = False
     for q in range(x.shape[0]):
-        acc += x[q] - x[q]  # NaN for NaN and +-inf, 0 otherwise
-    return acc != 0.0
+        bad = bad | (x[q] - x[q] != 0.0)  # NaN for NaN and +-inf, 0 otherwise
+    return bad
 
 
 @njit(cache=True)
@@ -212,26 +213,29 @@ def _integrate_segment(model, tableau, options, w, y, t, t_end, t_out, out_idx, 
                 for q in range(nl):
                     w[b_off + q] = f0[q]
             else:
+                # The stage's state goes straight into the buffer's state region, and its
+                # right-hand side is read from the output region: no copies per stage.
                 for q in range(nl):
-                    ynew[q] = y[q]
+                    w[y_off + q] = y[q]
                 for j in range(st):
                     a = ta[st, j]
                     for q in range(nl):
-                        ynew[q] += a * u[j, q]
-                _lane_rhs(model, w, ynew, ytmp, calls)
+                        w[y_off + q] += a * u[j, q]
+                rhs_l(w)
+                calls[0] += 1
                 for q in range(nl):
-                    w[b_off + q] = ytmp[q]
+                    w[b_off + q] = w[f_off + q]
             for j in range(st):
                 c = tc[st, j] * inv_h
                 for q in range(nl):
                     w[b_off + q] += c * u[j, q]
             lu_sol_l(w)
-            acc = 0.0
+            bad = False
             for q in range(nl):
                 v = w[b_off + q]
                 u[st, q] = v
-                acc += v - v
-            if acc != 0.0:
+                bad = bad | (v - v != 0.0)
+            if bad:
                 finite = False
                 break
         err = np.inf
