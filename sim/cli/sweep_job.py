@@ -4,7 +4,9 @@ Each sweep point is a fully resolved ``sim-run`` config (patient, model, solver,
 regimen). All points of a chunk are simulated together as one population through the parallel
 ensemble path; outcomes are the changes from day 0 of ``experiment.measures`` at each report day
 (cartilage volume in %), plus the solver status. A point's result depends only on its own
-config, so a resumed sweep equals an uninterrupted one.
+config, so a resumed sweep equals an uninterrupted one: every point is solved alone, never in
+lockstep lanes with its neighbours in the chunk (whose shared steps would tie its last digits
+to theirs), whatever ``solver.lockstep`` says.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def evaluate_points(points: list[dict[str, Any]]) -> dict[str, np.ndarray]:
         if not p.get("regimen"):
             raise ValueError("regimen: a sweep point needs a regimen (set `regimen:` in the sweep config)")
         regimens.append(str(p["regimen"]))
-    options = build.solver_options(solver)
+    options = build.solver_options(solver).replace(lockstep=False)
     res = simulate([_patient(p) for p in points], regimens, times=[0.0] + days, run_in=float(exp["run_in"]),
                    options=options)
     obs = observe_all(res)

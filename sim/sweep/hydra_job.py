@@ -137,6 +137,11 @@ def _plain(cfg: DictConfig, resolve: bool, keys: Sequence[str] | None = None) ->
             out[key] = OmegaConf.to_container(node, resolve=resolve)
         else:
             out[key] = cfg[key] if resolve else node._value()
+    if isinstance(out.get("solver"), dict):
+        # A sweep solves every point alone whatever ``solver.lockstep`` says (a point must not
+        # depend on the batch it shares, see sim.cli.sweep_job), so the key changes nothing a
+        # store holds and stays out of points and hashes.
+        out["solver"].pop("lockstep", None)
     return out
 
 

@@ -222,14 +222,12 @@ def test_sweep_block_is_typed_and_its_typos_fail_at_composition():
 def test_sweep_definition_hashes_stay_those_of_existing_stores():
     """The hashes a sweep store records; a change here means old stores no longer resume.
 
-    Last changed when the solver node gained ``lockstep`` (on by default): points solved with
-    and without lockstep lanes differ below the tolerance, so a store begun without it must not
-    be resumed with it.
+    ``solver.lockstep`` is not hashed: sweep points are always solved alone.
     """
     from sim.sweep.hydra_job import definition_from_config
 
-    expected = {"dose_adjuvant": "ce734763e7f12962", "dose_response": "9e73a6e7a0a74c0a",
-                "phenotype_regimen": "42f813ef9c5eaa93", "repeat_injections": "a69710b46b3be972"}
+    expected = {"dose_adjuvant": "943a55aecb2d9278", "dose_response": "89cab539952e41f2",
+                "phenotype_regimen": "df77aa482ef9a559", "repeat_injections": "b5fd1d0a424084f0"}
     for name, prefix in expected.items():
         definition = definition_from_config(_compose("run", [f"+sweep={name}"]))
         assert definition.definition_hash.startswith(prefix), name
