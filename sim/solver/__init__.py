@@ -8,7 +8,9 @@ Public API::
 
 See :mod:`sim.solver.ensemble` for the model-function contract and
 :mod:`sim.solver.rosenbrock` for the method and event conventions, and "Compilation caching" in
-:mod:`sim.solver.ensemble`.
+:mod:`sim.solver.ensemble`. With a model's lanes module and ``SolverOptions(lockstep=True)``,
+groups of patients with equal dose times share their steps in SIMD lanes
+(:mod:`sim.solver.lanes`, grouping in :mod:`sim.solver.lockstep`).
 """
 
 from sim.solver.ensemble import EnsembleSolution, solve, solve_ensemble, solve_ensemble_chunked

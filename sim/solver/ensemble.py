@@ -11,7 +11,10 @@ pattern is given as ``jac_sparsity`` (see :mod:`sim.solver.sparsity`; 37 -> 17 c
 the knee model), which also switches the linear algebra to a static sparse LU.
 
 Patients are distributed with ``prange``; each owns its work arrays and touches nothing shared,
-so results are bit-identical for any thread count and any chunking. A failing patient gets a
+so results are bit-identical for any thread count and any chunking. With lockstep lanes
+(``lanes`` and ``SolverOptions.lockstep``) the unit is a group of consecutive patients, fixed by
+position: still the same bits at any thread count, and at any chunk size once it is rounded to
+whole groups (:func:`solve_ensemble_chunked` does). A failing patient gets a
 status code and NaN outputs in its own row; the batch always completes.
 
 Compilation caching

@@ -7,7 +7,7 @@ level; identical to the generic kernel bit for bit. The integrator's constants a
 helpers are copied, not imported (only the LU routines and the error norm are), so that a
 change to ``rosenbrock.py`` cannot make this file fail to import before it is regenerated."""
 
-# source-hash: f61b111da48a6bab
+# source-hash: e45585c923b39de9
 
 from numba import prange
 
