@@ -150,14 +150,16 @@ def start_day(patients: Sequence[Patient], regimens: Sequence[Regimen], run_in: 
 
 
 def solve_inputs(y0: np.ndarray, p: np.ndarray, events, *, t0: float, t_out: np.ndarray, out_idx=None,
-                 options: SolverOptions | None = None) -> EnsembleSolution:
+                 options: SolverOptions | None = None, lockstep_blocks=None) -> EnsembleSolution:
     """Integrate the knee model on inputs of :func:`build_inputs`, as :func:`simulate` does.
 
     A start before day 0 is integrated as a run-in ``[t0, 0)`` and the study ``[0, t_out[-1]]``:
     copies of a patient under several regimens (trial arms, sweep points, findings pools) share
     the run-in, solved once per distinct (patient, parameters, events before day 0)
     (:func:`sim.engine.shared_run_in.solve_split`). The split is made whatever the batch holds,
-    so a row's result never depends on the other rows.
+    so a row's result does not depend on the other rows, except, with lockstep lanes (the
+    default), on the three it shares a group of four with: rows of a trial arm or cohort, fixed
+    by their position (``lockstep_blocks`` keeps groups inside blocks of rows).
 
     Parameters
     ----------
@@ -173,6 +175,9 @@ def solve_inputs(y0: np.ndarray, p: np.ndarray, events, *, t0: float, t_out: np.
         States to record (default all).
     options : SolverOptions, optional
         Default :data:`DEFAULT_OPTIONS`.
+    lockstep_blocks : int64 (N,), optional
+        Block id per row; lockstep groups stay inside runs of equal ids
+        (:func:`sim.solver.solve_ensemble`).
 
     Returns
     -------
@@ -180,8 +185,10 @@ def solve_inputs(y0: np.ndarray, p: np.ndarray, events, *, t0: float, t_out: np.
     """
     opts = options or DEFAULT_OPTIONS
     if t0 < 0.0:
-        return solve_split(KNEE, y0, p, events, t0=t0, t_split=0.0, t_out=t_out, out_idx=out_idx, options=opts)
-    return KNEE.solve_ensemble(y0, p, *events, t_out=t_out, out_idx=out_idx, t0=t0, options=opts)
+        return solve_split(KNEE, y0, p, events, t0=t0, t_split=0.0, t_out=t_out, out_idx=out_idx, options=opts,
+                           lockstep_blocks=lockstep_blocks)
+    return KNEE.solve_ensemble(y0, p, *events, t_out=t_out, out_idx=out_idx, t0=t0, options=opts,
+                               lockstep_blocks=lockstep_blocks)
 
 
 def simulate(patients: Patient | Sequence[Patient] = Patient(), regimens: Regimen | str | Sequence = "none()@0",
@@ -237,7 +244,7 @@ def simulate(patients: Patient | Sequence[Patient] = Patient(), regimens: Regime
         "inflammation": np.array([pt.inflammation for pt in patients], dtype=float),
     }
     prov = {"t0": t0, "run_in_days": run_in, "solver_method": opts.method, "solver_rtol": opts.rtol,
-            "solver_atol": str(opts.atol)}
+            "solver_atol": str(opts.atol), "solver_lockstep": int(opts.lockstep)}
     prov.update(provenance or {})
     return Result(
         times=sol.t, state_names=tuple(record), states=sol.y, parameters=p, covariates=covariates,

@@ -223,7 +223,10 @@ class FindingsTerm:
                 ratio = np.repeat(theta[:, j] / base.get(name, q.default), n)
                 p[:, col] = np.clip(p[:, col] * ratio, q.lower, q.upper)
             events = tuple(np.tile(e, (K,) + (1,) * (e.ndim - 1)) for e in ev)
-            sol = solve_inputs(np.tile(y0, (K, 1)), p, events, t0=t0, t_out=self.days, options=DEFAULT_OPTIONS)
+            # Each parameter vector its own lockstep block: its term must not depend on the
+            # other vectors evaluated with it.
+            sol = solve_inputs(np.tile(y0, (K, 1)), p, events, t0=t0, t_out=self.days, options=DEFAULT_OPTIONS,
+                               lockstep_blocks=np.repeat(np.arange(K), n))
             shape = (K, len(idx), self.pool)
             states[:, idx] = sol.y.reshape(shape + sol.y.shape[1:])
             params[:, idx] = p.reshape(shape + (p.shape[1],))

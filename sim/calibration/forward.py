@@ -227,9 +227,12 @@ class ForwardModel:
         # The cohorts of a study (and studies of one profile) hold the same patients, so their
         # untreated run-in up to day 0 is solved once per distinct patient and theta.
         events = tuple(np.tile(e, (K,) + (1,) * (e.ndim - 1)) for e in ev)
+        # Each parameter vector is a lockstep block of its own: its likelihood must not depend on
+        # which other vectors share the batch (emcee evaluates walkers in varying company).
+        blocks = np.repeat(np.arange(K), p_base.shape[0])
         y_split, status, later = shared_run_in(KNEE, np.tile(y0, (K, 1)), p, events, t0=t0, t_split=0.0,
-                                               options=DEFAULT_OPTIONS)
-        y = _continue_distinct(y_split, p, later, status, self._row_ends(K), self.days, out_idx)
+                                               options=DEFAULT_OPTIONS, lockstep_blocks=blocks)
+        y = _continue_distinct(y_split, p, later, status, self._row_ends(K), self.days, out_idx, blocks)
         status = status.reshape(shape)
         y = y.reshape(shape + y.shape[1:])
         st = {n: y[..., k] for k, n in enumerate(_STATES)}
@@ -383,7 +386,7 @@ class ForwardModel:
         return self.evaluate(theta).mean
 
 
-def _continue_distinct(y_split, p, later, status, ends, days, out_idx) -> np.ndarray:
+def _continue_distinct(y_split, p, later, status, ends, days, out_idx, blocks) -> np.ndarray:
     """Continue every row from day 0; each distinct row is solved once, to the last day any copy reads.
 
     The cohorts of a study (and studies of one profile) hold the same patients, and several
@@ -408,6 +411,9 @@ def _continue_distinct(y_split, p, later, status, ends, days, out_idx) -> np.nda
     days : float64 (D,)
         Output days [day], starting at 0.
     out_idx : int64 (k,)
+    blocks : int64 (N,)
+        Lockstep block of each row (its parameter vector); a distinct row is solved in the block
+        of its first copy.
 
     Returns
     -------
@@ -429,7 +435,7 @@ def _continue_distinct(y_split, p, later, status, ends, days, out_idx) -> np.nda
         rows = rep[sel]
         n_days = int(np.searchsorted(days, end, side="right"))
         sol = KNEE.solve_ensemble(y_split[rows], p[rows], *(e[rows] for e in later), t_out=days[:n_days],
-                                  out_idx=out_idx, t0=0.0, options=DEFAULT_OPTIONS)
+                                  out_idx=out_idx, t0=0.0, options=DEFAULT_OPTIONS, lockstep_blocks=blocks[rows])
         rep_y[sel, :n_days], rep_status[sel] = sol.y, sol.status
     mine = days[None, :] <= ends[go][:, None]  # bool[rows, D]: the days each copy reads
     y[go] = np.where(mine[:, :, None], rep_y[owner], np.nan)

@@ -47,7 +47,7 @@ def solver_options(solver: Mapping[str, Any]) -> SolverOptions:
     """
     return SolverOptions(rtol=solver["rtol"], atol=solver["atol"], max_steps=solver["max_steps"],
                          method=solver["method"], autonomous=True,
-                         lockstep=bool(solver.get("lockstep", True)))
+                         lockstep=solver.get("lockstep", True))
 
 
 def patient(patient_cfg: Mapping[str, Any], model: Mapping[str, Any] | None = None) -> Patient:

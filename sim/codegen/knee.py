@@ -108,7 +108,8 @@ def render_knee_lanes() -> str:
 
     return render_lanes_module(
         title=LANES_TITLE, rhs_file=MODEL_DIR / "rhs.py", rhs_module="sim.model.rhs",
-        jac_file=JAC_FILE, layout=vars(layout), jac_indptr=jac_analytic.JAC_INDPTR,
+        jac_file=JAC_FILE, jac_module="sim.engine.generated.jac_analytic", layout=vars(layout),
+        jac_indptr=jac_analytic.JAC_INDPTR,
         jac_indices=jac_analytic.JAC_INDICES, n_params=len(PARAMETER_NAMES),
         depends_on=(MODEL_DIR / "rhs.py", LAYOUT_FILE, JAC_FILE, _SIM / "codegen" / "lu.py"),
         regenerate=REGENERATE)

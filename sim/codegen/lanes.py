@@ -52,11 +52,18 @@ def _lane_loop(body: list[ast.stmt], lanes: int) -> ast.For:
 
 
 def _to_lanes(fn: ast.FunctionDef, regions, lanes: int, new_name: str, doc: str) -> str:
-    """Rewrite scalar ``fn`` into ``new_name(w)`` over ``lanes`` lanes.
+    """Rewrite scalar ``fn(t, a, b, c)`` into ``new_name(w)`` over ``lanes`` lanes.
 
-    ``regions`` maps an array argument's name to ``offset`` (1-D arrays: ``w[offset + (i) * L +
-    l]``) or to a function ``(i, j) -> flat buffer index`` (2-D outputs).
+    ``regions`` gives, for the arguments after ``t`` by position, ``offset`` (1-D arrays:
+    ``w[offset + (i) * L + l]``) or a function ``(i, j) -> flat buffer index`` (2-D outputs).
     """
+    params = [a.arg for a in fn.args.args]
+    if len(params) != len(regions) + 1:
+        raise ValueError(f"{fn.name}: expected the arguments (t, {', '.join('?' * len(regions))}), got {params}")
+    clash = {"w", "l"} & {x.id for x in ast.walk(fn) if isinstance(x, ast.Name)}
+    if clash:
+        raise ValueError(f"{fn.name}: uses the name(s) {sorted(clash)}, which the lanes form reserves")
+    regions = dict(zip(params[1:], regions))
     class Subs(ast.NodeTransformer):
         def visit_Subscript(self, node):
             self.generic_visit(node)
@@ -114,7 +121,7 @@ def _module_names(tree: ast.Module) -> set[str]:
     return names
 
 
-def render_lanes_module(*, title: str, rhs_file: Path, rhs_module: str, jac_file: Path,
+def render_lanes_module(*, title: str, rhs_file: Path, rhs_module: str, jac_file: Path, jac_module: str,
                         layout: dict, jac_indptr, jac_indices, n_params: int, depends_on,
                         regenerate: str, lanes: int = LANES) -> str:
     """Source of a lanes module for one model.
@@ -126,8 +133,9 @@ def render_lanes_module(*, title: str, rhs_file: Path, rhs_module: str, jac_file
     rhs_file, rhs_module : path, str
         The model's ``rhs(t, y, p, dydt)`` source and its import path (its helpers are imported
         from there).
-    jac_file : path
-        The generated exact Jacobian ``jac(t, y, p, J)``, writing only pattern entries.
+    jac_file, jac_module : path, str
+        The generated exact Jacobian ``jac(t, y, p, J)``, writing only pattern entries, and its
+        import path.
     layout : dict
         Namespace that evaluates the Jacobian's index expressions (``Y_*`` constants).
     jac_indptr, jac_indices : int arrays
@@ -163,7 +171,7 @@ def render_lanes_module(*, title: str, rhs_file: Path, rhs_module: str, jac_file
 
     rhs_tree = ast.parse(Path(rhs_file).read_text(encoding="utf-8"))
     rhs_fn = next(x for x in rhs_tree.body if isinstance(x, ast.FunctionDef) and x.name == "rhs")
-    rhs_src = _to_lanes(rhs_fn, {"y": "Y_OFF", "p": "P_OFF", "dydt": "F_OFF"}, L, "rhs_l",
+    rhs_src = _to_lanes(rhs_fn, ("Y_OFF", "P_OFF", "F_OFF"), L, "rhs_l",
                         "dy/dt of every lane: states at Y_OFF, parameters at P_OFF -> F_OFF.")
     used = {x.id for x in ast.walk(rhs_fn) if isinstance(x, ast.Name)}
     helpers = sorted((used & _module_names(rhs_tree)) - {"rhs", "njit", "np", "annotations"})
@@ -174,7 +182,7 @@ def render_lanes_module(*, title: str, rhs_file: Path, rhs_module: str, jac_file
 
     jac_tree = ast.parse(Path(jac_file).read_text(encoding="utf-8"))
     jac_fn = next(x for x in jac_tree.body if isinstance(x, ast.FunctionDef) and x.name == "jac")
-    jac_src = _to_lanes(jac_fn, {"y": "Y_OFF", "p": "P_OFF", "J": jac_entry}, L, "jac_l",
+    jac_src = _to_lanes(jac_fn, ("Y_OFF", "P_OFF", jac_entry), L, "jac_l",
                         "Pattern entries of every lane's Jacobian at J_OFF (compressed-column order).")
 
     def lu_ref(array: str, k: int) -> str:
@@ -193,7 +201,8 @@ def render_lanes_module(*, title: str, rhs_file: Path, rhs_module: str, jac_file
     sol.insert(5, f"    for l in range({L}):")
 
     integrator = _integrator_source()
-    sources = [Path(p) for p in depends_on] + [Path(__file__), _SOLVER_DIR / "lanes.py"]
+    sources = [Path(p) for p in depends_on] + [Path(__file__), _SOLVER_DIR / "lanes.py",
+                                               _SOLVER_DIR / "linalg.py", Path(__file__).parent / "kernel.py"]
     jac_imports = [ln for ln in Path(jac_file).read_text(encoding="utf-8").splitlines()
                    if ln.startswith(("import ", "from ")) and "numba" not in ln and "__future__" not in ln
                    and ln != "import numpy as np"]
@@ -212,7 +221,8 @@ def render_lanes_module(*, title: str, rhs_file: Path, rhs_module: str, jac_file
         *jac_imports,
         f"from {rhs_module} import {', '.join(helpers)}" if helpers else "",
         "",
-        f"from {rhs_module} import rhs as RHS  # the scalar function these lanes compute",
+        f"from {rhs_module} import rhs as RHS  # the scalar functions these lanes compute",
+        f"from {jac_module} import jac as JAC",
         "",
         f"LANES = {L}",
         f"N_STATES = {n}",

@@ -49,7 +49,7 @@ def _split_events(events: tuple[np.ndarray, ...], t_split: float):
 
 
 def shared_run_in(model: CompiledModel, y0: np.ndarray, p: np.ndarray, events, *, t0: float, t_split: float,
-                  options):
+                  options, lockstep_blocks=None):
     """States of every row at ``t_split``, the run-in solved once per distinct row.
 
     Parameters
@@ -67,6 +67,9 @@ def shared_run_in(model: CompiledModel, y0: np.ndarray, p: np.ndarray, events, *
     t_split : float
         End of the shared run-in [day].
     options : SolverOptions
+    lockstep_blocks : int64 (N,), optional
+        Block id per row for the lockstep groups (:func:`sim.solver.solve_ensemble`); a distinct
+        row is solved in the block of its first copy.
 
     Returns
     -------
@@ -77,7 +80,7 @@ def shared_run_in(model: CompiledModel, y0: np.ndarray, p: np.ndarray, events, *
     later_events : tuple of four arrays
         Each row's events at ``t >= t_split``, shaped as ``events``, to continue from ``t_split``.
     """
-    y_split, status, later, _ = _run_in(model, y0, p, events, t0, t_split, options)
+    y_split, status, later, _ = _run_in(model, y0, p, events, t0, t_split, options, lockstep_blocks)
     return y_split, status, later
 
 
@@ -113,7 +116,7 @@ def distinct_rows(y: np.ndarray, p: np.ndarray, events) -> tuple[np.ndarray, np.
     return np.array(first, dtype=np.int64), inverse
 
 
-def _run_in(model, y0, p, events, t0, t_split, options):
+def _run_in(model, y0, p, events, t0, t_split, options, blocks=None):
     """``shared_run_in``'s three results and the run-in's solver statistics per row (dict of int64[N])."""
     if not t0 <= t_split:
         raise ValueError(f"t_split: {t_split!r} is not allowed; allowed: a day >= t0={t0}")
@@ -125,19 +128,21 @@ def _run_in(model, y0, p, events, t0, t_split, options):
         return y0.copy(), zero, post, {k: zero.copy() for k in _STATS}
     first, inverse = distinct_rows(y0, p, pre)
     run_in = model.solve_ensemble(y0[first], p[first], *(e[first] for e in pre), t_out=np.array([t_split]),
-                                  t0=t0, options=options)
+                                  t0=t0, options=options, lockstep_blocks=None if blocks is None else blocks[first])
     stats = {k: np.asarray(getattr(run_in, k), dtype=np.int64)[inverse] for k in _STATS}
     return run_in.y[inverse, 0, :], np.asarray(run_in.status[inverse], dtype=np.int64), post, stats
 
 
 def solve_split(model: CompiledModel, y0: np.ndarray, p: np.ndarray, events, *, t0: float, t_split: float,
-                t_out: np.ndarray, out_idx=None, options) -> EnsembleSolution:
+                t_out: np.ndarray, out_idx=None, options, lockstep_blocks=None) -> EnsembleSolution:
     """Solve every row from ``t0`` to ``t_out[-1]``, the part before ``t_split`` shared between equal rows.
 
     Each row's trajectory is integrated in two pieces, ``[t0, t_split)`` (once per distinct row,
     :func:`shared_run_in`) and ``[t_split, t_out[-1]]`` (per row, from the run-in's end state
-    with the row's own events from ``t_split`` on). A row's result depends only on its own inputs,
-    never on which other rows share the batch.
+    with the row's own events from ``t_split`` on). Each patient alone (``options.lockstep``
+    off), a row's result depends only on its own inputs, never on which other rows share the
+    batch; with lockstep lanes it also depends on the rows it shares a group with (within its
+    block, with ``lockstep_blocks``).
 
     Parameters
     ----------
@@ -148,6 +153,8 @@ def solve_split(model: CompiledModel, y0: np.ndarray, p: np.ndarray, events, *, 
         Sorted output days, all ``>= t_split``.
     out_idx : int64 (k,), optional
         States to record (default all).
+    lockstep_blocks : int64 (N,), optional
+        As for :func:`shared_run_in`.
 
     Returns
     -------
@@ -159,14 +166,16 @@ def solve_split(model: CompiledModel, y0: np.ndarray, p: np.ndarray, events, *, 
     t_out = np.asarray(t_out, dtype=float)
     if t_out.size == 0 or t_out[0] < t_split:
         raise ValueError(f"t_out: output days must be >= t_split={t_split}")
-    y_split, status, later, stats = _run_in(model, y0, p, events, t0, t_split, options)
+    blocks = None if lockstep_blocks is None else np.asarray(lockstep_blocks)
+    y_split, status, later, stats = _run_in(model, y0, p, events, t0, t_split, options, blocks)
     n = y_split.shape[1]
     out_idx = np.arange(n, dtype=np.int64) if out_idx is None else np.asarray(out_idx, dtype=np.int64)
     go = np.flatnonzero(status == 0)
     y = np.full((status.size, t_out.size, out_idx.size), np.nan)
     if go.size:
         rest = model.solve_ensemble(y_split[go], np.asarray(p, dtype=float)[go], *(e[go] for e in later),
-                                    t_out=t_out, out_idx=out_idx, t0=t_split, options=options)
+                                    t_out=t_out, out_idx=out_idx, t0=t_split, options=options,
+                                    lockstep_blocks=None if blocks is None else blocks[go])
         y[go], status[go] = rest.y, rest.status
         for k in _STATS:
             stats[k][go] += np.asarray(getattr(rest, k), dtype=np.int64)

@@ -187,7 +187,7 @@ def solve_ensemble(rhs, jac, y0, p, ev_t=None, ev_idx=None, ev_mul=None, ev_add=
                    t_out=None, out_idx=None, rtol=None, atol=None, h_max=None, max_steps=None,
                    *, t0: float = 0.0, options: SolverOptions | None = None,
                    jac_sparsity=None, linear_solver=None, state_scale=None, kernel=None,
-                   lanes=None, **option_changes) -> EnsembleSolution:
+                   lanes=None, lockstep_blocks=None, **option_changes) -> EnsembleSolution:
     """Integrate N independent patients from ``t0`` to ``t_out[-1]`` through their dose events.
 
     Parameters
@@ -239,7 +239,11 @@ def solve_ensemble(rhs, jac, y0, p, ev_t=None, ev_idx=None, ev_mul=None, ev_add=
         same ``rhs``): with ``options.lockstep`` and ``options.autonomous``, groups of
         consecutive patients with equal dose times are integrated in SIMD lanes with one step
         size (:mod:`sim.solver.lanes`, :mod:`sim.solver.lockstep`), the others as usual.
-        Requires ``kernel``.
+        Ignored without ``kernel`` or with ``jac=None``.
+    lockstep_blocks : array_like of int, shape (N,), optional
+        Block id per patient: lockstep groups never cross from one run of equal ids into the
+        next, so a block's results do not depend on the other blocks in the batch
+        (:func:`sim.solver.lockstep.lockstep_groups`).
     **option_changes
         Other :class:`SolverOptions` fields (``h0``, ``method``, ``autonomous``, ``lockstep``).
 
@@ -258,7 +262,13 @@ def solve_ensemble(rhs, jac, y0, p, ev_t=None, ev_idx=None, ev_mul=None, ev_add=
     if changes:
         opts = opts.replace(**changes)
     inputs = prepare_inputs(y0, p, t_out, ev_t, ev_idx, ev_mul, ev_add, out_idx, t0)
-    return _run(rhs, jac, inputs, opts, jac_sparsity, linear_solver, state_scale, kernel, lanes)
+    blocks = None
+    if lockstep_blocks is not None:
+        blocks = np.asarray(lockstep_blocks)
+        if blocks.shape != (inputs.y0.shape[0],) or not np.issubdtype(blocks.dtype, np.integer):
+            raise SolverInputError(f"lockstep_blocks: must be {inputs.y0.shape[0]} integers, one per "
+                                   f"patient, got {blocks.dtype} {blocks.shape}")
+    return _run(rhs, jac, inputs, opts, jac_sparsity, linear_solver, state_scale, kernel, lanes, blocks)
 
 
 def _specialised(kernel, rhs, jac, lu_fac, lu_sol):
@@ -335,7 +345,7 @@ def _generated_lu(linear_solver, jac_sparsity, n: int):
 
 
 def _run(rhs, jac, inp: EnsembleInputs, opts: SolverOptions, jac_sparsity=None,
-         linear_solver=None, state_scale=None, kernel=None, lanes=None) -> EnsembleSolution:
+         linear_solver=None, state_scale=None, kernel=None, lanes=None, blocks=None) -> EnsembleSolution:
     N, n = inp.y0.shape
     atol = opts.atol_vector(n)
     scale, track_peak = _scale_array(state_scale, N, n)
@@ -358,8 +368,8 @@ def _run(rhs, jac, inp: EnsembleInputs, opts: SolverOptions, jac_sparsity=None,
             raise SolverInputError("kernel: requires the linear_solver it was generated with")
         specialised = _specialised(kernel, rhs, jac, lu_fac, lu_sol)
         if lanes is not None and opts.lockstep and opts.autonomous:
-            check_lanes_module(lanes, rhs, n, inp.p.shape[1])
-            run_lockstep(lanes, lambda a: specialised(*a), args)
+            check_lanes_module(lanes, rhs, jac, n, inp.p.shape[1])
+            run_lockstep(lanes, lambda a: specialised(*a), args, blocks)
         else:
             specialised(*args)
     else:
@@ -419,9 +429,9 @@ def solve_ensemble_chunked(rhs, jac, n_patients: int, chunk_size: int,
     state_scale : array_like, shape (n,), optional
         As in :func:`solve_ensemble` (one row for all patients: chunks differ in size).
     kernel, lanes : module, optional
-        As in :func:`solve_ensemble`. With lockstep lanes, ``chunk_size`` is rounded up to a
-        multiple of the lane count, so that the groups (fixed by position) are the same for
-        every chunk size.
+        As in :func:`solve_ensemble`. With ``lanes`` given, ``chunk_size`` is rounded up to a
+        multiple of the lane count, so that lockstep groups (fixed by position) are the same
+        for every chunk size.
 
     Returns
     -------

@@ -45,7 +45,7 @@ from numba import njit, prange
 
 from sim.solver.status import Status
 
-__all__ = ["integrate_group", "lockstep_kernel", "FALLBACK", "LANE_SUCCESS"]
+__all__ = ["integrate_group", "FALLBACK", "LANE_SUCCESS"]
 
 LANE_SUCCESS = 0
 #: Group status: integrate each of the group's patients again with the scalar integrator.
@@ -116,7 +116,11 @@ def _lane_norms(x, y, atol, rtol, L, sq, out):
 
 @njit(cache=True)
 def _initial_step(model, w, t, y, f0, atol, rtol, order, span, h_max, ytmp, ftmp, sq, nrm, calls):
-    """The scalar integrator's starting step for each lane; the group starts with the smallest."""
+    """Hairer-Wanner starting step for the group (as the scalar integrator's, over the lanes).
+
+    The first guess is the smallest of the lanes' guesses; one explicit Euler probe of that size
+    is taken in every lane, and the group starts with the smallest of the lanes' estimates.
+    """
     rhs_l, jac_l, lu_fac_l, lu_sol_l, layout = model
     L = layout[8]
     d0 = np.empty(L)
@@ -160,7 +164,7 @@ def _raise_scale(y, atol_unit, scale, atol):
 @njit(cache=True)
 def _integrate_segment(model, tableau, options, w, y, t, t_end, t_out, out_idx, io, atol, scale,
                        atol_lanes, h_min, y_out, stats, work):
-    """Integrate the group from ``t`` to exactly ``t_end``; ``(status, io)`` as the scalar one.
+    """Integrate the group from ``t`` to exactly ``t_end``; ``(LANE_SUCCESS or FALLBACK, io)``.
 
     States and work vectors are flat float64[n * L] (quantity-major, lane-minor), so that every
     loop over them is one simple loop that LLVM vectorises.
@@ -258,7 +262,9 @@ def _integrate_segment(model, tableau, options, w, y, t, t_end, t_out, out_idx, 
             _lane_sums(sq, L, nrm)
             err = 0.0
             for lane in range(L):
-                err = max(err, np.sqrt(nrm[lane] / n))
+                e = np.sqrt(nrm[lane] / n)
+                if err == err and not e <= err:  # a NaN lane makes the group's error NaN
+                    err = e
             finite = np.isfinite(err) and not _non_finite(ynew)
         if finite and err <= 1.0:
             _lane_rhs(model, w, ynew, f1, calls)
@@ -315,13 +321,36 @@ def _integrate_segment(model, tableau, options, w, y, t, t_end, t_out, out_idx, 
 
 @njit(cache=True)
 def integrate_group(model, tableau, options, w, y0, p, scale0, t0, events, t_out, out_idx, y_out, stats):
-    """Integrate ``L`` patients with the same event times in lockstep; ``LANE_SUCCESS`` or ``FALLBACK``.
+    """Integrate ``L`` patients with the same event times in lockstep.
 
-    Arguments as :func:`sim.solver.rosenbrock.integrate_patient`, for a group: ``y0``, ``scale0``
-    float64[L, n], ``p`` float64[L, m], ``events`` per lane (``ev_t`` float64[L, E], equal rows;
-    ``ev_idx``, ``ev_mul``, ``ev_add`` [L, E, J]), ``y_out`` float64[L, T, k]; ``stats``
-    int64[5] counts the group's steps (each lane takes all of them); ``w`` the work buffer
-    (module docstring). Requires an autonomous model (``options[6]``).
+    Parameters
+    ----------
+    model : tuple ``(rhs_l, jac_l, lu_fac_l, lu_sol_l, layout)``
+        The lane functions and the buffer's region offsets plus ``L`` (module docstring).
+    tableau, options : tuple
+        As for :func:`sim.solver.rosenbrock.integrate_patient`; the model must be autonomous
+        (``options[6]``: no ``df/dt`` term is formed).
+    w : float64[W]
+        The group's work buffer (module docstring).
+    y0, scale0 : float64[L, n]
+        States at ``t0`` and initial state scales, per lane.
+    p : float64[L, m]
+        Parameters per lane.
+    t0 : float
+        Start [day].
+    events : tuple ``(ev_t[L, E], ev_idx[L, E, J], ev_mul[L, E, J], ev_add[L, E, J])``
+        Per lane; the rows of ``ev_t`` must be equal (only lane 0's are read).
+    t_out : float64[T]
+        Output days. out_idx : int64[k] states to record.
+    y_out : float64[L, T, k]
+        Filled with the recorded states.
+    stats : int64[5]
+        The group's counters (each lane takes every step).
+
+    Returns
+    -------
+    int
+        ``LANE_SUCCESS``, or ``FALLBACK`` (integrate each lane alone instead).
     """
     rhs_l, jac_l, lu_fac_l, lu_sol_l, layout = model
     y_off, p_off, f_off, j_off, v_off, d_off, b_off, bad_off, L = layout
@@ -387,11 +416,27 @@ def lockstep_kernel(model, tableau, options, w_size, lanes, first, y0, p, scale,
                     out_idx, group_status, y_out, stats):
     """Integrate groups of ``lanes`` consecutive patients, groups in ``prange``.
 
-    ``first`` int64[G]: the first patient of each group (its ``lanes`` patients are
-    ``first[g]`` to ``first[g] + lanes - 1``, with equal event times). Writes
-    ``group_status[g]`` (``LANE_SUCCESS`` or ``FALLBACK``) and, per patient, ``y_out`` [N, T, k]
-    and ``stats`` [N, 5] (each lane gets the group's counts). Compiled with the model bound
-    (:mod:`sim.codegen.lanes`); arrays as in :func:`sim.solver.ensemble.solve_ensemble`.
+    A template: it is compiled only in a model's generated lanes module, with ``model`` bound
+    and ``njit(parallel=True)`` (:mod:`sim.codegen.lanes`).
+
+    Parameters
+    ----------
+    model, tableau, options
+        As for :func:`integrate_group`.
+    w_size, lanes : int
+        Work buffer length and lanes per group.
+    first : int64[G]
+        First patient of each group; its patients are ``first[g]`` to ``first[g] + lanes - 1``,
+        with equal event times (:func:`sim.solver.lockstep.lockstep_groups`).
+    y0, p, scale, t0, events, t_out, out_idx
+        The whole ensemble's inputs, as the scalar kernel takes them
+        (:func:`sim.solver.ensemble.solve_ensemble`).
+    group_status : int64[G]
+        Filled with ``LANE_SUCCESS`` or ``FALLBACK`` per group.
+    y_out : float64[N, T, k]
+        Filled for the groups' patients.
+    stats : int64[N, 5]
+        Filled for the groups' patients (each lane gets its group's counts).
     """
     ev_t, ev_idx, ev_mul, ev_add = events
     for g in prange(first.shape[0]):

@@ -177,6 +177,9 @@ def definition_from_config(cfg: DictConfig, overrides: Sequence[str] = ()) -> Sw
                 raise SweepConfigError(
                     f"override {line!r} conflicts with sweep axis {ax!r}: the axis sets that "
                     f"key at every point. Remove the override, or change sweep.axes.{ax}")
+    if "solver.lockstep" in axes:
+        raise SweepConfigError("sweep axis 'solver.lockstep' is not allowed: sweep points are always "
+                               "solved alone (see sim.cli.sweep_job), so it would change nothing")
     axes = _check_axis_values(cfg, axes)
     base = _plain(cfg, resolve=True)
     resolve_point = None

@@ -15,6 +15,7 @@ REGIMENS = ["msc(cells=4e7,source=bm,allogeneic=0)@0"] * 3 + ["saline(ml=4)@0", 
 ENDS = np.array([84.0, 365.0, 0.0, 182.0, 84.0])  # rows 0-2 are copies; 3 and 4 are alone
 DAYS = np.array([0.0, 28.0, 84.0, 182.0, 365.0])
 OUT = np.arange(KNEE.n_states, dtype=np.int64)
+BLOCKS = np.zeros(len(PATIENTS), dtype=np.int64)
 
 
 def _split():
@@ -33,7 +34,7 @@ def _alone(i, end):
 def test_copies_take_the_shared_solve_up_to_their_own_last_day(solve_sizes):
     y_split, p, later, status = _split()
     solve_sizes.clear()
-    y = _continue_distinct(y_split, p, later, status, ENDS, DAYS, OUT)
+    y = _continue_distinct(y_split, p, later, status, ENDS, DAYS, OUT, BLOCKS)
     assert sum(solve_sizes) == 3  # rows 0-2 once (to day 365), row 3, row 4
     assert (status == 0).all()
     for i, end in enumerate(ENDS):
@@ -60,5 +61,23 @@ def test_a_copy_fails_only_if_the_shared_solve_failed_before_its_last_day(monkey
         return sol
 
     monkeypatch.setattr(type(KNEE), "solve_ensemble", failing_after_day_100)
-    _continue_distinct(y_split, p, later, status, ENDS, DAYS, OUT)
+    _continue_distinct(y_split, p, later, status, ENDS, DAYS, OUT, BLOCKS)
     assert list(status == 0) == [True, False, True, False, True]
+
+
+def test_a_parameter_vectors_likelihood_does_not_depend_on_its_batch():
+    """Each vector is a lockstep block of its own: emcee evaluates walkers in varying company.
+
+    With 3 simulated patients per cohort a vector's rows are not a multiple of the four lanes,
+    so groups would cross from one vector into the next without the blocks.
+    """
+    from sim.calibration import CALIBRATED, Problem
+    from sim.evidence import load_arms, load_outcomes
+
+    problem = Problem(load_arms(), load_outcomes(), n_sim=3)
+    x0 = np.log([[q.default for q in CALIBRATED]])
+    x = np.vstack([x0, x0 + 0.05, x0 - 0.03])
+    together = problem.log_posterior(x)
+    assert np.all(np.isfinite(together))
+    assert np.array_equal(together[1:], problem.log_posterior(x[1:]))
+    assert np.array_equal(together[2:], problem.log_posterior(x[2:]))

@@ -1,5 +1,7 @@
 """Lockstep SIMD lanes: generated functions equal the scalar ones per lane, groups, fallback, bits."""
 
+import types
+
 import numba
 import numpy as np
 import pytest
@@ -11,7 +13,7 @@ from sim.engine.generated import jac_analytic, knee_lanes, knee_lu
 from sim.model.rhs import rhs
 from sim.provenance import committed_hash, sources_hash
 from sim.simulation import DEFAULT_OPTIONS, build_inputs, simulate
-from sim.solver import SolverInputError, Status, solve_ensemble_chunked
+from sim.solver import SolverInputError, Status, problems, solve_ensemble_chunked
 from sim.solver.lockstep import lockstep_groups
 
 L = knee_lanes.LANES
@@ -86,7 +88,7 @@ def test_lane_functions_equal_scalar_functions_bit_for_bit():
         np.testing.assert_array_equal(w[knee_lanes.B_OFF + lane:knee_lanes.B_OFF + n * L:L], x)
 
 
-def test_zero_pivot_flags_only_its_lane():
+def test_non_finite_pivot_flags_only_its_lane():
     y0, p, _ = _inputs(L)
     w = _lane_buffer(y0, p)
     knee_lanes.jac_l(w)
@@ -99,6 +101,15 @@ def test_groups_are_consecutive_patients_with_equal_dose_times():
     ev_t = np.array([[0.0, 30.0]] * 4 + [[0.0, 30.0], [0.0, 31.0], [0.0, 30.0], [0.0, 30.0]]
                     + [[1.0, np.inf]] * 4 + [[0.0, 30.0]] * 3)
     np.testing.assert_array_equal(lockstep_groups(ev_t, 4), [0, 8])
+
+
+def test_groups_stay_inside_blocks():
+    ev_t = np.zeros((15, 1))
+    blocks = np.array([0] * 6 + [1] * 5 + [2] * 3 + [0])
+    # block 0: patients 0-3 (4-5 alone); block 1 starts at 6: 6-9 (10 alone); block 2 is too
+    # short; the last patient's block id repeats an earlier one but starts a new run.
+    np.testing.assert_array_equal(lockstep_groups(ev_t, 4, blocks), [0, 6])
+    np.testing.assert_array_equal(lockstep_groups(ev_t, 4), [0, 4, 8])
 
 
 def test_lockstep_is_as_accurate_as_alone_and_close_to_it():
@@ -121,13 +132,14 @@ def test_lockstep_is_as_accurate_as_alone_and_close_to_it():
     assert np.all(lock.n_steps >= alone.n_steps.min())
 
 
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs 2 threads to compare with 1")
 def test_lockstep_same_bits_for_any_thread_count_and_chunking():
     y0, p, ev = _inputs(3 * L + 2)
     before = numba.get_num_threads()
     try:
         numba.set_num_threads(1)
         one = _solve(y0, p, ev, ON)
-        numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+        numba.set_num_threads(2)
         two = _solve(y0, p, ev, ON)
     finally:
         numba.set_num_threads(before)
@@ -168,6 +180,8 @@ def test_simulate_with_lockstep_matches_alone_within_tolerance():
     pts = _patients(2 * L)
     a = simulate(pts, REGIMEN, times=TIMES, options=ON)
     b = simulate(pts, REGIMEN, times=TIMES, options=OFF)
+    assert not np.array_equal(a.states, b.states)  # simulate did take the lockstep path
+    assert a.provenance["solver_lockstep"] == 1 and b.provenance["solver_lockstep"] == 0
     for measure in ("WOMAC_total", "VAS_pain", "MRI_cartilage_volume"):
         x, y = sim.observe(a, measure), sim.observe(b, measure)
         np.testing.assert_allclose(x, y, rtol=1e-4, atol=1e-3)
@@ -177,3 +191,11 @@ def test_lanes_module_for_another_model_is_refused():
     y0, p, ev = _inputs(L)
     with pytest.raises(SolverInputError, match="lanes: must be a module"):
         _solve(y0, p, ev, ON, lanes=np)
+    names = ("lockstep_kernel", "LANES", "W_SIZE", "N_STATES", "N_PARAMS", "RHS", "JAC")
+    real = {a: getattr(knee_lanes, a) for a in names}
+    with pytest.raises(SolverInputError, match="another rhs or jac"):
+        _solve(y0, p, ev, ON, lanes=types.SimpleNamespace(**{**real, "JAC": problems.robertson_jac}))
+    with pytest.raises(SolverInputError, match="states and"):
+        _solve(y0, p, ev, ON, lanes=types.SimpleNamespace(**{**real, "N_PARAMS": real["N_PARAMS"] + 1}))
+    with pytest.raises(SolverInputError, match="lockstep_blocks"):
+        _solve(y0, p, ev, ON, lockstep_blocks=np.zeros(L + 1, dtype=int))

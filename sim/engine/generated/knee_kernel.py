@@ -7,7 +7,7 @@ level; identical to the generic kernel bit for bit. The integrator's constants a
 helpers are copied, not imported (only the LU routines and the error norm are), so that a
 change to ``rosenbrock.py`` cannot make this file fail to import before it is regenerated."""
 
-# source-hash: e45585c923b39de9
+# source-hash: 6be2c95a2bcc87bb
 
 from numba import prange
 
