@@ -88,9 +88,14 @@ def _to_lanes(fn: ast.FunctionDef, regions, lanes: int, new_name: str, doc: str)
     return ast.unparse(ast.fix_missing_locations(fn))
 
 
-def _lu_lanes(lines: list[str], lanes: int, rename) -> list[str]:
-    """Rewrite the scalar LU's generated body lines for the lanes (see the module docstring)."""
-    out = ["    for l in range(%d):" % lanes, "        d = w[D_OFF + l]", "        bad = False"]
+def _lu_lanes(lines: list[str], lanes: int, rename, factor: bool) -> list[str]:
+    """Rewrite the scalar LU's generated body lines for the lanes (see the module docstring).
+
+    ``factor``: the lines are the factorisation's (its shift and its per-lane failure flag).
+    """
+    out = [f"    for l in range({lanes}):"]
+    if factor:
+        out += ["        d = w[D_OFF + l]", "        bad = False"]
     for line in lines:
         s = line.strip()
         m = re.fullmatch(r"if (v\d+) == 0\.0 or not np\.isfinite\(\1\):", s)
@@ -100,9 +105,9 @@ def _lu_lanes(lines: list[str], lanes: int, rename) -> list[str]:
         elif s in ("return 1", "if not ok:"):
             continue
         elif s == "return 0":
-            s = "w[BAD_OFF + l] = 1.0 if bad or not ok else 0.0" if "ok = True" in "\n".join(lines) else ""
-            if not s:
+            if not factor:
                 continue
+            s = "w[BAD_OFF + l] = 1.0 if bad or not ok else 0.0"
         s = s.replace("+ diag", "+ d")
         s = re.sub(r"\b(J|val|b)\[(\d+)\]", lambda mm: rename(mm.group(1), int(mm.group(2))), s)
         out.append("        " + s)
@@ -194,11 +199,10 @@ def render_lanes_module(*, title: str, rhs_file: Path, rhs_module: str, jac_file
 
     fac = ["", "", f"@{_DECORATOR}", "def lu_fac_l(w):",
            '    """Factorise ``diag I - J`` of every lane into V_OFF; BAD_OFF + l = 1.0: lane l needs the dense LU."""']
-    fac += _lu_lanes(_factor_lines(plan, n), L, lu_ref)
+    fac += _lu_lanes(_factor_lines(plan, n), L, lu_ref, factor=True)
     sol = ["", "", f"@{_DECORATOR}", "def lu_sol_l(w):",
            '    """Solve every lane\'s system in place at B_OFF with the factors at V_OFF."""']
-    sol += _lu_lanes(_solve_lines(plan, n), L, lu_ref)[3:]  # no pivot flags in the solve
-    sol.insert(5, f"    for l in range({L}):")
+    sol += _lu_lanes(_solve_lines(plan, n), L, lu_ref, factor=False)
 
     integrator = _integrator_source()
     sources = [Path(p) for p in depends_on] + [Path(__file__), _SOLVER_DIR / "lanes.py",

@@ -43,6 +43,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from sim.solver.error_norm import raise_scale
 from sim.solver.status import Status
 
 __all__ = ["integrate_group", "FALLBACK", "LANE_SUCCESS"]
@@ -146,19 +147,6 @@ def _initial_step(model, w, t, y, f0, atol, rtol, order, span, h_max, ytmp, ftmp
         h1 = max(1e-06 * span, h0 * 0.001) if dmax <= 1e-15 else (0.01 / dmax) ** (1.0 / order)
         h = min(h, h1)
     return h
-
-
-@njit(cache=True)
-def _raise_scale(y, atol_unit, scale, atol):
-    """As :func:`sim.solver.error_norm.raise_scale`, per lane (``atol_unit`` flat per lane too).
-
-    Without a branch: ``atol_unit * max(scale, |y|)`` is the old tolerance, bit for bit, where
-    the scale is not raised.
-    """
-    for q in range(y.shape[0]):
-        a = max(scale[q], abs(y[q]))
-        scale[q] = a
-        atol[q] = atol_unit[q] * a
 
 
 @njit(cache=True)
@@ -302,7 +290,7 @@ def _integrate_segment(model, tableau, options, w, y, t, t_end, t_out, out_idx, 
                 y[q] = ynew[q]
                 f0[q] = f1[q]
             if track_peak:
-                _raise_scale(y, atol_lanes, scale, atol)
+                raise_scale(y, atol_lanes, scale, atol)
             t = t_new
             stats[STEPS] += 1
             n_accepted += 1
@@ -394,7 +382,7 @@ def integrate_group(model, tableau, options, w, y0, p, scale0, t0, events, t_out
         if _non_finite(y):
             return FALLBACK
         if track_peak:
-            _raise_scale(y, atol_lanes, scale, atol)
+            raise_scale(y, atol_lanes, scale, atol)
         while io < T and t_out[io] <= t:
             for k in range(out_idx.shape[0]):
                 for lane in range(L):

@@ -46,14 +46,11 @@ def lockstep_groups(ev_t: np.ndarray, lanes: int, blocks: np.ndarray | None = No
         The first patient of every complete group whose rows of ``ev_t`` are all equal.
     """
     n_patients = ev_t.shape[0]
-    if blocks is None:
-        starts = np.arange(0, n_patients - lanes + 1, lanes, dtype=np.int64)
-    else:
-        b = np.asarray(blocks)
-        run_start = np.flatnonzero(np.r_[True, b[1:] != b[:-1]]) if n_patients else np.zeros(0, np.int64)
-        run_end = np.r_[run_start[1:], n_patients]
-        starts = np.concatenate([np.arange(a, e - lanes + 1, lanes) for a, e in zip(run_start, run_end)]
-                                + [np.zeros(0)]).astype(np.int64)
+    b = np.zeros(n_patients, dtype=np.int64) if blocks is None else np.asarray(blocks)
+    run_start = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])[:n_patients]
+    run_end = np.r_[run_start[1:], n_patients]
+    starts = np.concatenate([np.arange(a, e - lanes + 1, lanes, dtype=np.int64)
+                             for a, e in zip(run_start, run_end)] + [np.zeros(0, dtype=np.int64)])
     if starts.size == 0:
         return starts
     times = ev_t[starts[:, None] + np.arange(lanes)]  # (G, lanes, E)
